@@ -1,0 +1,19 @@
+"""Who may call what in assessment (考评办法): command or read name -> roles.
+
+Scope within a role is checked by the read itself: a community secretary reads only their community, a street
+commission only its street.
+"""
+READERS = {"community_secretary", "street_commission", "district_commission", "auditor"}
+
+ALLOWED = {
+    "publish_rulebook": {"district_commission"},
+    "close_period": {"district_commission"},
+    "rescore_period": {"district_commission"},
+    "record_adjustments": {"district_commission", "system"},
+    "raise_warnings": {"district_commission", "system"},
+    "scorecard": READERS,
+    "explain": READERS,
+    "ranking": {"street_commission", "district_commission", "auditor"},
+    "rulebook": READERS | {"subscriber"},
+    "rulebooks": READERS | {"subscriber"},
+}

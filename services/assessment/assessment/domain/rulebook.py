@@ -1,0 +1,121 @@
+"""The rulebook (考评细则): how facts become points, as data the district publishes with a version.
+
+Per indicator: the metric it reads, a monthly baseline (scaled by the months in the period), points per unit
+above and below the baseline, a cap on the indicator's score either way, a weight, and optionally a floor below
+which the indicator alone raises a warning. Total = base + sum(weight × indicator score); a total below the
+warning threshold raises a warning. All numbers have at most two decimals, so every sum is exact.
+"""
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from watchpost.errors import Invalid
+
+from assessment.domain import periods
+from assessment.domain.metrics import METRICS
+
+INDICATORS = {
+    "petition_handling": "信访办理", "case_management": "案件管理", "case_review": "案件审理",
+    "supervision_inspection": "监督检查", "publicity_education": "宣传教育",
+    "information_reporting": "信息报送", "team_building": "队伍建设",
+}
+NUMBERS = ("baseline", "points_above", "points_below", "cap", "weight")
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def D(value):
+    return Decimal(str(value))
+
+
+def _number(value, where, problems, minimum=Decimal(0)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems[where] = f"must be a number, not {type(value).__name__}"
+    elif D(value).as_tuple().exponent < -2:
+        problems[where] = f"{value} has more than two decimals; at most two are allowed"
+    elif minimum is not None and D(value) < minimum:
+        problems[where] = f"{value} is below {minimum}; it must be {minimum} or more"
+
+
+def _month(value, where, problems):
+    try:
+        assert periods.kind(value) == "month"
+    except Exception:
+        problems[where] = f"{value!r} must be a month like 2026-01"
+
+
+def _indicator(i, entry, problems):
+    at = f"indicators[{i}]"
+    if not isinstance(entry, dict):
+        problems[at] = "must be an object"
+        return
+    extra = set(entry) - {"indicator", "metric", "warn_below", "units", *NUMBERS}
+    if extra:
+        problems[at] = f"unknown fields {sorted(extra)}"
+    if entry.get("indicator") not in INDICATORS:
+        problems[f"{at}.indicator"] = f"{entry.get('indicator')!r} is not one of {sorted(INDICATORS)}"
+    if entry.get("metric") not in METRICS:
+        problems[f"{at}.metric"] = f"{entry.get('metric')!r} is not one of {sorted(METRICS)}"
+    for name in NUMBERS:
+        _number(entry.get(name), f"{at}.{name}", problems)
+    if entry.get("warn_below") is not None:
+        _number(entry["warn_below"], f"{at}.warn_below", problems, minimum=None)
+    rules = {t.name for t in METRICS.get(entry.get("metric"), ())}
+    for rule, units in (entry.get("units") or {}).items():
+        if rule not in rules:
+            problems[f"{at}.units.{rule}"] = f"is not a rule of metric {entry.get('metric')}: {sorted(rules)}"
+        elif isinstance(units, bool) or not isinstance(units, int):
+            problems[f"{at}.units.{rule}"] = "must be a whole number of units"
+
+
+def validate(data):
+    """The rulebook as plain data, checked; Invalid with `details.fields` naming every problem."""
+    problems = {}
+    if not isinstance(data, dict):
+        raise Invalid("a rulebook must be an object", fields={"rulebook": "must be an object"})
+    extra = set(data) - {"version", "title", "effective_from", "effective_until", "base", "warning_threshold",
+                         "indicators"}
+    if extra:
+        problems["rulebook"] = f"unknown fields {sorted(extra)}"
+    if not isinstance(data.get("version"), str) or not _VERSION.match(data["version"]):
+        problems["version"] = "must be 1-40 letters, digits, '.', '_' or '-', e.g. v1 or 2026.2"
+    if not isinstance(data.get("title"), str) or not data["title"].strip():
+        problems["title"] = "must be a non-empty string"
+    _month(data.get("effective_from"), "effective_from", problems)
+    if data.get("effective_until") is not None:
+        _month(data["effective_until"], "effective_until", problems)
+        if "effective_from" not in problems and "effective_until" not in problems \
+                and data["effective_until"] < data["effective_from"]:
+            problems["effective_until"] = f"must not be before effective_from {data['effective_from']}"
+    _number(data.get("base"), "base", problems)
+    _number(data.get("warning_threshold"), "warning_threshold", problems)
+    entries = data.get("indicators")
+    if not isinstance(entries, list):
+        problems["indicators"] = f"must be a list of the 7 indicators {sorted(INDICATORS)}"
+        entries = []
+    for i, entry in enumerate(entries):
+        _indicator(i, entry, problems)
+    named = [e.get("indicator") for e in entries if isinstance(e, dict)]
+    missing, twice = set(INDICATORS) - set(named), {n for n in named if named.count(n) > 1}
+    if entries and (missing or twice):
+        problems["indicators"] = f"each of the 7 indicators exactly once; missing {sorted(missing)}, " \
+                                 f"repeated {sorted(map(str, twice))}"
+    if problems:
+        raise Invalid(f"the rulebook is not valid: {'; '.join(f'{k}: {v}' for k, v in problems.items())}",
+                      fields=problems)
+    return {**data, "effective_until": data.get("effective_until"),
+            "indicators": sorted(({**e, "warn_below": e.get("warn_below"), "units": dict(e.get("units") or {})}
+                                  for e in entries), key=lambda e: list(INDICATORS).index(e["indicator"]))}
+
+
+def in_force(rulebooks, period):
+    """The rulebook in force in `period`'s first month: the latest effective_from, then the latest published."""
+    first = periods.months(period)[0]
+    covering = [r for r in rulebooks if r["effective_from"] <= first
+                and (r.get("effective_until") is None or r["effective_until"] >= first)]
+    return max(covering, key=lambda r: (r["effective_from"], r["published_position"]), default=None)
+
+
+def default():
+    """The district's rulebook v1, shipped as data (rulebook_v1.json)."""
+    return validate(json.loads((Path(__file__).parent / "rulebook_v1.json").read_text(encoding="utf-8")))

@@ -1,0 +1,77 @@
+"""Request schemas of assessment (考评办法) at the HTTP/RPC boundary (marshmallow 4; unknown fields are refused).
+
+They check shape; the domain (`assessment.domain.rulebook.validate`) checks meaning and names every problem.
+"""
+from marshmallow import RAISE, Schema, fields, validate
+
+PERIOD = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+                         error="must be a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month like 2026-01")
+ID = validate.Length(min=1, max=100)
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class IndicatorRule(Strict):
+    indicator = fields.String(required=True)
+    metric = fields.String(required=True)
+    baseline = fields.Float(required=True, validate=validate.Range(min=0))
+    points_above = fields.Float(required=True, validate=validate.Range(min=0))
+    points_below = fields.Float(required=True, validate=validate.Range(min=0))
+    cap = fields.Float(required=True, validate=validate.Range(min=0))
+    weight = fields.Float(required=True, validate=validate.Range(min=0))
+    warn_below = fields.Float(allow_none=True, load_default=None)
+    units = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True), load_default=dict)
+
+
+class PublishRulebook(Strict):
+    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    effective_from = fields.String(required=True, validate=MONTH)
+    effective_until = fields.String(allow_none=True, load_default=None, validate=MONTH)
+    base = fields.Float(required=True, validate=validate.Range(min=0))
+    warning_threshold = fields.Float(required=True, validate=validate.Range(min=0))
+    indicators = fields.List(fields.Nested(IndicatorRule), required=True, validate=validate.Length(equal=7))
+
+
+class PeriodCommand(Strict):
+    """close_period, record_adjustments, raise_warnings."""
+    period = fields.String(required=True, validate=PERIOD)
+
+
+class RescorePeriod(PeriodCommand):
+    version = fields.String(required=True, validate=ID)
+
+
+class Scorecard(PeriodCommand):
+    community = fields.String(required=True, validate=ID)
+
+
+class Explain(Scorecard):
+    indicator = fields.String(required=True, validate=validate.OneOf([
+        "petition_handling", "case_management", "case_review", "supervision_inspection", "publicity_education",
+        "information_reporting", "team_building"]))
+
+
+class Ranking(PeriodCommand):
+    scope = fields.String(load_default="district", validate=validate.OneOf(["district", "street"]))
+    street = fields.String(load_default=None, allow_none=True, validate=ID)
+
+
+class Rulebook(Strict):
+    version = fields.String(load_default=None, allow_none=True, validate=ID)
+    period = fields.String(load_default=None, allow_none=True, validate=PERIOD)
+
+
+class Empty(Strict):
+    """rulebooks: no fields."""
+
+
+REQUESTS = {
+    "publish_rulebook": PublishRulebook, "close_period": PeriodCommand, "record_adjustments": PeriodCommand,
+    "raise_warnings": PeriodCommand, "rescore_period": RescorePeriod, "scorecard": Scorecard, "explain": Explain,
+    "ranking": Ranking, "rulebook": Rulebook, "rulebooks": Empty,
+}

@@ -1,0 +1,189 @@
+"""intake's commands: one function per command, `(store, ctx, **fields) -> [Event]`, via `watchpost.handling.execute`.
+
+Role checks (`access.ALLOWED`) are the entrypoint's; scope (community, street) is checked here against the
+record's own community and street. Opinion and inspection commands live in `handlers_opinion` and
+`handlers_inspection` and are re-exported here; clock alerts are `timers.tick`.
+"""
+import uuid
+from dataclasses import replace
+
+from watchpost.errors import Invalid, NotFound
+from watchpost.handling import execute
+from watchpost.reference import catalogue
+
+from intake import receipts
+from intake.access import check_scope
+from intake.domain import clue as clues, disposal as disposing, screening
+from intake.domain.clocks import local_date
+from intake.domain.rules import accused_key, find_repeat
+
+
+PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
+
+
+class Receipted(list):
+    """The recorded events, plus what the submitter is shown once: the new id and the receipt code."""
+    id: str | None = None
+    receipt_code: str | None = None
+
+
+class Revealed(list):
+    """The recorded `clue.reporter_revealed` event, plus the identity for the one caller who asked."""
+    reporter: dict | None = None
+
+
+def stream(clue_id):
+    return f"clue-{clue_id}"
+
+
+def check_classification(category, item):
+    if not catalogue.is_item(category, item):
+        raise Invalid(f"category {category!r} / item {item!r} is not in supervision catalogue v"
+                      f"{catalogue.CURRENT_VERSION}; allowed categories: {', '.join(catalogue.categories())}",
+                      field="item" if item else "category")
+
+
+def sealed_submitter(ctx, vault):
+    """Citizens, informants and supervisors are reporters: the event's actor names only a vault reference."""
+    if ctx.actor.role not in PROTECTED_SUBMITTERS:
+        return ctx, None
+    ref = vault.seal({"actor_id": ctx.actor.id, "role": ctx.actor.role}, kind="submitter")
+    return replace(ctx, actor=replace(ctx.actor, id=f"sealed:{ref}")), ref
+
+
+def release_unused(vault, events, reporter_ref, submitter_ref, content_ref=None):
+    """A repeated command returns the first submission's events: erase what this attempt sealed in vain."""
+    first = events[0]
+    kept = {first.payload.get("reporter_ref"), first.payload.get("content_ref"), first.actor["id"][7:]}
+    for ref in (reporter_ref, submitter_ref, content_ref):
+        if ref and ref not in kept:
+            vault.erase(ref)
+
+
+def _on_clue(store, ctx, clue_id, decide):
+    """Load, scope-check and decide on an existing clue."""
+    def decided(clue):
+        if clue.status == "new":
+            raise NotFound(f"no clue {clue_id}")
+        check_scope(ctx.actor, clue.community, clue.street)
+        return decide(clue, local_date(ctx.now))
+    return execute(store, stream(clue_id), clues.fold, decided, ctx)
+
+
+def receive_clue(store, ctx, *, vault, channel, summary, community, street, category, accused, item=None,
+                 details="", reporter=None, clue_id=None, receipt_code=None, source=None):
+    """Submit a clue from any channel; `reporter` {name, phone} is sealed in the vault, absent if anonymous."""
+    check_classification(category, item)
+    clue_id = clue_id or str(uuid.uuid4())
+    code = receipts.normalise(receipt_code) if receipt_code else receipts.new_code()
+    today = local_date(ctx.now)
+    key = accused_key(community, accused.get("post"), accused.get("name"))
+    new = {"clue_id": clue_id, "accused_key": key, "category": category, "item": item,
+           "received_on": today.isoformat()}
+    earlier = store.docs("clues", where={"community": community, "accused_key": key}, limit=1000)
+    ctx, submitter_ref = sealed_submitter(ctx, vault)
+    reporter_ref = vault.protect(reporter) if reporter else None
+    content_ref = vault.seal({"details": details, "accused_name": accused.get("name")}, kind="content")
+    events = execute(store, stream(clue_id), clues.fold, lambda c: screening.receive(
+        c, today, clue_id=clue_id, channel=channel, community=community, street=street, category=category,
+        item=item, summary=summary, accused={**accused, "key": key}, real_name=reporter_ref is not None,
+        reporter_ref=reporter_ref, receipt_hash=receipts.receipt_hash(code), content_ref=content_ref,
+        repeat_candidate=find_repeat(new, earlier), source=source,
+        catalogue_version=catalogue.CURRENT_VERSION), ctx)
+    release_unused(vault, events, reporter_ref, submitter_ref, content_ref)
+    first = events[0].payload
+    result = Receipted(events)
+    result.id = first["clue_id"]
+    result.receipt_code = code if first["receipt_hash"] == receipts.receipt_hash(code) else None
+    return result
+
+
+def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=None, transferred_to=None,
+                new_substance=False):
+    """Screen; a clue forwarded up keeps only a stub: its sealed content (details, accused's name) is erased.
+
+    An explicit `repeat_of` must name an earlier clue about the same accused person.
+    """
+    if repeat_of:
+        earlier, this = store.doc("clues", repeat_of), store.doc("clues", clue_id)
+        if not earlier or not this or earlier.get("accused_key") != this.get("accused_key"):
+            raise Invalid("repeat_of must name an earlier clue about the same accused person", field="repeat_of")
+    if outcome == "forwarded_up" and vault is None:
+        raise Invalid("forwarding up erases the clue's content: pass the vault", field="vault")
+    events = _on_clue(store, ctx, clue_id, lambda c, today: screening.screen(
+        c, today, outcome=outcome, reason=reason, repeat_of=repeat_of, transferred_to=transferred_to,
+        new_substance=new_substance))
+    if outcome == "forwarded_up":
+        vault.erase(clues.fold(store.load(stream(clue_id))).content_ref)
+    return events
+
+
+def register_clue(store, ctx, *, clue_id, ledger_no):
+    return _on_clue(store, ctx, clue_id, lambda c, t: screening.register(c, t, ledger_no=ledger_no))
+
+
+def review_clue(store, ctx, *, clue_id, participants, conclusion):
+    return _on_clue(store, ctx, clue_id,
+                    lambda c, t: screening.review(c, t, participants=participants, conclusion=conclusion))
+
+
+def notify_acceptance(store, ctx, *, clue_id):
+    return _on_clue(store, ctx, clue_id, screening.notify_acceptance)
+
+
+def propose_disposal(store, ctx, *, clue_id, disposal, reason):
+    return _on_clue(store, ctx, clue_id,
+                    lambda c, t: disposing.propose(c, ctx.actor, t, disposal=disposal, reason=reason))
+
+
+
+def approve_disposal(store, ctx, *, clue_id):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.approve(c, ctx.actor, t))
+
+
+def reject_disposal(store, ctx, *, clue_id, reason):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.reject(c, ctx.actor, t, reason=reason))
+
+
+def resume_clue(store, ctx, *, clue_id, reason):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.resume(c, t, reason=reason))
+
+
+def record_reply(store, ctx, *, clue_id, summary):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.record_reply(c, t, summary=summary))
+
+
+def plan_verification(store, ctx, *, clue_id, plan, team):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.plan_verification(c, t, plan=plan, team=team))
+
+
+def report_verification(store, ctx, *, clue_id, summary, signed_by):
+    return _on_clue(store, ctx, clue_id,
+                    lambda c, t: disposing.report_verification(c, t, summary=summary, signed_by=signed_by))
+
+
+def conclude_clue(store, ctx, *, clue_id, outcome, measure=None):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.conclude(c, t, outcome=outcome, measure=measure))
+
+
+def give_feedback(store, ctx, *, clue_id, feedback):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.give_feedback(c, t, feedback=feedback))
+
+
+def raise_objection(store, ctx, *, clue_id, reason):
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.raise_objection(c, t, reason=reason))
+
+
+def reveal_reporter(store, ctx, *, vault, clue_id, reason):
+    """Show a real-name reporter's identity to this caller, recording who asked and why, first."""
+    if not str(reason or "").strip():
+        raise Invalid("revealing a reporter needs a reason, which is recorded", field="reason")
+    events = _on_clue(store, ctx, clue_id, lambda c, t: disposing.reveal_reporter(c, ctx.actor, t, reason=reason))
+    result = Revealed(events)
+    result.reporter = vault.open(clues.fold(store.load(stream(clue_id))).reporter_ref)
+    return result
+
+
+from intake.handlers_inspection import *  # noqa: E402,F401,F403
+from intake.handlers_opinion import *  # noqa: E402,F401,F403
+from intake.timers import tick  # noqa: E402,F401

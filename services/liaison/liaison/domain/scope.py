@@ -1,0 +1,53 @@
+"""Who may see and act where: a street commission in its street, a community secretary in its community."""
+from watchpost.errors import Forbidden
+
+DISTRICT_WIDE = {"district_commission", "auditor", "system", "subscriber"}
+IN_COMMUNITY = {"community_secretary", "informant", "supervisor"}
+
+# who may appoint, reassign or dismiss each role (the reporting lines of the seed)
+MANAGERS = {
+    "informant": {"street_commission", "district_commission", "system"},
+    "supervisor": {"community_secretary", "street_commission", "district_commission", "system"},
+    "community_secretary": {"street_commission", "district_commission", "system"},
+    "street_commission_member": {"district_commission", "system"},
+}
+
+
+def sees(actor, street, community):
+    if actor.role in DISTRICT_WIDE:
+        return True
+    if actor.role == "street_commission":
+        return street is not None and street == actor.street
+    if actor.role in IN_COMMUNITY:
+        return community is not None and community == actor.community
+    return False
+
+
+def require(actor, street, community, what):
+    if not sees(actor, street, community):
+        where = {"street_commission": f"street {actor.street}"}.get(actor.role, f"community {actor.community}")
+        raise Forbidden(f"{what} is in street {street}, community {community}; a {actor.role} acts only in "
+                        f"{where}", street=street, community=community)
+
+
+def require_manager(actor, role, street, community):
+    if actor.role not in MANAGERS[role]:
+        raise Forbidden(f"a {actor.role} may not appoint, reassign or dismiss people in the role {role}; allowed: "
+                        f"{', '.join(sorted(MANAGERS[role]))}", role=role)
+    require(actor, street, community, f"this {role}'s post")
+
+
+def scoped_filter(actor, street=None, community=None):
+    """The `where` filter a list read uses: the caller's own filters, narrowed (and checked) to their scope."""
+    where = {k: v for k, v in (("street", street), ("community", community)) if v is not None}
+    if actor.role == "street_commission":
+        if street not in (None, actor.street):
+            require(actor, street, community, "the requested list")
+        where["street"] = actor.street
+    elif actor.role in IN_COMMUNITY:
+        if community not in (None, actor.community):
+            require(actor, street, community, "the requested list")
+        where["community"] = actor.community
+    elif actor.role not in DISTRICT_WIDE:
+        raise Forbidden(f"a {actor.role} may not read liaison lists")
+    return where

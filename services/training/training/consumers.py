@@ -1,0 +1,30 @@
+"""What training does with other services' events: liaison's appointments and dismissals drive onboarding.
+
+Pure mappings onto the handlers: `(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
+causation = the foreign event). Idempotent in the domain as well as by position: an appointment delivered twice
+(replay, redelivery) enrols once; a dismissal of someone never enrolled, or already withdrawn, changes nothing.
+"""
+from training import handlers
+from training.domain.rules import CADRE_ROLES
+
+
+def on_person_appointed(store, ctx, payload, programme=None):
+    """liaison `person.appointed {person_id, role, street, community|null, appointed_on, ...}` -> enrolment.
+
+    The person's name is not copied: training needs the id, role and area only. A role training has no programme
+    for (not a cadre role) is ignored rather than refused, so one odd event cannot block the queue.
+    """
+    if payload.get("role") not in CADRE_ROLES:
+        return []
+    return handlers.enrol_cadre(store, ctx, person_id=payload["person_id"], role=payload["role"],
+                                street=payload["street"], community=payload.get("community"),
+                                appointed_on=payload["appointed_on"], programme=programme)
+
+
+def on_person_dismissed(store, ctx, payload):
+    """liaison `person.dismissed {person_id, street, community, dismissed_on}` -> withdrawal from the roster."""
+    return handlers.withdraw_cadre(store, ctx, person_id=payload["person_id"], dismissed_on=payload["dismissed_on"])
+
+
+# source service -> event type -> mapping
+CONSUMERS = {"liaison": {"person.appointed": on_person_appointed, "person.dismissed": on_person_dismissed}}

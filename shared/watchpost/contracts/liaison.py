@@ -1,0 +1,173 @@
+"""Events the liaison service publishes (监察联络站, 包片联系, 月反馈季报告): EVENTS = {type: (version, Schema)}.
+
+Every payload about a community carries `community` and `street` ids. Dates are ISO `2026-03-02`; periods
+`2026-03` (month) or `2026-Q1` (quarter). Unknown payload fields are refused, so a schema lists every field.
+"""
+from marshmallow import Schema, fields, validate
+
+MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
+QUARTER = validate.Regexp(r"^\d{4}-Q[1-4]$")
+ROLES = ["community_secretary", "informant", "street_commission_member", "supervisor"]
+WATCHERS = ["informant", "supervisor"]
+
+
+def Id(**kw):
+    return fields.Str(required=True, **kw)
+
+
+def Maybe():
+    return fields.Str(required=True, allow_none=True)
+
+
+def Day():
+    return fields.Date(required=True)
+
+
+class DirectoryLoaded(Schema):
+    directory_id, digest, sample = Id(), Id(), fields.Bool(required=True)
+    counts = fields.Dict(keys=fields.Str(), values=fields.Int(), required=True)
+    written, loaded_on = fields.Int(required=True), Day()
+
+
+class StreetRegistered(Schema):
+    street_id, street, name = Id(), Id(), Id()
+    kind = Id(validate=validate.OneOf(["street", "town"]))
+
+
+class CommunityRegistered(Schema):
+    community_id, community, street, name = Id(), Id(), Id(), Id()
+    kind = Id(validate=validate.OneOf(["community", "village"]))
+
+
+class StationRegistered(Schema):
+    station_id, name, community, street, opened_on = Id(), Id(), Id(), Id(), Day()
+
+
+class GroupRegistered(Schema):
+    group_id, name, community, street = Id(), Id(), Id(), Id()
+    kind = Id(validate=validate.OneOf(["compound", "residential_group"]))
+
+
+class CentreRegistered(Schema):
+    centre_id, name, street, community = Id(), Id(), Id(), Maybe()
+
+
+class PlatformRegistered(Schema):
+    platform_id, name, street, community = Id(), Id(), Id(), Maybe()
+
+
+class ReportingLine(Schema):
+    role = Id(validate=validate.OneOf(["community_secretary", "district_commission", "street_commission"]))
+    street, community = Maybe(), Maybe()
+
+
+class Post(Schema):
+    street, community, station_id = Id(), Maybe(), Maybe()
+    groups = fields.List(fields.Str(), required=True)
+
+
+class Person(Post):
+    person_id = Id()
+    role = Id(validate=validate.OneOf(ROLES))
+
+
+class PersonAppointed(Person):
+    name, appointed_on = Id(), Day()
+    reports_to = fields.Nested(ReportingLine, required=True)
+
+
+class PersonReassigned(Person):
+    previous = fields.Nested(Post, required=True)
+    reassigned_on = Day()
+    reports_to = fields.Nested(ReportingLine, required=True)
+
+
+class PersonDismissed(Person):
+    dismissed_on, reason = Day(), fields.Str(required=True)
+
+
+class Pairing(Schema):
+    pairing_id, member_id, street, community = Id(), Id(), Id(), Id()
+
+
+class PairingEstablished(Pairing):
+    established_on = Day()
+
+
+class PairingEnded(Pairing):
+    ended_on, reason = Day(), fields.Str(required=True)
+
+
+class ContactRecorded(Pairing):
+    contact_no = fields.Int(required=True)
+    kind = Id(validate=validate.OneOf(["duty_talk", "exchange_report", "guidance", "heart_to_heart"]))
+    held_on, notes = Day(), fields.Str(required=True)
+    participants = fields.List(fields.Str(), required=True)
+
+
+class ContactLapsed(Pairing):
+    since, detected_on, lapse_days = Day(), Day(), fields.Int(required=True)
+
+
+class Watcher(Schema):
+    feedback_id, person_id, station_id, street, community = Id(), Id(), Id(), Id(), Id()
+    role = Id(validate=validate.OneOf(WATCHERS))
+    period = Id(validate=MONTH)
+
+
+class Timing(Schema):
+    submitted_on, due_on = Day(), Day()
+    on_time, days_late = fields.Bool(required=True), fields.Int(required=True)
+    summary = fields.Str(required=True)
+
+
+class FeedbackSubmitted(Watcher, Timing):
+    major_problem = fields.Bool(required=True)
+
+
+class MajorProblemFlagged(Watcher):
+    """A major problem (重大问题) reported by an informant or supervisor; intake registers it as a clue."""
+    flag_id, summary, flagged_on = Id(), Id(), Day()
+    category = Maybe()
+
+
+class FeedbackReminder(Watcher):
+    due_on = Day()
+
+
+class Station(Schema):
+    report_id, station_id, street, community = Id(), Id(), Id(), Id()
+    period = Id(validate=QUARTER)
+
+
+class ReportSubmitted(Station, Timing):
+    pass
+
+
+class ReportReminder(Station):
+    due_on = Day()
+
+
+EVENTS = {
+    "directory.loaded": (1, DirectoryLoaded),
+    "street.registered": (1, StreetRegistered),
+    "community.registered": (1, CommunityRegistered),
+    "station.registered": (1, StationRegistered),
+    "group.registered": (1, GroupRegistered),
+    "centre.registered": (1, CentreRegistered),
+    "platform.registered": (1, PlatformRegistered),
+    "person.appointed": (1, PersonAppointed),
+    "person.reassigned": (1, PersonReassigned),
+    "person.dismissed": (1, PersonDismissed),
+    "pairing.established": (1, PairingEstablished),
+    "pairing.ended": (1, PairingEnded),
+    "pairing.contact_recorded": (1, ContactRecorded),
+    "pairing.contact_lapsed": (1, ContactLapsed),
+    "feedback.submitted": (1, FeedbackSubmitted),
+    "feedback.major_problem_flagged": (1, MajorProblemFlagged),
+    "feedback.due_soon": (1, FeedbackReminder),
+    "feedback.missed": (1, FeedbackReminder),
+    "report.submitted": (1, ReportSubmitted),
+    "report.due_soon": (1, ReportReminder),
+    "report.missed": (1, ReportReminder),
+}

@@ -1,0 +1,84 @@
+"""Deciding a batch of appends: which are accepted, which conflict, which repeat an earlier command.
+
+Pure and shared by every backend, so the in-memory log and PostgreSQL accept and refuse exactly the same things.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from watchpost.errors import Conflict, Invalid
+from watchpost.eventlog.model import seal
+
+
+class Gap(Exception):
+    """A consumer got `position` from `source` but has applied only up to `last`: the range between is missing."""
+
+    def __init__(self, source, last, position):
+        super().__init__(f"{source}: event {position} arrived after {last}; positions {last + 1}..{position - 1} missing")
+        self.source, self.last, self.position = source, last, position
+
+
+@dataclass
+class AppendRequest:
+    stream_id: str
+    expected_version: int | None      # None: no check; 0: the stream must not exist yet
+    changes: list
+    actor: dict
+    correlation_id: str
+    causation_id: str | None = None
+    command_id: str | None = None
+    occurred_at: datetime | None = None
+
+
+@dataclass
+class Outcome:
+    events: list = field(default_factory=list)
+    duplicate_of: str | None = None   # command id whose first result must be returned
+    error: Exception | None = None
+
+
+def validate(request):
+    if not request.stream_id or len(request.stream_id) > 200:
+        raise Invalid("stream_id must be 1 to 200 characters", field="stream_id")
+    if request.expected_version is not None and request.expected_version < 0:
+        raise Invalid("expected_version must be 0 or more", field="expected_version")
+    for change in request.changes:
+        if not change.type or "." not in change.type:
+            raise Invalid(f"event type {change.type!r} must be dotted, e.g. clue.received", field="type")
+
+
+def plan(requests, head_position, head_hash, versions, known_commands, recorded_at):
+    """Return (outcomes, new events in position order, new head (position, hash), new command rows).
+
+    `versions`: current version of every stream named by a request; `known_commands`: command ids already logged.
+    """
+    outcomes, events, command_rows = [], [], []
+    versions = dict(versions)
+    seen = set(known_commands)
+    position, prev = head_position, head_hash
+    for r in requests:
+        if r.command_id and r.command_id in seen:
+            outcomes.append(Outcome(duplicate_of=r.command_id))
+            continue
+        current = versions.get(r.stream_id, 0)
+        if r.expected_version is not None and r.expected_version != current:
+            outcomes.append(Outcome(error=Conflict(
+                f"stream {r.stream_id} is at version {current}, not {r.expected_version}: reload and retry",
+                stream_id=r.stream_id, expected_version=r.expected_version, actual_version=current)))
+            continue
+        mine = []
+        for change in r.changes:
+            position += 1
+            current += 1
+            event = seal(prev, type=change.type, payload=change.payload, schema_version=change.schema_version,
+                         stream_id=r.stream_id, stream_version=current, position=position,
+                         occurred_at=r.occurred_at or recorded_at, recorded_at=recorded_at, actor=r.actor,
+                         correlation_id=r.correlation_id, causation_id=r.causation_id)
+            prev = event.hash
+            mine.append(event)
+        versions[r.stream_id] = current
+        if r.command_id and mine:
+            seen.add(r.command_id)
+            command_rows.append((r.command_id, mine[0].position, mine[-1].position))
+        events.extend(mine)
+        outcomes.append(Outcome(events=mine))
+    return outcomes, events, (position, prev), command_rows

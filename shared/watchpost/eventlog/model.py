@@ -1,0 +1,83 @@
+"""Canonical encoding and the sha256 chain: the part of the log every backend and every auditor shares."""
+import hashlib
+import uuid
+from datetime import datetime, timezone
+
+import orjson
+
+from watchpost.domain import Event
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "event_id", "type", "schema_version", "stream_id", "stream_version", "position", "occurred_at",
+    "recorded_at", "actor", "correlation_id", "causation_id", "payload",
+)
+
+
+def iso(moment):
+    """UTC, microseconds, `Z`: one spelling of a time, so the hash of an event never depends on who wrote it."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_iso(text):
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def canonical(fields):
+    """Sorted keys, no spaces, UTF-8: the bytes that are hashed."""
+    return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+
+
+def hashed_fields(event):
+    return {
+        "event_id": event.event_id, "type": event.type, "schema_version": event.schema_version,
+        "stream_id": event.stream_id, "stream_version": event.stream_version, "position": event.position,
+        "occurred_at": iso(event.occurred_at), "recorded_at": iso(event.recorded_at), "actor": event.actor,
+        "correlation_id": event.correlation_id, "causation_id": event.causation_id, "payload": event.payload,
+    }
+
+
+def chain_hash(prev_hash, fields):
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical(fields)).hexdigest()
+
+
+def seal(prev_hash, *, type, payload, schema_version, stream_id, stream_version, position, occurred_at,
+         recorded_at, actor, correlation_id, causation_id, event_id=None):
+    """Make the recorded `Event` for a change at `position`, chained to `prev_hash`."""
+    draft = Event(
+        event_id=event_id or str(uuid.uuid4()), type=type, schema_version=schema_version, stream_id=stream_id,
+        stream_version=stream_version, position=position, occurred_at=occurred_at, recorded_at=recorded_at,
+        actor=actor, correlation_id=correlation_id, causation_id=causation_id, payload=payload,
+        prev_hash=prev_hash, hash="")
+    return Event(**{**draft.__dict__, "hash": chain_hash(prev_hash, hashed_fields(draft))})
+
+
+def event_to_json(event):
+    """The event as plain JSON types: the body of every published message and every export line."""
+    return {**hashed_fields(event), "prev_hash": event.prev_hash, "hash": event.hash}
+
+
+def event_from_json(data):
+    return Event(**{**data, "occurred_at": parse_iso(data["occurred_at"]),
+                    "recorded_at": parse_iso(data["recorded_at"])})
+
+
+class ChainBroken(Exception):
+    def __init__(self, position, reason):
+        super().__init__(f"position {position}: {reason}")
+        self.position = position
+        self.reason = reason
+
+
+def verify_chain(events, prev_hash=GENESIS, start=1):
+    """Walk events in position order; return (count, last hash) or raise `ChainBroken` at the first bad one."""
+    expected, count = start, 0
+    for event in events:
+        if event.position != expected:
+            raise ChainBroken(expected, f"expected position {expected}, found {event.position} (gap or reorder)")
+        if event.prev_hash != prev_hash:
+            raise ChainBroken(event.position, "prev_hash does not match the previous event's hash")
+        if chain_hash(prev_hash, hashed_fields(event)) != event.hash:
+            raise ChainBroken(event.position, "hash does not match the event's content")
+        prev_hash, expected, count = event.hash, expected + 1, count + 1
+    return count, prev_hash

@@ -1,0 +1,75 @@
+"""A small connection pool that waits for a free connection instead of failing (psycopg2's pool never waits).
+
+Green under eventlet (its primitives are monkey-patched), plain threads elsewhere. A connection that broke is closed
+and replaced on next use.
+"""
+import contextlib
+import queue
+import threading
+
+import psycopg2
+import psycopg2.extensions
+
+
+class Pool:
+    def __init__(self, dsn, size, setup_sql=(), timeout=30.0):
+        self.dsn, self.size, self.setup_sql, self.timeout = dsn, size, tuple(setup_sql), timeout
+        self._idle = queue.LifoQueue()
+        self._slots = threading.BoundedSemaphore(size)
+
+    def _connect(self):
+        conn = psycopg2.connect(self.dsn, connect_timeout=5, application_name="watchpost")
+        with conn.cursor() as cur:
+            for sql in self.setup_sql:
+                cur.execute(sql)
+        conn.commit()
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self):
+        if not self._slots.acquire(timeout=self.timeout):
+            raise psycopg2.OperationalError(f"no database connection free within {self.timeout}s (pool of {self.size})")
+        conn = None
+        try:
+            try:
+                conn = self._idle.get_nowait()
+            except queue.Empty:
+                conn = self._connect()
+            yield conn
+            if conn.status != psycopg2.extensions.STATUS_READY:
+                conn.rollback()
+            self._idle.put(conn)
+        except BaseException as exc:
+            if conn is not None:
+                _release_after(conn, exc, self._idle)
+            raise
+        finally:
+            self._slots.release()
+
+    def close(self):
+        while True:
+            try:
+                _discard(self._idle.get_nowait())
+            except queue.Empty:
+                return
+
+
+def _release_after(conn, exc, idle):
+    """Keep a healthy connection after a refusal; drop one whose link to the server is in doubt."""
+    if conn.closed or isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError, GeneratorExit)):
+        _discard(conn)
+        return
+    try:
+        conn.rollback()
+        idle.put(conn)
+    except psycopg2.Error:
+        _discard(conn)
+
+
+def _discard(conn):
+    try:
+        if not conn.closed:
+            conn.rollback()
+            conn.close()
+    except psycopg2.Error:
+        pass

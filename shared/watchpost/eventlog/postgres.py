@@ -1,0 +1,255 @@
+"""The PostgreSQL event log: one schema per service, group-committed, hash-chained, projections in the same
+transaction as the events they come from."""
+import contextlib
+
+import orjson
+import psycopg2
+import psycopg2.extras
+
+from watchpost.domain import utcnow
+from watchpost.errors import Unavailable
+from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
+from watchpost.eventlog.group_commit import GroupCommit
+from watchpost.eventlog.model import canonical, event_from_json, hashed_fields
+from watchpost.eventlog.pool import Pool
+
+EVENT_COLUMNS = "data, prev_hash, hash"
+DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+def row_to_event(row):
+    data, prev_hash, hash_ = row
+    return event_from_json({**orjson.loads(data), "prev_hash": prev_hash, "hash": hash_})
+
+
+def _dumps(doc):
+    return orjson.dumps(doc).decode()
+
+
+class _Reads:
+    """Reads over a cursor; the store opens one per call, a consumer's transaction reuses its own."""
+
+    def recorded(self, command_id):
+        with self._cursor() as cur:
+            cur.execute("SELECT first_position, last_position FROM commands WHERE command_id = %s", (command_id,))
+            row = cur.fetchone()
+            if row is None:
+                return None
+            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position", row)
+            return [row_to_event(r) for r in cur]
+
+    def load(self, stream_id):
+        with self._cursor() as cur:
+            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = %s ORDER BY stream_version",
+                        (stream_id,))
+            return [row_to_event(r) for r in cur]
+
+    def doc(self, projection, key):
+        with self._cursor() as cur:
+            cur.execute("SELECT doc FROM projection_docs WHERE projection = %s AND key = %s", (projection, key))
+            row = cur.fetchone()
+            return row[0] if row else None
+
+    def docs(self, projection, where=None, limit=100, offset=0):
+        with self._cursor() as cur:
+            cur.execute("SELECT doc FROM projection_docs WHERE projection = %s AND doc @> %s::jsonb "
+                        "ORDER BY key LIMIT %s OFFSET %s", (projection, _dumps(where or {}), limit, offset))
+            return [r[0] for r in cur]
+
+    def count(self, projection, where=None):
+        with self._cursor() as cur:
+            cur.execute("SELECT count(*) FROM projection_docs WHERE projection = %s AND doc @> %s::jsonb",
+                        (projection, _dumps(where or {})))
+            return cur.fetchone()[0]
+
+
+def write(cur, requests, projections, recorded_at):
+    """Append a batch inside the caller's transaction; returns one result (events or exception) per request."""
+    cur.execute("SELECT position, hash FROM log_head FOR UPDATE")
+    head_position, head_hash = cur.fetchone()
+    cur.execute("SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(%s) GROUP BY stream_id",
+                (list({r.stream_id for r in requests}),))
+    versions = dict(cur.fetchall())
+    known = {}
+    command_ids = [r.command_id for r in requests if r.command_id]
+    if command_ids:
+        cur.execute("SELECT command_id, first_position, last_position FROM commands WHERE command_id = ANY(%s)",
+                    (command_ids,))
+        known = {row[0]: (row[1], row[2]) for row in cur}
+    outcomes, events, (position, last_hash), command_rows = plan(
+        requests, head_position, head_hash, versions, set(known), recorded_at)
+    if events:
+        psycopg2.extras.execute_values(
+            cur, "INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, "
+                 "prev_hash, hash) VALUES %s",
+            [(e.position, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at,
+              canonical(hashed_fields(e)).decode(), e.prev_hash, e.hash) for e in events], page_size=1000)
+        if command_rows:
+            psycopg2.extras.execute_values(
+                cur, "INSERT INTO commands (command_id, first_position, last_position) VALUES %s", command_rows)
+        cur.execute("UPDATE log_head SET position = %s, hash = %s", (position, last_hash))
+        project(cur, projections, events)
+    new_commands = {c: (first, last) for c, first, last in command_rows}
+    by_position = {e.position: e for e in events}
+    results = []
+    for outcome in outcomes:
+        if outcome.error:
+            results.append(outcome.error)
+        elif outcome.duplicate_of in new_commands:
+            first, last = new_commands[outcome.duplicate_of]
+            results.append([by_position[p] for p in range(first, last + 1)])
+        elif outcome.duplicate_of:
+            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+                        known[outcome.duplicate_of])
+            results.append([row_to_event(r) for r in cur])
+        else:
+            results.append(outcome.events)
+    return results
+
+
+def project(cur, projections, events):
+    """Fold events into the projection documents they touch, reading and writing each document once."""
+    touched = [(p, key, e) for e in events for p in projections for key in p.keys(e)]
+    if not touched:
+        return
+    pairs = tuple({(p.name, key) for p, key, _ in touched})
+    cur.execute("SELECT projection, key, doc FROM projection_docs WHERE (projection, key) IN %s", (pairs,))
+    docs = {(name, key): doc for name, key, doc in cur}
+    for p, key, event in touched:
+        docs[(p.name, key)] = p.apply(docs.get((p.name, key)), event)
+    upserts = [(name, key, _dumps(docs[(name, key)])) for name, key in pairs if docs.get((name, key)) is not None]
+    deletes = tuple(pair for pair in pairs if docs.get(pair) is None)
+    if upserts:
+        psycopg2.extras.execute_values(
+            cur, "INSERT INTO projection_docs (projection, key, doc) VALUES %s ON CONFLICT (projection, key) "
+                 "DO UPDATE SET doc = EXCLUDED.doc", upserts, template="(%s, %s, %s::jsonb)")
+    if deletes:
+        cur.execute("DELETE FROM projection_docs WHERE (projection, key) IN %s", (deletes,))
+
+
+class PostgresEventStore(_Reads):
+    def __init__(self, url, schema, projections=(), pool_size=12, clock=utcnow, service_role=True):
+        setup = [f'SET search_path TO "{schema}"'] + ([f'SET ROLE "watchpost_{schema}"'] if service_role else [])
+        self.schema = schema
+        self.projections = list(projections)
+        self.pool = Pool(url, pool_size, setup)
+        self._clock = clock
+        self._committer = GroupCommit(self._flush)
+        self.listeners = []
+
+    @contextlib.contextmanager
+    def _cursor(self):
+        try:
+            with self.pool.connection() as conn, conn.cursor() as cur:
+                yield cur
+                conn.commit()
+        except DB_DOWN as exc:
+            raise Unavailable("the database is unreachable; nothing was written, try again", reason=type(exc).__name__) from None
+
+    def close(self):
+        self.pool.close()
+
+    # -- writing -------------------------------------------------------------------------------------------
+    def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
+               command_id=None, occurred_at=None):
+        request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
+                                command_id, occurred_at)
+        validate(request)
+        return self._committer.submit(request)
+
+    def _flush(self, requests):
+        try:
+            with self._cursor() as cur:
+                results = write(cur, requests, self.projections, self._clock())
+        except psycopg2.Error:
+            if len(requests) == 1:
+                raise
+            # one request broke the whole transaction: give each its own, so only that one fails
+            results = []
+            for request in requests:
+                try:
+                    results.extend(self._flush([request]))
+                except Exception as exc:  # noqa: BLE001 - handed to that request's caller
+                    results.append(exc)
+            return results
+        self._notify()
+        return results
+
+    def _notify(self):
+        for listener in self.listeners:
+            listener()
+
+    # -- consuming another service's events ---------------------------------------------------------------
+    def consumed_position(self, source):
+        with self._cursor() as cur:
+            cur.execute("SELECT position FROM consumer_positions WHERE source = %s", (source,))
+            row = cur.fetchone()
+            return row[0] if row else 0
+
+    def consume(self, source, position, apply):
+        """Run `apply(tx)` for `source`'s event at `position` in one transaction with the recorded position.
+
+        Returns False (and writes nothing) if that position was already applied; raises `Gap` if earlier
+        positions are missing.
+        """
+        with self._cursor() as cur:
+            cur.execute("INSERT INTO consumer_positions VALUES (%s, 0) ON CONFLICT DO NOTHING", (source,))
+            cur.execute("SELECT position FROM consumer_positions WHERE source = %s FOR UPDATE", (source,))
+            last = cur.fetchone()[0]
+            if position <= last:
+                return False
+            if position != last + 1:
+                raise Gap(source, last, position)
+            tx = Transaction(self, cur)
+            apply(tx)
+            cur.execute("UPDATE consumer_positions SET position = %s WHERE source = %s", (position, source))
+        if tx.wrote:
+            self._notify()
+        return True
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def read_after(self, position, limit=1000):
+        with self._cursor() as cur:
+            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s",
+                        (position, limit))
+            return [row_to_event(r) for r in cur]
+
+    def replay(self, after=0, itersize=5000):
+        """Every event after `after`, streamed through a server-side cursor."""
+        with self.pool.connection() as conn:
+            with conn.cursor(name="watchpost_replay") as cur:
+                cur.itersize = itersize
+                cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position", (after,))
+                for row in cur:
+                    yield row_to_event(row)
+            conn.rollback()
+
+    def head(self):
+        with self._cursor() as cur:
+            cur.execute("SELECT position, hash FROM log_head")
+            return cur.fetchone()
+
+
+class Transaction(_Reads):
+    """A consumer's unit of work: appends, projections and reads inside the consumer's own transaction."""
+
+    def __init__(self, store, cur):
+        self._store, self._cur, self.wrote = store, cur, False
+
+    @contextlib.contextmanager
+    def _cursor(self):
+        yield self._cur
+
+    def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
+               command_id=None, occurred_at=None):
+        request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
+                                command_id, occurred_at)
+        validate(request)
+        result = write(self._cur, [request], self._store.projections, self._store._clock())[0]
+        if isinstance(result, Exception):
+            raise result
+        self.wrote = True
+        return result
+
+    def project(self, event):
+        project(self._cur, self._store.projections, [event])
