@@ -17,6 +17,7 @@ class MemoryEventStore:
         self._commands = {}
         self._docs = {p.name: {} for p in self.projections}
         self._consumers = {}
+        self._relayed = {}
         self.listeners = []
 
     # -- writing -------------------------------------------------------------------------------------------
@@ -84,6 +85,13 @@ class MemoryEventStore:
             apply(self)
             self._consumers[source] = position
             return True
+
+    # -- the relay's progress -----------------------------------------------------------------------------
+    def relay_position(self, exchange):
+        return self._relayed.get(exchange, 0)
+
+    def save_relay_position(self, exchange, position):
+        self._relayed[exchange] = max(position, self._relayed.get(exchange, 0))
 
     # -- reading ------------------------------------------------------------------------------------------
     def recorded(self, command_id):

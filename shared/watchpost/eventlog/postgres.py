@@ -207,6 +207,19 @@ class PostgresEventStore(_Reads):
             self._notify()
         return True
 
+    # -- the relay's progress -----------------------------------------------------------------------------
+    def relay_position(self, exchange):
+        with self._cursor() as cur:
+            cur.execute("SELECT position FROM relay_progress WHERE exchange = %s", (exchange,))
+            row = cur.fetchone()
+            return row[0] if row else 0
+
+    def save_relay_position(self, exchange, position):
+        with self._cursor() as cur:
+            cur.execute("INSERT INTO relay_progress VALUES (%s, %s) ON CONFLICT (exchange) "
+                        "DO UPDATE SET position = GREATEST(relay_progress.position, EXCLUDED.position)",
+                        (exchange, position))
+
     # -- reading ------------------------------------------------------------------------------------------
     def read_after(self, position, limit=1000):
         with self._cursor() as cur:

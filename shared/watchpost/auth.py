@@ -1,0 +1,70 @@
+"""Who is acting: bearer JWTs (HS256, PyJWT) carrying the role and scope of DESIGN.md.
+
+Claims: `sub` (actor id), `role`, optional `street` and `community`, `iat`, `exp`. Keys come from
+WATCHPOST_JWT_KEYS (comma-separated): the first signs, every one verifies, so a key can be rotated without
+invalidating tokens that are still alive.
+"""
+import argparse
+import time
+
+import jwt
+
+from watchpost import config
+from watchpost.domain import ROLES, Actor
+from watchpost.errors import Invalid, Unauthenticated
+
+ALGORITHM = "HS256"
+ASSIGNABLE = tuple(r for r in ROLES if r != "system")
+
+
+def issue(role, sub, street=None, community=None, ttl=None, keys=None, now=None):
+    if role not in ROLES:
+        raise Invalid(f"unknown role {role!r}; roles are: {', '.join(ROLES)}", field="role")
+    now = int(now if now is not None else time.time())
+    claims = {"sub": sub, "role": role, "iat": now, "exp": now + (ttl or config.jwt_ttl())}
+    if street:
+        claims["street"] = street
+    if community:
+        claims["community"] = community
+    return jwt.encode(claims, (keys or config.jwt_keys())[0], algorithm=ALGORITHM)
+
+
+def actor_from_token(token, keys=None):
+    """The `Actor` a token names, or `Unauthenticated` saying why not (never echoing the token)."""
+    last_error = None
+    for key in keys or config.jwt_keys():
+        try:
+            claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["sub", "role", "exp"]})
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("the bearer token has expired; ask for a new one") from None
+        except jwt.InvalidTokenError as exc:
+            last_error = exc
+            continue
+        if claims["role"] not in ROLES:
+            raise Unauthenticated(f"the token's role is not one of: {', '.join(ROLES)}")
+        return Actor(id=str(claims["sub"]), role=claims["role"], street=claims.get("street"),
+                     community=claims.get("community"))
+    reason = "its signature does not verify" if isinstance(last_error, jwt.InvalidSignatureError) else "it is malformed"
+    raise Unauthenticated(f"the bearer token is not valid: {reason}")
+
+
+def actor_from_header(header, keys=None):
+    """Parse an `Authorization` header; None when there is none (the caller decides if anonymous is allowed)."""
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return actor_from_token(token.strip(), keys)
+
+
+def token_cli(argv=None):
+    """`watchpost-token --role ROLE --sub ID [--street S] [--community C] [--ttl SECONDS]`"""
+    parser = argparse.ArgumentParser(prog="watchpost-token", description="Print a bearer token for this machine.")
+    parser.add_argument("--role", required=True, choices=ROLES)
+    parser.add_argument("--sub", required=True, help="the actor's id")
+    parser.add_argument("--street")
+    parser.add_argument("--community")
+    parser.add_argument("--ttl", type=int, help="seconds (default WATCHPOST_JWT_TTL or 3600)")
+    args = parser.parse_args(argv)
+    print(issue(args.role, args.sub, args.street, args.community, args.ttl))

@@ -1,0 +1,52 @@
+"""Catch-up: a service's history from a position, for subscribers and auditors (HTTP and RPC), and the
+client side a consumer uses to fill a gap."""
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from watchpost import auth
+from watchpost.errors import Forbidden, Invalid, Unauthenticated, WatchpostError
+from watchpost.eventlog.model import event_from_json, event_to_json
+from watchpost.runtime.web import json_response
+
+READERS = ("subscriber", "auditor", "system")
+MAX_LIMIT = 1000
+
+
+def page(store, after, limit):
+    if after < 0 or not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"after must be >= 0 and limit 1..{MAX_LIMIT}", after=after, limit=limit)
+    events = store.read_after(after, limit)
+    head, _ = store.head()
+    return {"events": [event_to_json(e) for e in events],
+            "next_after": events[-1].position if events else after, "head": head}
+
+
+def _check(actor):
+    if actor is None:
+        raise Unauthenticated("catch-up needs a bearer token of a subscriber or an auditor")
+    if actor.role not in READERS:
+        raise Forbidden(f"catch-up is for {', '.join(READERS)}; not for {actor.role}", allowed=list(READERS))
+
+
+def http_events(self, request):
+    try:
+        _check(auth.actor_from_header(request.headers.get("Authorization")))
+        try:
+            after, limit = int(request.args.get("after", 0)), int(request.args.get("limit", 100))
+        except ValueError:
+            raise Invalid("after and limit must be whole numbers") from None
+        return json_response(200, page(self.store, after, limit))
+    except WatchpostError as refused:
+        return json_response(refused.status, refused.body())
+
+
+def rpc_events_after(self, after=0, limit=100, token=None):
+    _check(auth.actor_from_token(token) if token else None)
+    return page(self.store, after, limit)
+
+
+def fetch(nameko_config, source, after, limit):
+    """Read `source`'s events after `after` over RPC, as a system subscriber."""
+    token = auth.issue("subscriber", "watchpost-consumer", ttl=300)
+    with ClusterRpcProxy(nameko_config) as cluster:
+        result = getattr(cluster, source).events_after(after=after, limit=limit, token=token)
+    return [event_from_json(e) for e in result["events"]]

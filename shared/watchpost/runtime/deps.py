@@ -1,0 +1,65 @@
+"""Dependency providers: the composition root of every service. Nothing connects at import time."""
+import structlog
+from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
+
+from watchpost import config, logs
+from watchpost.eventlog.migrate import migrate
+from watchpost.eventlog.postgres import PostgresEventStore
+from watchpost.eventlog.relay import ConfirmingPublisher, Relay
+
+
+class EventLog(DependencyProvider):
+    """Migrates the service's schema, opens its event store, and runs the outbox relay beside it."""
+
+    def __init__(self, projections=(), migrations=(), relay=True):
+        self.projections, self.migrations, self.relay_enabled = list(projections), list(migrations), relay
+        self.store = self.relay = None
+
+    def setup(self):
+        logs.configure_structlog()
+        cfg = self.container.config
+        url = cfg.get("DATABASE_URL") or config.database_url()
+        schema = cfg.get("DB_SCHEMA") or self.container.service_name
+        migrate(url, schema, *self.migrations)
+        self.store = PostgresEventStore(url, schema, self.projections,
+                                        pool_size=int(cfg.get("DB_POOL") or config.db_pool_size()))
+
+    def start(self):
+        if self.relay_enabled:
+            publisher = ConfirmingPublisher(self.container.config["AMQP_URI"], self.container.service_name)
+            self.relay = Relay(self.store, publisher)
+            self.container.spawn_managed_thread(self.relay.run, identifier="watchpost.relay")
+
+    def stop(self):
+        if self.relay is not None:
+            self.relay.stop()
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return self.store
+
+
+class LogContext(DependencyProvider):
+    """Binds the nameko call id and the correlation id into every log line a worker writes."""
+
+    def worker_setup(self, worker_ctx):
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            call_id=worker_ctx.call_id,
+            correlation_id=worker_ctx.data.get("correlation_id") or worker_ctx.call_id)
+
+    def worker_teardown(self, worker_ctx):
+        structlog.contextvars.clear_contextvars()
+
+
+class WatchpostService:
+    """What every Watchpost service has besides its own routes: configuration and log context."""
+    config = Config()
+    log_context = LogContext()
+
+    def context_extra(self):
+        """Settings a service hands its handlers through `ctx.extra`."""
+        return {}

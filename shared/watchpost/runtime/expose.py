@@ -1,0 +1,108 @@
+"""`@expose(...)`: turns a service's table of routes, timers and consumed sources into nameko entrypoints.
+
+Every service gets the same built-ins: `GET /health`, `GET /openapi.json`, `GET /events` (catch-up), and the RPC
+methods `command`, `read` and `events_after`.
+"""
+import uuid
+
+import eventlet
+import structlog
+from nameko.events import event_handler
+from nameko.rpc import rpc
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from watchpost import auth, config
+from watchpost.domain import SYSTEM, Actor, Context, utcnow
+from watchpost.errors import NotFound, Unavailable, WatchpostError
+from watchpost.eventlog.consumer import Consumer
+from watchpost.eventlog.model import event_from_json
+from watchpost.runtime import catchup, health, openapi
+from watchpost.runtime.web import authorise, call, handle, json_response, read_fields, render
+
+log = structlog.get_logger("watchpost.service")
+
+
+def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
+    """`consumes`: {source service: {event type: fn(tx, ctx, event)}}; `project_all` folds every consumed event
+    into the service's projections too."""
+    by_name = {route.name: route for route in routes}
+
+    def decorate(cls):
+        for route in routes:
+            setattr(cls, route.name, http(route.method, route.path)(_entry(route, allowed)))
+        cls.health = http("GET", "/health")(lambda self, request: health.respond(self))
+        cls.openapi = http("GET", "/openapi.json")(
+            lambda self, request: json_response(200, openapi.document(self.name, routes)))
+        cls.events = http("GET", "/events")(catchup.http_events)
+        cls.events_after = rpc(catchup.rpc_events_after)
+        cls.command = rpc(_rpc_entry(by_name, allowed))
+        for tick in ticks:
+            setattr(cls, f"tick_{tick.__module__.split('.')[-1]}_{tick.__name__}",
+                    timer(interval=config.timer_seconds())(_tick_entry(tick)))
+        for source, handlers in (consumes or {}).items():
+            setattr(cls, f"consume_{source}",
+                    event_handler(source, "#", requeue_on_error=True)(_consumer_entry(source, handlers, project_all)))
+        return cls
+    return decorate
+
+
+def _entry(route, allowed):
+    def entry(self, request, **path):
+        return handle(self, route, allowed, request, path)
+    entry.__name__ = route.name
+    return entry
+
+
+def _rpc_entry(by_name, allowed):
+    def command(self, name, fields=None, token=None, command_id=None, correlation_id=None):
+        """Run a command or read by name, as over HTTP; refusals are raised as the same error classes."""
+        route = by_name.get(name)
+        if route is None:
+            raise NotFound(f"no command or read named {name!r}; there are: {', '.join(sorted(by_name))}")
+        actor = auth.actor_from_token(token) if token else None
+        if actor is None:
+            actor = Actor(id="anonymous", role="citizen")
+        authorise(name, actor, allowed.get(name, ()))
+        loaded = read_fields(_Fields(fields or {}), route, {})
+        ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id or str(uuid.uuid4()),
+                      command_id=command_id, extra=self.context_extra())
+        return render(call(self, route, ctx, loaded))
+    return command
+
+
+class _Fields:
+    """Lets the RPC path reuse `read_fields`: an already-decoded mapping, read like a POST body."""
+    method = "POST"
+    content_length = None
+
+    def __init__(self, data):
+        self._data = data
+
+    def get_data(self, cache=False):
+        import orjson
+        return orjson.dumps(self._data)
+
+
+def _tick_entry(tick):
+    def run_tick(self):
+        ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id=f"timer-{tick.__name__}")
+        try:
+            tick(self.store, ctx)
+        except WatchpostError as exc:
+            log.warning("timer refused", timer=tick.__name__, error=exc.code, message=exc.message)
+    return run_tick
+
+
+def _consumer_entry(source, handlers, project_all):
+    def consume(self, body):
+        event = event_from_json(body)
+        consumer = Consumer(self.store, source, handlers, project_all,
+                            fetch=lambda src, after, limit: catchup.fetch(self.config, src, after, limit))
+        try:
+            consumer.receive(event)
+        except Unavailable:
+            eventlet.sleep(1.0)   # the database is down: the message goes back to the queue; do not spin
+            raise
+    consume.__name__ = f"consume_{source}"
+    return consume

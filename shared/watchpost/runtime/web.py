@@ -1,0 +1,121 @@
+"""The HTTP boundary every service shares: parse, authenticate, authorise, call the handler, map errors.
+
+A route names a handler or read function `fn(store, ctx, **fields)`; its request schema; its status; and what
+the service adds to the call (e.g. intake's reporter vault). Bodies are JSON; errors are
+`{"error", "message", "details"}`; nothing unexpected ever reaches the client as a stack trace.
+"""
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import orjson
+import structlog
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
+
+from watchpost import auth
+from watchpost.domain import Actor, Context, Event, utcnow
+from watchpost.errors import BadRequest, Forbidden, Invalid, Unauthenticated, WatchpostError
+
+log = structlog.get_logger("watchpost.http")
+MAX_BODY = 1_000_000
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str                      # werkzeug syntax: /clues/<clue_id>
+    fn: object                     # fn(store, ctx, **fields)
+    schema: type | None = None     # marshmallow schema for body (POST) or query (GET) plus path arguments
+    status: int = 200
+    extras: tuple = ()             # names of service attributes passed to fn as keyword arguments
+    summary: str = ""
+    path_fields: dict = field(default_factory=dict)  # path argument -> field name, when they differ
+
+    @property
+    def name(self):
+        return self.fn.__name__
+
+
+def json_response(status, body, headers=None):
+    return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status,
+                    mimetype="application/json", headers=headers)
+
+
+def authenticate(request, allowed):
+    actor = auth.actor_from_header(request.headers.get("Authorization"))
+    if actor is None:
+        if "citizen" in allowed:
+            return Actor(id="anonymous", role="citizen")
+        raise Unauthenticated("this endpoint needs a bearer token (Authorization: Bearer <token>)")
+    return actor
+
+
+def authorise(name, actor, allowed):
+    if actor.role not in allowed:
+        raise Forbidden(f"{name} is for {', '.join(sorted(allowed))}; not for {actor.role}",
+                        allowed=sorted(allowed))
+
+
+def read_fields(request, route, path):
+    if request.method in ("POST", "PUT", "PATCH"):
+        if request.content_length and request.content_length > MAX_BODY:
+            raise BadRequest(f"the body is larger than {MAX_BODY} bytes")
+        raw = request.get_data(cache=False)
+        try:
+            data = orjson.loads(raw) if raw.strip() else {}
+        except orjson.JSONDecodeError as exc:
+            raise BadRequest(f"the body is not valid JSON: {exc.msg} at position {exc.pos}") from None
+        if not isinstance(data, dict):
+            raise BadRequest("the body must be a JSON object")
+    else:
+        data = {k: v for k, v in request.args.items()}
+    for arg, value in path.items():
+        data[route.path_fields.get(arg, arg)] = value
+    if route.schema is None:
+        return data
+    try:
+        return route.schema().load(data)
+    except ValidationError as exc:
+        raise Invalid("the request has invalid fields: " + ", ".join(sorted(map(str, exc.messages))),
+                      fields=exc.messages) from None
+
+
+def render(result):
+    """Events become `{events: [...]}` plus whatever the handler attached (e.g. an id and a receipt code)."""
+    if isinstance(result, list) and (not result or isinstance(result[0], Event)):
+        body = {k: v for k, v in getattr(result, "__dict__", {}).items() if not k.startswith("_")}
+        body["events"] = [{"event_id": e.event_id, "type": e.type, "stream_id": e.stream_id,
+                           "stream_version": e.stream_version, "position": e.position} for e in result]
+        return body
+    return result
+
+
+def call(service, route, ctx, fields):
+    extras = {name: getattr(service, name) for name in route.extras}
+    return route.fn(service.store, ctx, **fields, **extras)
+
+
+def handle(service, route, allowed, request, path):
+    """The whole life of one HTTP request."""
+    started = time.monotonic()
+    correlation_id = (request.headers.get("X-Correlation-Id") or str(uuid.uuid4()))[:100]
+    structlog.contextvars.bind_contextvars(correlation_id=correlation_id, route=route.name)
+    role = None
+    try:
+        actor = authenticate(request, allowed.get(route.name, ()))
+        role = actor.role
+        authorise(route.name, actor, allowed.get(route.name, ()))
+        fields = read_fields(request, route, path)
+        ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id,
+                      command_id=request.headers.get("Idempotency-Key"), extra=service.context_extra())
+        status, body = route.status, render(call(service, route, ctx, fields))
+    except WatchpostError as refused:
+        status, body = refused.status, refused.body()
+    except Exception:  # noqa: BLE001 - logged with its trace; the client gets no internals
+        log.exception("unexpected error", method=request.method, path=route.path)
+        status, body = 500, {"error": "internal", "message": "an unexpected error occurred; it was logged under "
+                                                            f"correlation id {correlation_id}", "details": {}}
+    log.info("request", method=request.method, path=route.path, status=status, role=role,
+             ms=round((time.monotonic() - started) * 1000, 1))
+    return json_response(status, body, {"X-Correlation-Id": correlation_id})
