@@ -17,10 +17,11 @@ from liaison.schemas import DirectorySchema, load
 SECTIONS = ("streets", "communities", "centres", "platforms", "people", "pairings")
 
 
-def load_directory(store, ctx, data):
-    """Load `data` (see `DirectorySchema`); returns every event written, ending with `directory.loaded`."""
+def load_directory(store, ctx, data=None, **loaded):
+    """Load `data` (a raw dict, see `DirectorySchema`), or the fields the HTTP/RPC boundary already loaded with
+    that schema; returns every event written, ending with `directory.loaded`."""
     access.require("load_directory", ctx.actor)
-    data = load(DirectorySchema, data)
+    data = load(DirectorySchema, data) if data is not None or not loaded else loaded
     _check_references(data)
     sub = replace(ctx, command_id=None)   # each part is idempotent by itself; the command id marks the whole
     written = []

@@ -8,8 +8,7 @@ from liaison.domain import cadence, periods
 from liaison.domain.personnel import WATCHERS
 from liaison.domain.scope import require, scoped_filter
 from liaison.handlers import settings_of, today_of
-
-MAX_PAGE = 500
+from liaison.schemas import MAX_PAGE
 
 
 def _doc(store, projection, key, what):

@@ -119,6 +119,61 @@ class Tick(Strict):
     pass
 
 
+# -- reads: query strings and path arguments (all strings on the wire) ---------------------------------------------
+MONTH_OR_QUARTER = validate.Regexp(r"^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$",
+                                   error="must be a month like 2026-03 or a quarter like 2026-Q1")
+MAX_PAGE = 500
+
+
+class _Page(Strict):
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class GetDirectory(Strict):
+    street = _id(load_default=None)
+
+
+class GetPerson(Strict):
+    person_id = _id(required=True)
+
+
+class ListPeople(_Page):
+    street, community = _id(load_default=None), _id(load_default=None)
+    role = fields.Str(load_default=None, validate=validate.OneOf(sorted(ROLES)))
+    status = fields.Str(load_default=None, validate=validate.OneOf(["active", "dismissed"]))
+
+
+class WhoCovers(Strict):
+    group_id = _id(required=True)
+
+
+class ListPairings(_Page):
+    street, community = _id(load_default=None), _id(load_default=None)
+    status = fields.Str(load_default=None, validate=validate.OneOf(["active", "ended"]))
+
+
+class GetPairing(Strict):
+    pairing_id = fields.Str(required=True, validate=validate.Length(1, 140))
+
+
+class GetCompliance(Strict):
+    community = _id(required=True)
+    period = fields.Str(required=True, validate=MONTH_OR_QUARTER)
+
+
+class ListCompliance(_Page):
+    period = fields.Str(required=True, validate=MONTH_OR_QUARTER)
+    street, community = _id(load_default=None), _id(load_default=None)
+
+
+READS = {
+    "get_directory": GetDirectory, "get_person": GetPerson, "list_people": ListPeople, "who_covers": WhoCovers,
+    "list_pairings": ListPairings, "get_pairing": GetPairing, "get_compliance": GetCompliance,
+    "list_compliance": ListCompliance,
+}
+
+
 # -- the directory file ----------------------------------------------------------------------------------------
 class _Station(Strict):
     station_id, name, opened_on = _id(required=True), _name(required=True), fields.Date(load_default=None)

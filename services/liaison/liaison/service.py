@@ -6,12 +6,16 @@ from watchpost.runtime import EventLog, Route, WatchpostService, expose
 from liaison import handlers, loader, reads, timers
 from liaison.access import ALLOWED
 from liaison.projections import ALL
-from liaison.schemas import REQUESTS
+from liaison.schemas import READS, REQUESTS
 from liaison.domain.periods import Settings
 
 
 def post(path, fn, status=200):
     return Route("POST", path, fn, REQUESTS.get(fn.__name__), status)
+
+
+def get(path, fn):
+    return Route("GET", path, fn, READS[fn.__name__])
 
 
 ROUTES = [
@@ -31,14 +35,14 @@ ROUTES = [
     post("/feedback", handlers.submit_feedback, 201),
     post("/major-problems", handlers.report_major_problem, 201),
     post("/reports", handlers.submit_report, 201),
-    Route("GET", "/directory", reads.get_directory),
-    Route("GET", "/people", reads.list_people),
-    Route("GET", "/people/<person_id>", reads.get_person),
-    Route("GET", "/groups/<group_id>/coverage", reads.who_covers),
-    Route("GET", "/pairings", reads.list_pairings),
-    Route("GET", "/pairings/<pairing_id>", reads.get_pairing),
-    Route("GET", "/compliance", reads.list_compliance),
-    Route("GET", "/compliance/<community>/<period>", reads.get_compliance),
+    get("/directory", reads.get_directory),
+    get("/people", reads.list_people),
+    get("/people/<person_id>", reads.get_person),
+    get("/groups/<group_id>/coverage", reads.who_covers),
+    get("/pairings", reads.list_pairings),
+    get("/pairings/<pairing_id>", reads.get_pairing),
+    get("/compliance", reads.list_compliance),
+    get("/compliance/<community>/<period>", reads.get_compliance),
 ]
 
 

@@ -1,0 +1,48 @@
+"""docker-compose.yml checked statically (no Docker engine runs on these machines)."""
+import pathlib
+import re
+
+import yaml
+
+from watchpost import config
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = ("intake", "liaison", "training", "assessment")
+DOCUMENTED = set(re.findall(r"^\| (\w+) \|", config.__doc__, re.M)) | {f"{s.upper()}_PORT" for s in SERVICES}
+
+
+def test_every_service_has_a_container_built_from_its_own_dockerfile():
+    for name in SERVICES:
+        spec = COMPOSE["services"][name]
+        dockerfile = ROOT / spec["build"]["context"] / spec["build"]["dockerfile"]
+        assert dockerfile == ROOT / "services" / name / "Dockerfile" and dockerfile.is_file()
+        text = dockerfile.read_text()
+        for source in re.findall(r"^COPY (\S+)", text, re.M):
+            assert (ROOT / source).exists(), f"{dockerfile} copies {source}, which does not exist"
+        cmd = re.search(r'^CMD \["nameko", "run", "--config", "([^"]+)", "([\w.]+)"\]', text, re.M)
+        assert cmd and (ROOT / cmd.group(1)).is_file() and cmd.group(2) == f"{name}.service"
+        assert (ROOT / "services" / name / name / "service.py").is_file()
+
+
+def test_ports_agree_across_compose_dockerfile_config_and_defaults():
+    for name in SERVICES:
+        spec, expected = COMPOSE["services"][name], config.PORTS[name]
+        assert spec["ports"] == [f"{expected}:{expected}"]
+        assert spec["environment"][f"{name.upper()}_PORT"] == str(expected)
+        assert f"EXPOSE {expected}" in (ROOT / "services" / name / "Dockerfile").read_text()
+        assert f"${{{name.upper()}_PORT:{expected}}}" in (ROOT / "services" / name / "config.yml").read_text()
+
+
+def test_environment_names_only_documented_variables():
+    for name in SERVICES:
+        unknown = set(COMPOSE["services"][name]["environment"]) - DOCUMENTED
+        assert not unknown, f"{name} sets undocumented variables {unknown}"
+
+
+def test_dependencies_exist_and_are_health_checked():
+    for name in SERVICES:
+        for dep, rule in COMPOSE["services"][name]["depends_on"].items():
+            assert dep in COMPOSE["services"] and rule == {"condition": "service_healthy"}
+            assert "healthcheck" in COMPOSE["services"][dep]
+    assert COMPOSE["services"]["rabbitmq"]["image"].endswith("-management")
