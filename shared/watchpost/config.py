@@ -9,6 +9,8 @@
 | WATCHPOST_JWT_TTL | 3600 | seconds a token from `watchpost-token` lives |
 | WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping reporters' keys (intake) |
 | WATCHPOST_TIMER_SECONDS | 60 | how often statutory clocks and cadences are checked |
+| WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
+| WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |
 | WATCHPOST_LOG_LEVEL | INFO | log level |
 | <SERVICE>_PORT | intake 8001, liaison 8002, training 8003, assessment 8004 | HTTP port |
 """
@@ -50,6 +52,15 @@ def master_key():
 
 def timer_seconds():
     return float(env("WATCHPOST_TIMER_SECONDS", "60"))
+
+
+def checkpoint_seconds():
+    return float(env("WATCHPOST_CHECKPOINT_SECONDS", "3600"))
+
+
+def checkpoint_key():
+    """None: use the development key (watchpost.audit.checkpoint marks its key id `dev-`)."""
+    return env("WATCHPOST_CHECKPOINT_KEY", None)
 
 
 def log_level():

@@ -3,6 +3,7 @@
 No I/O and no nameko here: aggregates fold `Event`s into state and decide `Change`s.
 """
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 
@@ -35,9 +36,8 @@ class Change:
     schema_version: int = 1
 
 
-@dataclass(frozen=True)
-class Event:
-    """An event as the log recorded it."""
+class Event(NamedTuple):
+    """An event as the log recorded it. Immutable; a tuple, so a replay builds a million of them quickly."""
     event_id: str
     type: str
     schema_version: int

@@ -7,6 +7,8 @@ READERS = {"community_secretary", "street_commission", "district_commission", "a
 
 ALLOWED = {
     "publish_rulebook": {"district_commission"},
+    "publish_default_rulebook": {"system"},
+    "check_rebuild": {"district_commission", "auditor"},
     "close_period": {"district_commission"},
     "rescore_period": {"district_commission"},
     "record_adjustments": {"district_commission", "system"},

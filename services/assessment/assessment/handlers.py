@@ -232,5 +232,6 @@ def rulebook(store, ctx, version=None, period=None):
 
 
 def rulebooks(store, ctx):
+    """{rulebooks: [...]} every published rulebook, in publication order."""
     authorise(ctx, "rulebooks")
-    return sorted(_all(store, "assessment_rulebooks"), key=lambda r: r["published_position"])
+    return {"rulebooks": sorted(_all(store, "assessment_rulebooks"), key=lambda r: r["published_position"])}

@@ -87,5 +87,4 @@ class Periods(Projection):
         return {**doc, "warnings": [*doc["warnings"], {**ref, **p}]}
 
 
-def all_projections():
-    return [Facts(), Communities(), Rulebooks(), Periods()]
+ALL = [Facts(), Communities(), Rulebooks(), Periods()]

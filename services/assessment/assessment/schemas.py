@@ -67,11 +67,12 @@ class Rulebook(Strict):
 
 
 class Empty(Strict):
-    """rulebooks: no fields."""
+    """rulebooks, publish_default_rulebook, check_rebuild: no fields."""
 
 
-REQUESTS = {
+SCHEMAS = {
     "publish_rulebook": PublishRulebook, "close_period": PeriodCommand, "record_adjustments": PeriodCommand,
     "raise_warnings": PeriodCommand, "rescore_period": RescorePeriod, "scorecard": Scorecard, "explain": Explain,
-    "ranking": Ranking, "rulebook": Rulebook, "rulebooks": Empty,
+    "ranking": Ranking, "rulebook": Rulebook, "rulebooks": Empty, "publish_default_rulebook": Empty,
+    "check_rebuild": Empty,
 }

@@ -4,6 +4,8 @@ Each record is sealed with its own AES-256-GCM key; that key is kept only wrappe
 Erasure destroys the wrapped key: the ciphertext may stay (in backups too) and is unreadable for ever.
 Events carry only the opaque `ref` a record was sealed under. No method ever logs or raises with the plaintext.
 """
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -16,11 +18,30 @@ from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 from watchpost.errors import Invalid, NotFound
 
 
+def new_ref(kind):
+    return f"{kind[:3]}_{secrets.token_urlsafe(18)}"
+
+
+def encrypt(record, ref):
+    """A fresh record key and `nonce + ciphertext` of the record, bound to its ref (associated data)."""
+    key, nonce = AESGCM.generate_key(bit_length=256), os.urandom(12)
+    return key, nonce + AESGCM(key).encrypt(nonce, json.dumps(record, ensure_ascii=False).encode(), ref.encode())
+
+
+def decrypt(key, blob, ref):
+    try:
+        return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], ref.encode()))
+    except InvalidTag:
+        raise NotFound("the record under this reference fails its integrity check", ref=ref) from None
+
+
 class ReporterVault(ABC):
     """What the handlers need: seal a record, open it (with a recorded reason, by the caller), erase it."""
+    _master: bytes
 
     @abstractmethod
-    def seal(self, record: dict, kind: str = "reporter") -> str: ...
+    def seal(self, record: dict, kind: str = "reporter", ref: str | None = None) -> str:
+        """Seal `record` under a new ref (or under `ref`, unless something is sealed there already: first wins)."""
 
     @abstractmethod
     def open(self, ref: str) -> dict: ...
@@ -37,6 +58,20 @@ class ReporterVault(ABC):
             raise Invalid("reporter needs a name; leave reporter out for an anonymous report", field="reporter")
         return self.seal({"name": str(reporter["name"]).strip(), "phone": str(reporter.get("phone") or "")})
 
+    def derive(self, *parts):
+        """A stable opaque hex digest of `parts`, keyed by the master key (nobody without it can recompute it)."""
+        return hmac.new(self._master, "\x1f".join(map(str, parts)).encode(), hashlib.sha256).hexdigest()
+
+    def remember(self, kind, parts, make):
+        """The record sealed first under a ref derived from `parts`; `make()` gives it if there is none yet.
+
+        A retried command finds what its first attempt sealed (e.g. its receipt code), even when two attempts
+        race: the second seal finds the ref taken and both open the first record.
+        """
+        ref = f"{kind[:3]}_{self.derive(kind, *parts)[:40]}"
+        self.seal(make(), kind=kind, ref=ref)
+        return self.open(ref)
+
 
 class MemoryVault(ReporterVault):
     """In-memory vault (tests, and the shape a database-backed vault follows: rows of ref, wrapped key, blob)."""
@@ -48,11 +83,11 @@ class MemoryVault(ReporterVault):
         self._wrapped = {}     # ref -> wrapped record key
         self._blobs = {}       # ref -> (kind, nonce + ciphertext)
 
-    def seal(self, record, kind="reporter"):
-        ref = f"{kind[:3]}_{secrets.token_urlsafe(18)}"
-        key = AESGCM.generate_key(bit_length=256)
-        nonce = os.urandom(12)
-        blob = nonce + AESGCM(key).encrypt(nonce, json.dumps(record, ensure_ascii=False).encode(), ref.encode())
+    def seal(self, record, kind="reporter", ref=None):
+        ref = ref or new_ref(kind)
+        if ref in self._blobs:
+            return ref
+        key, blob = encrypt(record, ref)
         self._wrapped[ref] = aes_key_wrap(self._master, key)
         self._blobs[ref] = (kind, blob)
         return ref
@@ -60,12 +95,7 @@ class MemoryVault(ReporterVault):
     def open(self, ref):
         if ref not in self._wrapped:
             raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
-        key = aes_key_unwrap(self._master, self._wrapped[ref])
-        _, blob = self._blobs[ref]
-        try:
-            return json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], ref.encode()))
-        except InvalidTag:
-            raise NotFound("the record under this reference fails its integrity check", ref=ref) from None
+        return decrypt(aes_key_unwrap(self._master, self._wrapped[ref]), self._blobs[ref][1], ref)
 
     def erase(self, ref):
         self._wrapped.pop(ref, None)

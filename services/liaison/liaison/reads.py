@@ -102,7 +102,8 @@ def get_compliance(store, ctx, community, period):
         owed = bool(station) and cadence.owes(period, station["opened_on"])
         report = doc.get("report") or ({"status": unrecorded} if owed else {"status": "not_owed"})
         return {**base, "report": report}
-    feedback = dict(doc.get("feedback", {}))
+    # an entry may hold only a major problem flagged before the month's feedback: it has no status yet
+    feedback = {p: {"status": unrecorded, **entry} for p, entry in doc.get("feedback", {}).items()}
     for person in store.docs("people", where={"community": community, "status": "active"}, limit=10**4):
         if person["role"] in WATCHERS and person["person_id"] not in feedback \
                 and cadence.owes(period, person["appointed_on"]):

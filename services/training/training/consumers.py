@@ -1,10 +1,11 @@
 """What training does with other services' events: liaison's appointments and dismissals drive onboarding.
 
-Pure mappings onto the handlers: `(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
-causation = the foreign event). Idempotent in the domain as well as by position: an appointment delivered twice
-(replay, redelivery) enrols once; a dismissal of someone never enrolled, or already withdrawn, changes nothing.
+Mappings onto the handlers: `on_*(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
+causation = the foreign event); `CONSUMERS` wraps them in the runtime's signature `fn(tx, ctx, event)`.
+Idempotent in the domain as well as by position: an appointment delivered twice (replay, redelivery) enrols once;
+a dismissal of someone never enrolled, or already withdrawn, changes nothing.
 """
-from training import handlers
+from training import handlers, settings
 from training.domain.rules import CADRE_ROLES
 
 
@@ -26,5 +27,15 @@ def on_person_dismissed(store, ctx, payload):
     return handlers.withdraw_cadre(store, ctx, person_id=payload["person_id"], dismissed_on=payload["dismissed_on"])
 
 
-# source service -> event type -> mapping
-CONSUMERS = {"liaison": {"person.appointed": on_person_appointed, "person.dismissed": on_person_dismissed}}
+def person_appointed(tx, ctx, event, programme=None):
+    """The runtime's entry: the deployment's programme (TRAINING_PROGRAMME) unless one is given."""
+    table = settings.current().programme if programme is None else programme
+    return on_person_appointed(tx, ctx, event.payload, programme=table)
+
+
+def person_dismissed(tx, ctx, event):
+    return on_person_dismissed(tx, ctx, event.payload)
+
+
+# source service -> event type -> fn(tx, ctx, event), as `expose(consumes=...)` takes it
+CONSUMERS = {"liaison": {"person.appointed": person_appointed, "person.dismissed": person_dismissed}}

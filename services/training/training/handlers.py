@@ -36,13 +36,20 @@ def _managed(ctx, session_id, decide):
     return run
 
 
+class Scheduled(list):
+    """The recorded events, plus the id of the session (chosen here when the caller gave none)."""
+    session_id: str | None = None
+
+
 def schedule_session(store, ctx, kind, topic, date, hours, organiser, audience=None, session_id=None):
     require(ctx, "schedule_session")
     aud = sessions.audience(audience)
     require_manage(ctx, aud)
     sid = str(session_id or uuid.uuid4())
-    return execute(store, f"session-{sid}", sessions.fold,
-                   lambda s: sessions.schedule(s, sid, kind, topic, date, hours, organiser, aud), ctx)
+    done = Scheduled(execute(store, f"session-{sid}", sessions.fold,
+                             lambda s: sessions.schedule(s, sid, kind, topic, date, hours, organiser, aud), ctx))
+    done.session_id = done[0].payload["session_id"] if done else sid
+    return done
 
 
 def reschedule_session(store, ctx, session_id, date, reason=None):

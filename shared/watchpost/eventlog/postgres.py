@@ -10,7 +10,7 @@ from watchpost.domain import utcnow
 from watchpost.errors import Unavailable
 from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.group_commit import GroupCommit
-from watchpost.eventlog.model import canonical, event_from_json, hashed_fields
+from watchpost.eventlog.model import canonical, event_from_fields, hashed_fields, verify_rows
 from watchpost.eventlog.pool import Pool
 
 EVENT_COLUMNS = "data, prev_hash, hash"
@@ -19,7 +19,9 @@ DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 def row_to_event(row):
     data, prev_hash, hash_ = row
-    return event_from_json({**orjson.loads(data), "prev_hash": prev_hash, "hash": hash_})
+    fields = orjson.loads(data)
+    fields["prev_hash"], fields["hash"] = prev_hash, hash_
+    return event_from_fields(fields)
 
 
 def _dumps(doc):
@@ -64,30 +66,38 @@ class _Reads:
 
 
 def write(cur, requests, projections, recorded_at):
-    """Append a batch inside the caller's transaction; returns one result (events or exception) per request."""
+    """Append a batch inside the caller's transaction; returns one result (events or exception) per request.
+
+    Round trips: lock the head; read stream versions and known command ids (a fresh snapshot, taken after the
+    lock, so nothing committed before us is missed); insert and move the head in one statement batch.
+    """
     cur.execute("SELECT position, hash FROM log_head FOR UPDATE")
     head_position, head_hash = cur.fetchone()
-    cur.execute("SELECT stream_id, max(stream_version) FROM events WHERE stream_id = ANY(%s) GROUP BY stream_id",
-                (list({r.stream_id for r in requests}),))
-    versions = dict(cur.fetchall())
-    known = {}
     command_ids = [r.command_id for r in requests if r.command_id]
-    if command_ids:
-        cur.execute("SELECT command_id, first_position, last_position FROM commands WHERE command_id = ANY(%s)",
-                    (command_ids,))
-        known = {row[0]: (row[1], row[2]) for row in cur}
+    # per stream: the newest version through the (stream_id, stream_version) index, whatever the table's size
+    cur.execute("SELECT 's', s.id, (SELECT stream_version FROM events WHERE stream_id = s.id "
+                "ORDER BY stream_version DESC LIMIT 1), NULL FROM unnest(%s::text[]) AS s(id) UNION ALL "
+                "SELECT 'c', command_id, first_position, last_position FROM commands WHERE command_id = ANY(%s)",
+                (list({r.stream_id for r in requests}), command_ids))
+    versions, known = {}, {}
+    for kind, key, a, b in cur.fetchall():
+        if kind == "s":
+            if a is not None:
+                versions[key] = a
+        else:
+            known[key] = (a, b)
     outcomes, events, (position, last_hash), command_rows = plan(
         requests, head_position, head_hash, versions, set(known), recorded_at)
     if events:
-        psycopg2.extras.execute_values(
-            cur, "INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, "
-                 "prev_hash, hash) VALUES %s",
-            [(e.position, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at,
-              canonical(hashed_fields(e)).decode(), e.prev_hash, e.hash) for e in events], page_size=1000)
+        rows = [(e.position, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at,
+                 canonical(hashed_fields(e)).decode(), e.prev_hash, e.hash) for e in events]
+        sql = [cur.mogrify("INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, "
+                           "data, prev_hash, hash) VALUES " + ",".join(["%s"] * len(rows)), rows)]
         if command_rows:
-            psycopg2.extras.execute_values(
-                cur, "INSERT INTO commands (command_id, first_position, last_position) VALUES %s", command_rows)
-        cur.execute("UPDATE log_head SET position = %s, hash = %s", (position, last_hash))
+            sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position) VALUES "
+                                   + ",".join(["%s"] * len(command_rows)), command_rows))
+        sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", (position, last_hash)))
+        cur.execute(b";".join(sql))
         project(cur, projections, events)
     new_commands = {c: (first, last) for c, first, last in command_rows}
     by_position = {e.position: e for e in events}
@@ -236,6 +246,17 @@ class PostgresEventStore(_Reads):
                 for row in cur:
                     yield row_to_event(row)
             conn.rollback()
+
+    def verify(self):
+        """Walk the whole log: positions gap-free, every hash over the stored canonical bytes. Returns the count;
+        raises `ChainBroken` naming the first bad position."""
+        with self.pool.connection() as conn:
+            with conn.cursor(name="watchpost_verify") as cur:
+                cur.itersize = 10_000
+                cur.execute("SELECT position, data, prev_hash, hash FROM events ORDER BY position")
+                count = verify_rows(cur)
+            conn.rollback()
+        return count
 
     def head(self):
         with self._cursor() as cur:

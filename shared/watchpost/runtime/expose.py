@@ -1,7 +1,8 @@
 """`@expose(...)`: turns a service's table of routes, timers and consumed sources into nameko entrypoints.
 
 Every service gets the same built-ins: `GET /health`, `GET /openapi.json`, `GET /events` (catch-up), and the RPC
-methods `command`, `read` and `events_after`.
+methods `command`, `read` and `events_after`; and from `watchpost.audit.service`, `POST /checkpoints`,
+`GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
 """
 import uuid
 
@@ -15,6 +16,7 @@ from nameko.web.handlers import http
 from watchpost import auth, config
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, Unavailable, WatchpostError
+from watchpost.audit import service as audit_service
 from watchpost.eventlog.consumer import Consumer
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi
@@ -37,6 +39,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
         cls.events = http("GET", "/events")(catchup.http_events)
         cls.events_after = rpc(catchup.rpc_events_after)
         cls.command = rpc(_rpc_entry(by_name, allowed))
+        audit_service.install(cls)
         for tick in ticks:
             setattr(cls, f"tick_{tick.__module__.split('.')[-1]}_{tick.__name__}",
                     timer(interval=config.timer_seconds())(_tick_entry(tick)))

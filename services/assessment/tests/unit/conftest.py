@@ -15,7 +15,7 @@ from watchpost.testing import make_ctx
 
 from assessment import handlers
 from assessment.domain.rulebook import INDICATORS, default
-from assessment.projections import all_projections
+from assessment.projections import ALL
 
 MARCH = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -46,7 +46,7 @@ class Folded:
     """The reads' view of a rebuild: documents folded afresh from the logs by `projections.fold`."""
 
     def __init__(self, events):
-        self.tables = fold(all_projections(), events)
+        self.tables = fold(ALL, events)
 
     def doc(self, projection, key):
         return copy.deepcopy(self.tables[projection].get(key))
@@ -67,7 +67,7 @@ def simple_rulebook(version="t1", effective_from="2026-01", **over):
 
 @pytest.fixture
 def store():
-    store = MemoryEventStore(projections=all_projections())
+    store = MemoryEventStore(projections=ALL)
     yield store
     for event in store.replay():
         check("assessment", event.type, event.payload, event.schema_version)

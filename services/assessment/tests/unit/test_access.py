@@ -3,7 +3,7 @@ import pytest
 
 from assessment import handlers
 from assessment.access import ALLOWED
-from assessment.schemas import REQUESTS
+from assessment.schemas import SCHEMAS
 from watchpost.domain import ROLES
 from watchpost.errors import Forbidden
 from watchpost.testing import make_ctx
@@ -18,7 +18,7 @@ def world(store, logs, publish, feed):
 
 
 def test_the_access_table_names_every_request_and_only_known_roles():
-    assert set(ALLOWED) == set(REQUESTS)
+    assert set(ALLOWED) == set(SCHEMAS)
     assert all(roles <= set(ROLES) for roles in ALLOWED.values())
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from assessment import handlers
 from assessment.domain.rulebook import default
-from assessment.projections import all_projections
+from assessment.projections import ALL
 from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.testing import make_ctx
@@ -77,7 +77,7 @@ def simulate(kit, seed=7):
 
 def run_live(kit, logs):
     """Deliver by the clock, closing each month on the 2nd of the next, recording adjustments, raising warnings."""
-    store = MemoryEventStore(projections=all_projections())
+    store = MemoryEventStore(projections=ALL)
     handlers.publish_rulebook(store, make_ctx(), **default())
     closes = [("2026-01", datetime(2026, 2, 2, tzinfo=timezone.utc)),
               ("2026-02", datetime(2026, 3, 2, tzinfo=timezone.utc)),

@@ -6,7 +6,7 @@ import pytest
 from assessment import handlers
 from assessment.domain import periods
 from assessment.domain.rulebook import default, in_force, validate
-from assessment.schemas import REQUESTS
+from assessment.schemas import SCHEMAS
 from watchpost.errors import Conflict, Forbidden, Invalid, NotFound
 from watchpost.testing import make_ctx
 
@@ -26,7 +26,7 @@ def test_periods():
 def test_the_default_rulebook_is_valid_and_names_all_seven_indicators():
     rulebook = default()
     assert rulebook["version"] == "v1" and len(rulebook["indicators"]) == 7
-    assert REQUESTS["publish_rulebook"]().load(rulebook)
+    assert SCHEMAS["publish_rulebook"]().load(rulebook)
 
 
 @pytest.mark.parametrize("change, field, says", [
@@ -66,7 +66,7 @@ def test_publish_is_for_the_district_once_per_version(store, district, kit):
     with pytest.raises(Forbidden, match="publish_rulebook is for district_commission; not for street_commission"):
         handlers.publish_rulebook(store, make_ctx("street_commission", street="S1"), **default())
     assert handlers.rulebook(store, district, period="2026-05")["version"] == "v1"
-    assert [r["version"] for r in handlers.rulebooks(store, district)] == ["v1"]
+    assert [r["version"] for r in handlers.rulebooks(store, district)["rulebooks"]] == ["v1"]
 
 
 def test_no_rulebook_in_force_is_a_clear_not_found(store, district):
@@ -87,6 +87,6 @@ def test_a_new_version_applies_to_open_periods_it_covers(store, district, publis
 def test_request_schemas_refuse_unknown_fields():
     from marshmallow import ValidationError
     with pytest.raises(ValidationError, match="Unknown field"):
-        REQUESTS["scorecard"]().load({"community": "C1", "period": "2026-03", "as_of": "now"})
+        SCHEMAS["scorecard"]().load({"community": "C1", "period": "2026-03", "as_of": "now"})
     with pytest.raises(ValidationError, match="quarter like 2026-Q1"):
-        REQUESTS["close_period"]().load({"period": "March"})
+        SCHEMAS["close_period"]().load({"period": "March"})

@@ -75,3 +75,10 @@ def test_compliance_per_station_and_period(small):
         r.get_compliance(small, STREET1, "C3", "2026-Q1")
     with pytest.raises(Invalid, match="period"):
         r.list_compliance(small, ctx(), "2026/02")
+
+
+def test_compliance_counts_a_flag_raised_before_the_months_feedback(small):
+    h.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
+    month = r.get_compliance(small, ctx(now=at(2026, 3, 4)), "C1", "2026-03")
+    assert month["feedback"]["INF1"]["status"] == "pending" and month["feedback"]["INF1"]["flags"] == 1
+    assert month["flags"] == 1 and month["counts"] == {"pending": 2}

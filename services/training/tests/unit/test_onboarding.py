@@ -1,4 +1,6 @@
 """Onboarding: liaison's appointments enrol once (replay, redelivery), attendance progresses, completion, dismissal."""
+from types import SimpleNamespace
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -42,7 +44,8 @@ def test_appointed_twice_enrols_once(store):
 def test_redelivery_through_the_consumer_position_changes_nothing(store):
     handler = CONSUMERS["liaison"]["person.appointed"]
     for position in (1, 1, 1):
-        store.consume("liaison", position, lambda tx: handler(tx, system(), appointed(), programme=PROGRAMME))
+        store.consume("liaison", position,
+                      lambda tx: handler(tx, system(), SimpleNamespace(payload=appointed()), programme=PROGRAMME))
     assert len(store.load("onboarding-P1")) == 1
 
 

@@ -1,0 +1,46 @@
+"""Other services' events that become intake's work: a major problem (重大问题) flagged in liaison's monthly
+feedback is escalated at once as a clue (by event, not by a call).
+
+`major_problem_flagged(tx, ctx, event)` runs inside the consumer's transaction, exactly once per liaison event
+(ctx.command_id is `liaison:<event_id>`); the clue id is derived from the flag id, so the same flag can never
+make two clues. The flagging informant's person id stays out of the published clue: it is sealed, with the flag's
+trace, in the clue's vault content.
+"""
+import uuid
+
+from watchpost.reference import catalogue
+
+from intake import handlers
+from intake.pgvault import PostgresVault
+
+CHANNELS = ("informant", "supervisor")
+UNCLASSIFIED = "C10"          # 群众诉求办理: where an unclassified major problem waits for the screener
+ACCUSED_RANK = "community_cadre"
+
+
+def classify(code):
+    """(category, item) for a liaison category that is a catalogue category or item; otherwise UNCLASSIFIED."""
+    if code and catalogue.is_item(code, None):
+        return code, None
+    item = catalogue.items().get(code or "")
+    return (item["category"], code) if item else (UNCLASSIFIED, None)
+
+
+def clue_id_for(vault, flag_id):
+    return str(uuid.UUID(hex=vault.derive("liaison-flag", flag_id)[:32]))
+
+
+def major_problem_flagged(tx, ctx, event, vault=None):
+    p = event.payload
+    vault = vault or PostgresVault.within(tx)
+    clue_id = clue_id_for(vault, p["flag_id"])
+    category, item = classify(p.get("category"))
+    details = (f"重大问题 flagged in the monthly feedback {p['period']} by {p['role']} {p['person_id']} "
+               f"(liaison flag {p['flag_id']}, feedback {p['feedback_id']}, station {p['station_id']}).\n"
+               f"{p['summary']}")
+    return handlers.receive_clue(
+        tx, ctx, vault=vault, clue_id=clue_id, channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
+        summary=p["summary"][:200], details=details, community=p["community"], street=p["street"],
+        category=category, item=item,
+        # who is accused is for the screener to establish; a name of its own keeps it from matching as a repeat
+        accused={"name": f"待查明 {clue_id}", "post": "待查明 (to be established)", "rank": ACCUSED_RANK})

@@ -1,0 +1,107 @@
+"""The reporter vault in PostgreSQL (tables of `migrations/intake_0001_vault.sql`): the same interface as
+`MemoryVault`. Rows hold ciphertext and wrapped keys only; erasure deletes the wrapped key.
+
+`cursor` is a context manager factory yielding a cursor in the service's schema that commits on exit: a small
+pool of the vault's own (`pooled`), or a consumer's transaction (`within(tx)`), so what the consumer seals is
+committed with the events it appends, or not at all.
+"""
+import base64
+import binascii
+import contextlib
+
+import psycopg2
+from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+
+from watchpost import config
+from watchpost.errors import NotFound, Unavailable
+
+from intake.vault import ReporterVault, decrypt, encrypt, new_ref
+
+DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+def master_key(text=None):
+    """The 32-byte master key from WATCHPOST_MASTER_KEY (base64); the message never shows the key."""
+    try:
+        key = base64.b64decode(text or config.master_key(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("WATCHPOST_MASTER_KEY is not valid base64") from None
+    if len(key) != 32:
+        raise ValueError(f"WATCHPOST_MASTER_KEY must decode to 32 bytes, not {len(key)}")
+    return key
+
+
+def pooled(pool):
+    """A cursor factory over a `watchpost.eventlog.pool.Pool`; a database outage becomes `Unavailable` (503)."""
+    @contextlib.contextmanager
+    def cursor():
+        try:
+            with pool.connection() as conn, conn.cursor() as cur:
+                yield cur
+                conn.commit()
+        except DB_DOWN as exc:
+            raise Unavailable("the reporter vault is unreachable; nothing was sealed, try again",
+                              reason=type(exc).__name__) from None
+    return cursor
+
+
+class PostgresVault(ReporterVault):
+    def __init__(self, cursor, master=None):
+        self._cursor = cursor
+        self._master = master or master_key()
+
+    @classmethod
+    def within(cls, tx, master=None):
+        """The vault inside a consumer's transaction (`tx` of `PostgresEventStore.consume`)."""
+        return cls(tx._cursor, master)
+
+    def seal(self, record, kind="reporter", ref=None):
+        ref = ref or new_ref(kind)
+        key, blob = encrypt(record, ref)
+        with self._cursor() as cur:
+            cur.execute("INSERT INTO vault_records (ref, kind, blob) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING "
+                        "RETURNING ref", (ref, kind, blob))
+            if cur.fetchone() is not None:
+                cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)",
+                            (ref, aes_key_wrap(self._master, key)))
+        return ref
+
+    def open(self, ref):
+        with self._cursor() as cur:
+            cur.execute("SELECT k.wrapped_key, r.blob FROM vault_records r JOIN vault_keys k USING (ref) "
+                        "WHERE r.ref = %s", (ref,))
+            row = cur.fetchone()
+        if row is None:
+            raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
+        return decrypt(aes_key_unwrap(self._master, bytes(row[0])), bytes(row[1]), ref)
+
+    def erase(self, ref):
+        if ref:
+            with self._cursor() as cur:
+                cur.execute("DELETE FROM vault_keys WHERE ref = %s", (ref,))
+
+    def is_erased(self, ref):
+        with self._cursor() as cur:
+            cur.execute("SELECT k.ref IS NULL FROM vault_records r LEFT JOIN vault_keys k USING (ref) "
+                        "WHERE r.ref = %s", (ref,))
+            row = cur.fetchone()
+        return bool(row and row[0])
+
+    def ciphertext(self, ref):
+        """The stored blob (for tests and backups): ciphertext only."""
+        with self._cursor() as cur:
+            cur.execute("SELECT blob FROM vault_records WHERE ref = %s", (ref,))
+            row = cur.fetchone()
+        if row is None:
+            raise NotFound("no record under this reference", ref=ref)
+        return bytes(row[0])
+
+    def rotate_master(self, new_master):
+        """Re-wrap every live record key under a new master key, in one transaction."""
+        with self._cursor() as cur:
+            cur.execute("SELECT ref, wrapped_key FROM vault_keys")
+            rewrapped = [(ref, aes_key_wrap(new_master, aes_key_unwrap(self._master, bytes(w)))) for ref, w in cur]
+            cur.execute("DELETE FROM vault_keys")
+            for ref, wrapped in rewrapped:
+                cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)", (ref, wrapped))
+        self._master = new_master

@@ -1,0 +1,98 @@
+"""The due/late/missed clock run by the container's own timer entrypoint, and the events the relay publishes to
+`liaison.events`, read from a plain AMQP queue bound with `#`."""
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def keyed(seen, *keys):
+    """The (routing key, body) pairs seen whose key is one of `keys`."""
+    return [(key, body) for key, body, _ in seen if key in keys]
+
+
+def test_feedback_due_soon_missed_and_late_across_a_month_end(small, clock, tick, published):
+    clock.set(2026, 2, 28)                      # January's feedback was due on 5 February
+    tick()
+    clock.set(2026, 3, 2)                       # February's is due on 5 March: due soon
+    tick()
+    informant = small.as_("informant", "INF1", community="C1")
+    assert informant.post("/feedback", {"person_id": "INF1", "period": "2026-02"}).status_code == 201
+    clock.set(2026, 3, 6)
+    tick()
+    tick()                                      # a second tick says nothing again
+    clock.set(2026, 3, 9)
+    late = small.as_("supervisor", "SUP1", community="C1").post("/feedback", {"person_id": "SUP1",
+                                                                             "period": "2026-02"})
+    assert late.status_code == 201
+
+    def done(seen):
+        return any(k == "feedback.submitted" and b["payload"]["person_id"] == "SUP1" for k, b, _ in seen)
+    seen = published.until(done)
+    reminders = {(k, b["payload"]["person_id"], b["payload"]["period"])
+                 for k, b in keyed(seen, "feedback.due_soon", "feedback.missed")}
+    assert reminders == {("feedback.missed", p, "2026-01") for p in ("INF1", "SUP1", "SUP3")} \
+        | {("feedback.due_soon", p, "2026-02") for p in ("INF1", "SUP1", "SUP3")} \
+        | {("feedback.missed", p, "2026-02") for p in ("SUP1", "SUP3")}
+    assert len(keyed(seen, "feedback.missed")) == 5 and len(keyed(seen, "feedback.due_soon")) == 3
+    submitted = {b["payload"]["person_id"]: b["payload"] for k, b in keyed(seen, "feedback.submitted")}
+    assert submitted["INF1"]["on_time"] is True
+    assert submitted["SUP1"]["on_time"] is False and submitted["SUP1"]["days_late"] == 4
+
+    secretary = small.as_("community_secretary", "SEC1", community="C1")
+    february = secretary.get("/compliance/C1/2026-02").json()
+    assert {p: e["status"] for p, e in february["feedback"].items()} == {"INF1": "submitted", "SUP1": "late"}
+    assert secretary.get("/compliance/C1/2026-01").json()["counts"] == {"missed": 2}
+    assert small.as_("district_commission").get("/people/SUP3").json()["feedback"]["2026-02"]["status"] == "missed"
+
+
+def test_quarter_report_due_soon_and_missed_across_a_year_end(small, clock, tick, published):
+    clock.set(2026, 1, 8)                       # 2025-Q4 reports are due on 10 January
+    tick()
+    secretary = small.as_("community_secretary", "SEC1", community="C1")
+    assert secretary.post("/reports", {"community": "C1", "period": "2025-Q4"}).status_code == 201
+    clock.set(2026, 1, 11)
+    tick()
+    seen = published.until(lambda s: any(k == "report.missed" for k, _, _ in s))
+    reports = {(k, b["payload"]["station_id"]) for k, b in keyed(seen, "report.due_soon", "report.missed",
+                                                                 "report.submitted")}
+    assert reports == {("report.due_soon", "STN-C1"), ("report.due_soon", "STN-C3"),
+                       ("report.submitted", "STN-C1"), ("report.missed", "STN-C3")}
+    missed_months = {b["payload"]["period"] for k, b in keyed(seen, "feedback.missed")}
+    assert missed_months == {"2025-11", "2025-12"}
+    admin = small.as_("district_commission")
+    assert admin.get("/compliance/C3/2025-Q4").json()["report"]["status"] == "missed"
+    assert admin.get("/compliance/C1/2025-Q4").json()["report"]["status"] == "submitted"
+
+
+def test_a_silent_pairing_lapses_once(small, clock, tick, published):
+    clock.set(2026, 3, 2)                       # M1-C1 was established on 1 January: 60 days without contact
+    tick()
+    tick()
+    seen = published.until(lambda s: any(k == "pairing.contact_lapsed" for k, _, _ in s))
+    [(_, lapsed)] = keyed(seen, "pairing.contact_lapsed")
+    assert lapsed["payload"]["pairing_id"] == "M1-C1" and lapsed["payload"]["since"] == "2026-01-01"
+    assert small.as_("district_commission").get("/pairings/M1-C1").json()["lapsed_since"] == "2026-01-01"
+
+
+def test_every_event_is_published_with_its_type_as_routing_key(api, published):
+    admin = api.as_("district_commission")
+    made = admin.post("/streets", {"street_id": "S1", "name": "柳城街道"}, headers={"X-Correlation-Id": "corr-1"})
+    [event] = made.json()["events"]
+    [(key, body, message)] = published.until(lambda s: len(s) >= 1)
+    assert key == "street.registered" == body["type"] == message.properties["type"]
+    assert body["event_id"] == event["event_id"] == message.properties["message_id"]
+    assert body["payload"] == {"street_id": "S1", "street": "S1", "name": "柳城街道", "kind": "street"}
+    assert body["correlation_id"] == "corr-1" and body["position"] == event["position"]
+    assert message.headers["watchpost.service"] == "liaison" and message.content_type == "application/json"
+
+
+def test_a_major_problem_is_published_for_intake(small, published):
+    informant = small.as_("informant", "INF1", community="C1")
+    informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
+                                 "problem_summary": "资金使用未经集体研究", "category": "三资管理"})
+    seen = published.until(lambda s: any(k == "feedback.major_problem_flagged" for k, _, _ in s))
+    [(_, flagged)] = keyed(seen, "feedback.major_problem_flagged")
+    assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["community"] == "C1"
+    assert flagged["payload"]["street"] == "S1" and "name" not in flagged["payload"]
+    keys = [k for k, _, _ in seen]
+    assert keys.index("feedback.submitted") < keys.index("feedback.major_problem_flagged")

@@ -1,0 +1,78 @@
+"""`watchpost-audit`: the auditors' command line (see docs/audit.md). Read-only: it connects with
+WATCHPOST_DATABASE_URL (or --database-url), takes the role `watchpost_auditor`, and never decrypts reporter data.
+
+Exit status: 0 intact / identical / verified; 1 a finding (tampering, a difference, a proof that fails);
+2 the tool could not do its job (bad arguments, no such schema or event, database unreachable).
+"""
+import argparse
+import sys
+
+from watchpost import config
+from watchpost.audit import commands
+from watchpost.audit.source import SERVICES, AuditError
+
+
+def _service(p, required=False):
+    p.add_argument("--service", choices=SERVICES, required=required, help="which service's log")
+    p.add_argument("--schema", help="the schema holding that log (default: the service's name)")
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="watchpost-audit", description=__doc__.split("\n\n")[0])
+    top.add_argument("--database-url", default=None, help="default: WATCHPOST_DATABASE_URL")
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("verify", help="positions, hashes, checkpoints of each log (or an export, offline)")
+    _service(p)
+    p.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
+                   help="a checkpoint kept outside the database (JSON); repeatable")
+    p.add_argument("--export", metavar="DIR", help="verify an export directory instead, with no database")
+    p.add_argument("--trusted-key", action="append", metavar="BASE64",
+                   help="accept only checkpoints signed by these public keys; repeatable")
+    p = sub.add_parser("checkpoint", help="save the latest signed checkpoint in the log, to keep outside it")
+    _service(p, required=True)
+    p.add_argument("--out", metavar="FILE", help="write it here (default: print)")
+    p = sub.add_parser("prove", help="inclusion proof of an event against the latest checkpoint (JSON)")
+    p.add_argument("event_id")
+    _service(p)
+    p = sub.add_parser("consistency", help="consistency proof between the trees of two sizes (JSON)")
+    _service(p, required=True)
+    p.add_argument("--from", dest="old", type=int, required=True)
+    p.add_argument("--to", dest="new", type=int, required=True)
+    p = sub.add_parser("history", help="every event of one stream, with actors and times")
+    p.add_argument("stream_id")
+    _service(p)
+    p = sub.add_parser("as-of", help="a stream's events and state as the log knew them at a time")
+    p.add_argument("time", help="ISO date (end of that day, UTC) or date-time")
+    _service(p, required=True)
+    p.add_argument("--stream", required=True)
+    p = sub.add_parser("export", help="events as JSON Lines with hashes, plus manifest.json")
+    _service(p, required=True)
+    p.add_argument("--from", dest="first", type=int, default=1)
+    p.add_argument("--to", dest="last", type=int, default=None)
+    p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("replay", help="rebuild the projections from the log and compare with the live ones")
+    _service(p, required=True)
+    p.add_argument("--projections", metavar="MODULE", help="default: <service>.projections (ALL or PROJECTIONS)")
+    p.add_argument("--with-sources", action="store_true", default=None,
+                   help="fold the consumed sources' events first (default: only for assessment)")
+    p.add_argument("--source-schema", action="append", default=[], metavar="SOURCE=SCHEMA")
+    p = sub.add_parser("completeness", help="clues received in a period: terminal, or open with their age")
+    p.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
+    p.add_argument("--schema", help="intake's schema (default: intake)")
+    p.add_argument("--today", help="age open clues up to this date (default: today, UTC)")
+    p.add_argument("--json", action="store_true")
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    args.database_url = args.database_url or config.database_url()
+    try:
+        return getattr(commands, args.command.replace("-", "_"))(args, sys.stdout)
+    except AuditError as exc:
+        print(f"watchpost-audit: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
