@@ -87,3 +87,14 @@ def test_relay_thread_follows_appends_live(pg_store, subscriber_queue):
     relay.stop()
     runner.wait()
     assert [b["position"] for b, _ in received] == list(range(1, 31))
+
+
+def test_only_one_relay_per_log_holds_the_lease(pg_store):
+    store = pg_store()
+    first = store.relay_lease()
+    assert first is not None
+    assert store.relay_lease() is None          # a second instance of the service stands by
+    first.close()                               # the holder dies: its lock goes with its connection
+    second = store.relay_lease()
+    assert second is not None
+    second.close()

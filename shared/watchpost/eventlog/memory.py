@@ -86,6 +86,9 @@ class MemoryEventStore:
             self._consumers[source] = position
             return True
 
+    def relay_lease(self):
+        return _NoLease()
+
     # -- the relay's progress -----------------------------------------------------------------------------
     def relay_position(self, exchange):
         return self._relayed.get(exchange, 0)
@@ -131,3 +134,11 @@ class MemoryEventStore:
         rebuilt = fold(self.projections, self._events)
         return [(name, key) for name, table in rebuilt.items()
                 for key in set(table) | set(self._docs[name]) if table.get(key) != self._docs[name].get(key)]
+
+
+class _NoLease:
+    """In memory there is one process: the relay always holds the lease."""
+    closed = False
+
+    def close(self):
+        pass

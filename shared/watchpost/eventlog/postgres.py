@@ -217,6 +217,19 @@ class PostgresEventStore(_Reads):
             self._notify()
         return True
 
+    def relay_lease(self):
+        """A connection holding this schema's relay lock, or None if another process's relay holds it.
+
+        The lock is a session advisory lock: it goes with the connection, also when the process dies."""
+        conn = psycopg2.connect(self.pool.dsn, connect_timeout=5, application_name="watchpost-relay")
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(hashtext('watchpost.relay.' || %s))", (self.schema,))
+            if cur.fetchone()[0]:
+                return conn
+        conn.close()
+        return None
+
     # -- the relay's progress -----------------------------------------------------------------------------
     def relay_position(self, exchange):
         with self._cursor() as cur:

@@ -113,9 +113,15 @@ class Relay:
         return len(events)
 
     def run(self):
+        lease = None
         try:
             while not self._stopped.is_set():
                 try:
+                    if lease is None or lease.closed:
+                        lease = self.store.relay_lease()
+                        if lease is None:   # another instance of this service relays; stand by
+                            self._stopped.wait(self.retry_wait * 5)
+                            continue
                     if self.run_once() == self.batch:
                         continue
                 except Exception as exc:  # noqa: BLE001 - broker or database down: wait, resume from progress
@@ -126,6 +132,8 @@ class Relay:
                 self._wake.clear()
         finally:
             self.publisher.close()
+            if lease is not None:
+                lease.close()
 
     def stop(self):
         """Ask `run` to finish after the batch in hand; it closes the publisher itself."""
