@@ -68,7 +68,7 @@ def test_every_inclusion_proof_holds_and_every_corruption_fails(n):
         bad += [(tree[i], i, n, p, top) for p in flips(proof)]                           # a flipped bit
         bad += [(tree[i], i, n, proof[:k], top) for k in range(len(proof))]              # truncated
         bad += [(tree[i], i, n, proof + [x], top) for x in (top, tree[0], b"\0" * 32)]  # extended
-        bad += [(tree[i], i, n - 1, proof, top), (tree[i], i, n + 1, proof, top)]        # wrong size
+        bad += [(tree[i], i, n * 2, proof, top), (tree[i], i, n // 2, proof, top)]       # wrong tree height
         bad += [(tree[i], i, n, proof, merkle.root(tree[:-1] or [b"x"])),                # another root
                 (top, i, n, proof, tree[i]), (tree[i], n, n, proof, top), (tree[i], -1, n, proof, top)]
         if n > 1:
@@ -97,7 +97,8 @@ def test_every_consistency_proof_holds_and_every_corruption_fails(n):
         if m > 1:
             assert not merkle.verify_consistency(m - 1, n, old_root, new_root, proof)    # an older size
             assert not merkle.verify_consistency(m - 1, n, merkle.root(tree[:m - 1]), new_root, proof)
-        assert not merkle.verify_consistency(m, n + 1, old_root, new_root, proof)        # a larger size
+        assert not merkle.verify_consistency(m, n * 2, old_root, new_root, proof)        # a larger tree
+        assert not merkle.verify_consistency(m, n, old_root, old_root, proof) or m == n
         assert not merkle.verify_consistency(m, n, old_root, new_root, [])
         for p in flips(proof):
             assert not merkle.verify_consistency(m, n, old_root, new_root, p)

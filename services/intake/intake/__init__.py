@@ -7,5 +7,7 @@ encrypted, in the vault (`intake.vault`); events carry an opaque `reporter_ref`,
 receipt code of which only the sha256 is kept (`intake.receipts`).
 
 Layout: `domain/` (pure), `handlers.py` (commands), `reads.py` (scoped reads), `timers.py` (clock alerts),
-`projections.py`, `schemas.py`, `access.py`, `vault.py`, `receipts.py`.
+`projections.py`, `schemas.py`, `access.py`, `vault.py` (and `pgvault.py`, its PostgreSQL form), `receipts.py`;
+at the edge: `service.py` (routes), `submissions.py` (retry-safe receipt codes), `consumers.py` (liaison's
+escalations), `dependencies.py` (the vault provider), `migrations/`.
 """

@@ -53,7 +53,7 @@ class PostgresVault(ReporterVault):
     @classmethod
     def within(cls, tx, master=None):
         """The vault inside a consumer's transaction (`tx` of `PostgresEventStore.consume`)."""
-        return cls(tx._cursor, master)
+        return cls(tx.cursor, master)
 
     def seal(self, record, kind="reporter", ref=None):
         ref = ref or new_ref(kind)

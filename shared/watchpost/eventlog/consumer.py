@@ -15,24 +15,24 @@ from watchpost.eventlog.batch import Gap
 log = logging.getLogger("watchpost.consumer")
 
 
-def context_for(source, event):
+def context_for(source, event, extra=None):
     """Deterministic context: replaying the same event gives the same decisions and the same command id."""
     return Context(actor=Actor(id=f"{source}-consumer", role="system"), now=event.recorded_at,
                    correlation_id=event.correlation_id, causation_id=event.event_id,
-                   command_id=f"{source}:{event.event_id}")
+                   command_id=f"{source}:{event.event_id}", extra=extra or {})
 
 
 class Consumer:
     """`handlers`: {event type: fn(tx, ctx, event)}; `project_all`: also fold every foreign event into the
     consumer's projections (assessment does this). `fetch(source, after, limit) -> [Event]` reads the source's log."""
 
-    def __init__(self, store, source, handlers=None, project_all=False, fetch=None, gap_wait=2.0):
-        self.store, self.source = store, source
+    def __init__(self, store, source, handlers=None, project_all=False, fetch=None, gap_wait=2.0, extra=None):
+        self.store, self.source, self.extra = store, source, extra
         self.handlers, self.project_all = dict(handlers or {}), project_all
         self.fetch, self.gap_wait = fetch, gap_wait
 
     def apply(self, tx, event):
-        ctx = context_for(self.source, event)
+        ctx = context_for(self.source, event, self.extra)
         if self.project_all:
             tx.project(event)
         handler = self.handlers.get(event.type)

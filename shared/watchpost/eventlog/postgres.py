@@ -284,8 +284,11 @@ class Transaction(_Reads):
         self._store, self._cur, self.wrote = store, cur, False
 
     @contextlib.contextmanager
-    def _cursor(self):
+    def cursor(self):
+        """The transaction's cursor, for a service's own tables that must commit with the events (e.g. a vault)."""
         yield self._cur
+
+    _cursor = cursor
 
     def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
                command_id=None, occurred_at=None):

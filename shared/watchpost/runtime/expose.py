@@ -89,7 +89,8 @@ class _Fields:
 
 def _tick_entry(tick):
     def run_tick(self):
-        ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id=f"timer-{tick.__name__}")
+        ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id=f"timer-{tick.__name__}",
+                      extra=self.context_extra())
         try:
             tick(self.store, ctx)
         except WatchpostError as exc:
@@ -100,7 +101,7 @@ def _tick_entry(tick):
 def _consumer_entry(source, handlers, project_all):
     def consume(self, body):
         event = event_from_json(body)
-        consumer = Consumer(self.store, source, handlers, project_all,
+        consumer = Consumer(self.store, source, handlers, project_all, extra=self.context_extra(),
                             fetch=lambda src, after, limit: catchup.fetch(self.config, src, after, limit))
         try:
             consumer.receive(event)

@@ -1,0 +1,62 @@
+"""Escalation across two services: an informant flags a major problem (重大问题) through liaison's HTTP API; the
+event reaches intake over RabbitMQ and becomes a clue there, at once, by event rather than by a call."""
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from intake.service import IntakeService
+from liaison.service import LiaisonService
+
+pytestmark = pytest.mark.integration
+
+TODAY = datetime.now(timezone.utc).date()
+
+
+@pytest.fixture
+def services(container_factory, service_config, client_for):
+    """intake first (its queue on liaison.events exists before liaison publishes), then liaison, in one vhost."""
+    intake = container_factory(IntakeService, service_config())
+    intake.start()
+    liaison = container_factory(LiaisonService, service_config())
+    liaison.start()
+    return client_for(liaison), client_for(intake)
+
+
+def created(response):
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def eventually(check, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return result
+
+
+def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services):
+    liaison, intake = services
+    admin = liaison.as_("district_commission")
+    created(admin.post("/streets", {"street_id": "S01", "name": "柳城街道"}))
+    created(admin.post("/communities", {"community_id": "C01", "street": "S01", "name": "光华社区"}))
+    created(admin.post("/stations", {"community": "C01", "station_id": "ST01", "name": "光华社区监察联络站"}))
+    created(admin.post("/groups", {"community": "C01", "group_id": "G01", "name": "一组"}))
+    created(admin.post("/people", {"person_id": "P01", "name": "李明", "role": "informant", "street": "S01",
+                                   "community": "C01", "groups": ["G01"],
+                                   "appointed_on": (TODAY - timedelta(days=1)).isoformat()}))
+    informant = liaison.as_("informant", sub="P01", street="S01", community="C01")
+    flagged = created(informant.post("/major-problems", {"person_id": "P01", "summary": "集体资产出租收入去向不明",
+                                                         "category": "C02.02"}))
+    assert [e["type"] for e in flagged["events"]] == ["feedback.major_problem_flagged"]
+
+    commission = intake.as_("street_commission", street="S01")
+    assert eventually(lambda: commission.get("/clues").json()["total"] == 1), "intake never made the clue"
+    clue = commission.get("/clues").json()["items"][0]
+    assert (clue["community"], clue["street"], clue["channel"]) == ("C01", "S01", "informant")
+    assert (clue["category"], clue["item"], clue["status"]) == ("C02", "C02.02", "received")
+    assert clue["summary"] == "集体资产出租收入去向不明"
+    history = commission.get(f"/clues/{clue['clue_id']}/history").text
+    assert "李明" not in history and "P01" not in history       # the informant is protected as a reporter
+    secretary = intake.as_("community_secretary", street="S01", community="C01")
+    assert secretary.get(f"/clues/{clue['clue_id']}").status_code == 200
