@@ -151,3 +151,26 @@ def test_concurrent_writers_and_a_follower_see_one_gap_free_order(store):
     assert [e.position for e in seen] == list(range(1, writers * per_writer + 1))
     assert [e.event_id for e in seen] == [e.event_id for e in log]
     verify_chain(log)
+
+
+def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(store):
+    """Two sources' consumers folding into the same document at once: no update is lost."""
+    from watchpost.eventlog.model import seal
+    from watchpost.domain import utcnow
+
+    def foreign(position):
+        return seal("0" * 64, type="thing.happened", payload={"v": position}, schema_version=1,
+                    stream_id="thing-shared", stream_version=position, position=position, occurred_at=utcnow(),
+                    recorded_at=utcnow(), actor=ACTOR, correlation_id="c", causation_id=None)
+
+    def consume_all(source):
+        for position in range(1, 31):
+            event = foreign(position)
+            store.consume(source, position, lambda tx, e=event: tx.project(e))
+
+    threads = [threading.Thread(target=consume_all, args=(source,)) for source in ("intake", "training")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.doc("tally", "thing-shared")["n"] == 60

@@ -15,7 +15,6 @@ from watchpost.runtime import EventLog, Route, WatchpostService, expose
 from watchpost.runtime import catchup
 
 from assessment import handlers, rebuild, timers
-from assessment.inturn import InTurnEventLog
 from assessment.access import ALLOWED
 from assessment.projections import ALL
 from assessment.schemas import SCHEMAS
@@ -71,7 +70,7 @@ class FirstRun(DependencyProvider):
 class AssessmentService(WatchpostService):
     """考评办法: the seven indicators, scorecards, rankings and warnings (反向倒逼), each point traced to the log."""
     name = "assessment"
-    store = InTurnEventLog(projections=ALL)
+    store = EventLog(projections=ALL)
     first_run = FirstRun()
 
     @property

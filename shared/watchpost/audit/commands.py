@@ -29,7 +29,7 @@ def verify(args, out):
         report = export_.verify_export(args.export, outside, args.trusted_key)
         out.write(f"export {args.export}: {report}\n")
         return 0 if report.ok else 1
-    failed, chosen = False, targets(args.service, args.schema)
+    failed, verified, chosen = False, 0, targets(args.service, args.schema)
     for service, schema in chosen:
         mine = [(n, cp) for n, cp in outside if args.service or cp.get("service") == service]
         try:
@@ -42,7 +42,9 @@ def verify(args, out):
             out.write(f"{service}: skipped ({exc})\n")
             continue
         out.write(f"{report}\n")
-        failed = failed or not report.ok
+        failed, verified = failed or not report.ok, verified + 1
+    if not verified:
+        raise AuditError("no service's log was found in this database (name one with --service and --schema)")
     return 1 if failed else 0
 
 
@@ -129,7 +131,7 @@ def replay(args, out):
 
 
 def completeness(args, out):
-    today = (datetime.fromisoformat(args.today).date() if args.today else datetime.now(timezone.utc).date())
+    today = inspect.parse_time(args.today).date() if args.today else datetime.now(timezone.utc).date()
     with opened(args.database_url, "intake", args.schema or "intake") as source:
         report = completeness_.completeness(source, args.period, today)
     if args.json:

@@ -281,7 +281,7 @@ class Transaction(_Reads):
     """A consumer's unit of work: appends, projections and reads inside the consumer's own transaction."""
 
     def __init__(self, store, cur):
-        self._store, self._cur, self.wrote = store, cur, False
+        self._store, self._cur, self.wrote, self._head_locked = store, cur, False, False
 
     @contextlib.contextmanager
     def cursor(self):
@@ -296,10 +296,17 @@ class Transaction(_Reads):
                                 command_id, occurred_at)
         validate(request)
         result = write(self._cur, [request], self._store.projections, self._store._clock())[0]
+        self._head_locked = True
         if isinstance(result, Exception):
             raise result
         self.wrote = True
         return result
 
     def project(self, event):
+        """Fold another service's event into the projections. Takes the log head lock first, as every append
+        does, so two consumers (or a consumer and a command) never fold into the same document at once and
+        every transaction takes the locks in one order: consumer position, head, documents."""
+        if not self._head_locked:
+            self._cur.execute("SELECT 1 FROM log_head FOR UPDATE")
+            self._head_locked = True
         project(self._cur, self._store.projections, [event])

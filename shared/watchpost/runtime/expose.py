@@ -70,7 +70,7 @@ def _rpc_entry(by_name, allowed):
         loaded = read_fields(_Fields(fields or {}), route, {})
         ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id or str(uuid.uuid4()),
                       command_id=command_id, extra=self.context_extra())
-        return render(call(self, route, ctx, loaded))
+        return render(call(self, route, ctx, loaded), command=route.method != "GET")
     return command
 
 

@@ -81,9 +81,10 @@ def read_fields(request, route, path):
                       fields=exc.messages) from None
 
 
-def render(result):
-    """Events become `{events: [...]}` plus whatever the handler attached (e.g. an id and a receipt code)."""
-    if isinstance(result, list) and (not result or isinstance(result[0], Event)):
+def render(result, command=True):
+    """A command's events become `{events: [...]}` plus whatever the handler attached (e.g. an id and a receipt
+    code); a read's result is returned as it is."""
+    if command and isinstance(result, list) and (not result or isinstance(result[0], Event)):
         body = {k: v for k, v in getattr(result, "__dict__", {}).items() if not k.startswith("_")}
         body["events"] = [{"event_id": e.event_id, "type": e.type, "stream_id": e.stream_id,
                            "stream_version": e.stream_version, "position": e.position} for e in result]
@@ -109,7 +110,7 @@ def handle(service, route, allowed, request, path):
         fields = read_fields(request, route, path)
         ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id,
                       command_id=request.headers.get("Idempotency-Key"), extra=service.context_extra())
-        status, body = route.status, render(call(service, route, ctx, fields))
+        status, body = route.status, render(call(service, route, ctx, fields), command=route.method != "GET")
     except WatchpostError as refused:
         status, body = refused.status, refused.body()
     except Exception:  # noqa: BLE001 - logged with its trace; the client gets no internals

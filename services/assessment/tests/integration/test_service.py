@@ -1,5 +1,7 @@
 """assessment as a nameko service against the real RabbitMQ and PostgreSQL; the sources' events are published
 to their exchanges by the tests, as the sources' relays would."""
+import time
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -109,7 +111,6 @@ def test_redelivered_and_out_of_order_events_count_once(world, simple_rulebook):
     why = world.client.as_("auditor").get("/scorecards/C1/2026-03/petition_handling").json()
     assert [x["position"] for x in why["contributions"]] == [1, 2, 3, 4, 5]
     assert [x["event_id"] for x in why["contributions"]] == [e.event_id for e in o]
-    import time
     time.sleep(1.0)   # let the late redeliveries land
     assert world.consumed() == {"intake": 5, "liaison": 3}
     assert world.client.as_("auditor").get("/scorecards/C1/2026-03").json() == card
@@ -128,7 +129,8 @@ def test_close_adjust_rescore_and_warn(world, simple_rulebook):
     closed = admin.post("/periods/2026-03/close").json()
     assert [e["type"] for e in closed["events"]] == ["period.closed", "score.warning_raised"]   # C1: 89 < 90
     card = admin.get("/scorecards/C1/2026-03").json()
-    assert card["status"] == "closed" and card["total"] == 89 and card["through"] == {"intake": 14, "liaison": 0, "training": 0}
+    assert card["status"] == "closed" and card["total"] == 89
+    assert card["through"] == {"intake": 14, "liaison": 0, "training": 0}
     assert card["indicators"]["case_management"]["cap_points"] == 2
 
     late = opinion(intake, 2)

@@ -90,3 +90,11 @@ def test_cadence_commands_and_reads(small):
     listed = small.as_("district_commission").get("/compliance", params={"period": "2026-03"}).json()
     assert listed["total"] == 2 and [s["community"] for s in listed["stations"]] == ["C1", "C3"]
     assert listed["stations"][0]["flags"] == 1 and listed["stations"][0]["clock"] == "open"
+
+
+def test_openapi_documents_the_read_queries(api):
+    paths = api.get("/openapi.json").json()["paths"]
+    assert {p["name"] for p in paths["/people"]["get"]["parameters"]} == {
+        "street", "community", "role", "status", "limit", "offset"}
+    assert [(p["in"], p["name"]) for p in paths["/compliance/{community}/{period}"]["get"]["parameters"]] == [
+        ("path", "community"), ("path", "period")]
