@@ -8,7 +8,6 @@ import uuid
 
 import eventlet
 import structlog
-from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
@@ -20,6 +19,7 @@ from watchpost.audit import service as audit_service
 from watchpost.eventlog.consumer import Consumer
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi
+from watchpost.runtime.consuming import Poison, dead_lettering_event_handler
 from watchpost.runtime.web import authorise, call, handle, json_response, read_fields, render
 
 log = structlog.get_logger("watchpost.service")
@@ -45,7 +45,8 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
                     timer(interval=config.timer_seconds())(_tick_entry(tick)))
         for source, handlers in (consumes or {}).items():
             setattr(cls, f"consume_{source}",
-                    event_handler(source, "#", requeue_on_error=True)(_consumer_entry(source, handlers, project_all)))
+                    dead_lettering_event_handler(source, "#", requeue_on_error=True)(
+                        _consumer_entry(source, handlers, project_all)))
         return cls
     return decorate
 
@@ -100,7 +101,11 @@ def _tick_entry(tick):
 
 def _consumer_entry(source, handlers, project_all):
     def consume(self, body):
-        event = event_from_json(body)
+        try:
+            event = event_from_json(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.error("not an event: dead-lettered", source=source, error=type(exc).__name__)
+            raise Poison(f"a message from {source} is not an event: {type(exc).__name__}") from None
         consumer = Consumer(self.store, source, handlers, project_all, extra=self.context_extra(),
                             fetch=lambda src, after, limit: catchup.fetch(self.config, src, after, limit))
         try:
