@@ -4,7 +4,7 @@ import threading
 from watchpost.domain import utcnow
 from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.model import GENESIS
-from watchpost.eventlog.projections import fold, matches
+from watchpost.eventlog.projections import fold, fold_into, matches
 
 
 class MemoryEventStore:
@@ -61,14 +61,7 @@ class MemoryEventStore:
         self._project(event)
 
     def _project(self, event):
-        for p in self.projections:
-            table = self._docs[p.name]
-            for key in p.keys(event):
-                new = p.apply(table.get(key), event)
-                if new is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = new
+        fold_into(self._docs, self.projections, event)
 
     # -- consuming another service's events ---------------------------------------------------------------
     def consumed_position(self, source):

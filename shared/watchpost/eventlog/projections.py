@@ -20,18 +20,23 @@ class Projection:
         raise NotImplementedError
 
 
+def fold_into(docs, projections, event):
+    """Apply one event to in-memory documents `{name: {key: doc}}`."""
+    for p in projections:
+        table = docs[p.name]
+        for key in p.keys(event):
+            new = p.apply(table.get(key), event)
+            if new is None:
+                table.pop(key, None)
+            else:
+                table[key] = new
+
+
 def fold(projections, events):
     """Rebuild every projection from scratch: {name: {key: doc}}."""
     docs = {p.name: {} for p in projections}
     for event in events:
-        for p in projections:
-            table = docs[p.name]
-            for key in p.keys(event):
-                new = p.apply(table.get(key), event)
-                if new is None:
-                    table.pop(key, None)
-                else:
-                    table[key] = new
+        fold_into(docs, projections, event)
     return docs
 
 
