@@ -192,7 +192,13 @@ def submit_report(store, ctx, community, period, summary=""):
         s, community_state, period, today, settings_of(ctx), summary), ctx)
 
 
-from liaison.loader import load_directory  # noqa: E402  (the loader and the timer are handlers too)
-from liaison.timers import tick  # noqa: E402
 
-__all__ = [n for n in access.ALLOWED if n in globals()]
+def __getattr__(name):
+    """The loader and the timer are handlers too; they import this module, so they are reached lazily."""
+    if name == "load_directory":
+        from liaison.loader import load_directory
+        return load_directory
+    if name == "tick":
+        from liaison.timers import tick
+        return tick
+    raise AttributeError(f"module 'liaison.handlers' has no attribute {name!r}")

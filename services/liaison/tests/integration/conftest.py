@@ -112,7 +112,7 @@ def tick(container):
 
 
 class Published:
-    """A durable-less queue of our own bound to `liaison.events` with `#`: what the relay published."""
+    """A (non-durable) queue of our own bound to `liaison.events` with `#`: what the relay published."""
 
     def __init__(self, uri):
         self.connection = kombu.Connection(uri)
