@@ -4,6 +4,7 @@ nothing: every registration, appointment and pairing that already stands is skip
 """
 import hashlib
 import json
+import threading
 from dataclasses import replace
 
 from watchpost.domain import Change
@@ -25,33 +26,71 @@ def load_directory(store, ctx, data=None, **loaded):
     _check_references(data)
     sub = replace(ctx, command_id=None)   # each part is idempotent by itself; the command id marks the whole
     written = []
+
+    def community(c):
+        done = handlers.register_community(store, sub, c["community_id"], c["street"], c["name"], c["kind"])
+        st = c["station"]
+        done += handlers.register_station(store, sub, c["community_id"], st["station_id"], st["name"],
+                                          st.get("opened_on"))
+        for g in c["groups"]:
+            done += handlers.register_group(store, sub, c["community_id"], g["group_id"], g["name"], g["kind"])
+        return done
+
+    def person(p):
+        if handlers._person(store, p["person_id"])["status"] == "dismissed":
+            return []
+        return handlers.appoint_person(store, sub, p["person_id"], p["name"], p["role"], p.get("street"),
+                                       p.get("community"), p.get("groups", []), p.get("appointed_on"))
+
+    def paired(p):
+        stream = f"pairing-{pairing.pairing_id(p['member_id'], p['community'])}"
+        if handlers._state(store, stream, pairing.fold_pairing)["status"] is not None:
+            return []
+        return handlers.establish_pairing(store, sub, p["member_id"], p["community"], p.get("established_on"))
+
     for s in data["streets"]:
         written += handlers.register_street(store, sub, s["street_id"], s["name"], s["kind"])
-    for c in data["communities"]:
-        written += handlers.register_community(store, sub, c["community_id"], c["street"], c["name"], c["kind"])
-        st = c["station"]
-        written += handlers.register_station(store, sub, c["community_id"], st["station_id"], st["name"],
-                                             st.get("opened_on"))
-        for g in c["groups"]:
-            written += handlers.register_group(store, sub, c["community_id"], g["group_id"], g["name"], g["kind"])
+    written += in_parallel(community, data["communities"])      # each community is its own stream
     for what in ("centre", "platform"):
         for v in data[what + "s"]:
             written += getattr(handlers, f"register_{what}")(store, sub, v[f"{what}_id"], v["street"], v["name"],
                                                             v.get("community"))
-    for p in data["people"]:
-        if handlers._person(store, p["person_id"])["status"] != "dismissed":
-            written += handlers.appoint_person(store, sub, p["person_id"], p["name"], p["role"], p.get("street"),
-                                               p.get("community"), p.get("groups", []), p.get("appointed_on"))
-    for p in data["pairings"]:
-        stream = f"pairing-{pairing.pairing_id(p['member_id'], p['community'])}"
-        if handlers._state(store, stream, pairing.fold_pairing)["status"] is None:
-            written += handlers.establish_pairing(store, sub, p["member_id"], p["community"], p.get("established_on"))
+    written += in_parallel(person, data["people"])
+    written += in_parallel(paired, data["pairings"])
     if not written:
         return []
     summary = {"directory_id": data["directory_id"], "digest": digest(data), "sample": data["sample"],
                "counts": counts(data), "written": len(written), "loaded_on": handlers.today_of(ctx).isoformat()}
     return written + execute(store, f"directory-{data['directory_id']}", lambda events: None,
                              lambda _: [Change("directory.loaded", summary)], ctx)
+
+
+def in_parallel(fn, items, width=8):
+    """Run `fn` over independent items `width` at a time, so the log's group commit shares their transactions
+    (green threads in the service, plain threads in unit tests). Results keep the items' order."""
+    items, results, errors = list(items), [None] * len(items), []
+    cursor = iter(range(len(items)))
+    lock = threading.Lock()
+
+    def work():
+        while not errors:
+            with lock:
+                i = next(cursor, None)
+            if i is None:
+                return
+            try:
+                results[i] = fn(items[i])
+            except Exception as exc:  # noqa: BLE001 - raised below, after the others stop
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(min(width, len(items)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return [event for done in results if done for event in done]
 
 
 def digest(data):
