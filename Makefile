@@ -30,3 +30,9 @@ bench: install
 
 clean: down
 	rm -rf $(VENV) .run
+
+# `make demo` (after `make up`): simulates a quarter of the district through the services' HTTP APIs, prints the
+# scorecards and verifies the logs. PERIOD=2026-Q1 (a quarter or a year; default the current one), SCALE=0.1.
+.PHONY: demo
+demo: install
+	$(BIN)/python tools/simulate.py $(if $(PERIOD),--period $(PERIOD)) $(if $(SCALE),--scale $(SCALE))

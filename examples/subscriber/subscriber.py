@@ -130,16 +130,22 @@ def topic_matches(pattern, key):
     return match(pattern.split("."), key.split("."))
 
 
+class UnknownVersion(Exception):
+    """An event in a schema version newer than this subscriber reads."""
+
+
 # -- the subscriber -----------------------------------------------------------------------------------------------
 class Subscriber:
     """`sources`: {service: base URL of its HTTP API}; `bindings`: [(service, routing key pattern)];
     `handle(service, event)` runs once per event, inside the SQLite transaction that records it: if it raises,
     nothing is recorded, the message is not acknowledged, and the subscriber stops (run it under a supervisor).
     `trusted_keys`: {service: base64 public key}; missing ones are fetched from `GET /checkpoints/key` once and
-    pinned in the database (trust on first use)."""
+    pinned in the database (trust on first use). `known_versions`: {type: the highest schema_version you read}; an
+    event above it stops the subscriber (the message stays queued) instead of being misread."""
 
     def __init__(self, amqp_uri, sources, bindings, queue, db_path, token, handle=None, trusted_keys=None,
-                 prefetch=100, page=500, verify_checkpoints=True):
+                 prefetch=100, page=500, verify_checkpoints=True, known_versions=None):
+        self.known_versions = dict(known_versions or {})
         self.amqp_uri, self.sources, self.queue_name, self.token = amqp_uri, dict(sources), queue, token
         self.patterns = {}
         for service, pattern in bindings:
@@ -167,6 +173,10 @@ class Subscriber:
             if event["position"] <= self.positions.last(service):
                 return False
             if self.wanted(service, event["type"]):
+                if event["schema_version"] > self.known_versions.get(event["type"], event["schema_version"]):
+                    raise UnknownVersion(f"{service} {event['type']} at position {event['position']} is "
+                                         f"schema_version {event['schema_version']}; this subscriber reads up to "
+                                         f"{self.known_versions[event['type']]}: add a reader (docs/subscribers.md)")
                 if event["type"] == CHECKPOINT and self.verify_checkpoints:
                     self.check(service, event)
                 self.handle(service, event)

@@ -8,6 +8,8 @@
 | WATCHPOST_JWT_KEYS | a development key | comma-separated HS256 keys; the first signs, all verify (rotation) |
 | WATCHPOST_JWT_TTL | 3600 | seconds a token from `watchpost-token` lives |
 | WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping reporters' keys (intake) |
+| WATCHPOST_ANON_RATE | 30 | requests a minute one address may make without a token, per route (anonymous submission, receipt lookup) |
+| WATCHPOST_ANON_BURST | 10 | requests one address may make at once without a token, per route, before WATCHPOST_ANON_RATE applies |
 | WATCHPOST_TIMER_SECONDS | 60 | how often statutory clocks and cadences are checked |
 | WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
 | WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |

@@ -55,6 +55,12 @@ class IllegalTransition(WatchpostError):
             command=command, state=state, allowed=sorted(allowed))
 
 
+class RateLimited(WatchpostError):
+    """Too many requests without a token from one address; `details.retry_after` (and the `Retry-After` header)
+    say how many seconds to wait."""
+    status, code = 429, "rate_limited"
+
+
 class Unavailable(WatchpostError):
     """A dependency (database or broker) is down; nothing was written."""
     status, code = 503, "unavailable"

@@ -11,6 +11,7 @@ import time
 from watchpost.domain import Actor, Change, Context
 from watchpost.errors import Conflict, Unavailable, WatchpostError
 from watchpost.eventlog.batch import Gap
+from watchpost.eventlog.upcasting import upcast
 
 log = logging.getLogger("watchpost.consumer")
 
@@ -32,6 +33,7 @@ class Consumer:
         self.fetch, self.gap_wait = fetch, gap_wait
 
     def apply(self, tx, event):
+        event = upcast(event)   # another service's old event, read at the version its contract has today
         ctx = context_for(self.source, event, self.extra)
         if self.project_all:
             tx.project(event)

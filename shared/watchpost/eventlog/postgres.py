@@ -12,6 +12,7 @@ from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.group_commit import GroupCommit
 from watchpost.eventlog.model import canonical, event_from_fields, hashed_fields, verify_rows
 from watchpost.eventlog.pool import Pool
+from watchpost.eventlog.upcasting import upcast
 
 EVENT_COLUMNS = "data, prev_hash, hash"
 DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
@@ -44,7 +45,7 @@ class _Reads:
         with self._cursor() as cur:
             cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE stream_id = %s ORDER BY stream_version",
                         (stream_id,))
-            return [row_to_event(r) for r in cur]
+            return [upcast(row_to_event(r)) for r in cur]   # for folding: old versions read as today's
 
     def doc(self, projection, key):
         with self._cursor() as cur:
@@ -119,7 +120,7 @@ def write(cur, requests, projections, recorded_at):
 
 def project(cur, projections, events):
     """Fold events into the projection documents they touch, reading and writing each document once."""
-    touched = [(p, key, e) for e in events for p in projections for key in p.keys(e)]
+    touched = [(p, key, e) for e in map(upcast, events) for p in projections for key in p.keys(e)]
     if not touched:
         return
     pairs = tuple({(p.name, key) for p, key, _ in touched})

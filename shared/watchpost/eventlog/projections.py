@@ -3,6 +3,7 @@
 A projector is pure (`apply(doc, event) -> doc`); the store keeps the documents, in memory or in PostgreSQL
 (`projection_docs`), updated in the same transaction as the events, and can rebuild them from the log.
 """
+from watchpost.eventlog.upcasting import upcast
 
 
 class Projection:
@@ -21,7 +22,8 @@ class Projection:
 
 
 def fold_into(docs, projections, event):
-    """Apply one event to in-memory documents `{name: {key: doc}}`."""
+    """Apply one event (read at today's schema version) to in-memory documents `{name: {key: doc}}`."""
+    event = upcast(event)
     for p in projections:
         table = docs[p.name]
         for key in p.keys(event):

@@ -15,7 +15,8 @@ from werkzeug.wrappers import Response
 
 from watchpost import auth
 from watchpost.domain import Actor, Context, Event, utcnow
-from watchpost.errors import BadRequest, Forbidden, Invalid, Unauthenticated, WatchpostError
+from watchpost.errors import BadRequest, Forbidden, Invalid, RateLimited, Unauthenticated, WatchpostError
+from watchpost.runtime import ratelimit
 
 log = structlog.get_logger("watchpost.http")
 MAX_BODY = 1_000_000
@@ -102,21 +103,25 @@ def handle(service, route, allowed, request, path):
     started = time.monotonic()
     correlation_id = (request.headers.get("X-Correlation-Id") or str(uuid.uuid4()))[:100]
     structlog.contextvars.bind_contextvars(correlation_id=correlation_id, route=route.name)
-    role = None
+    role, headers = None, {"X-Correlation-Id": correlation_id}
     try:
         actor = authenticate(request, allowed.get(route.name, ()))
         role = actor.role
         authorise(route.name, actor, allowed.get(route.name, ()))
+        if actor.id == "anonymous":
+            ratelimit.check(service, route, request)
         fields = read_fields(request, route, path)
         ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id,
                       command_id=request.headers.get("Idempotency-Key"), extra=service.context_extra())
         status, body = route.status, render(call(service, route, ctx, fields), command=route.method != "GET")
     except WatchpostError as refused:
         status, body = refused.status, refused.body()
+        if isinstance(refused, RateLimited):
+            headers["Retry-After"] = str(refused.details["retry_after"])
     except Exception:  # noqa: BLE001 - logged with its trace; the client gets no internals
         log.exception("unexpected error", method=request.method, path=route.path)
         status, body = 500, {"error": "internal", "message": "an unexpected error occurred; it was logged under "
                                                             f"correlation id {correlation_id}", "details": {}}
     log.info("request", method=request.method, path=route.path, status=status, role=role,
              ms=round((time.monotonic() - started) * 1000, 1))
-    return json_response(status, body, {"X-Correlation-Id": correlation_id})
+    return json_response(status, body, headers)
