@@ -16,6 +16,7 @@ class Pool:
         self.dsn, self.size, self.setup_sql, self.timeout = dsn, size, tuple(setup_sql), timeout
         self._idle = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
+        self.closed = False
 
     def _connect(self):
         conn = psycopg2.connect(self.dsn, connect_timeout=5, application_name="watchpost")
@@ -38,7 +39,10 @@ class Pool:
             yield conn
             if conn.status != psycopg2.extensions.STATUS_READY:
                 conn.rollback()
-            self._idle.put(conn)
+            if self.closed:
+                _discard(conn)
+            else:
+                self._idle.put(conn)
         except BaseException as exc:
             if conn is not None:
                 _release_after(conn, exc, self._idle)
@@ -47,6 +51,8 @@ class Pool:
             self._slots.release()
 
     def close(self):
+        """Close idle connections now and those in use when they come back."""
+        self.closed = True
         while True:
             try:
                 _discard(self._idle.get_nowait())

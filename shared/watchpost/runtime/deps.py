@@ -1,4 +1,5 @@
 """Dependency providers: the composition root of every service. Nothing connects at import time."""
+import eventlet
 import structlog
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
@@ -14,7 +15,7 @@ class EventLog(DependencyProvider):
 
     def __init__(self, projections=(), migrations=(), relay=True):
         self.projections, self.migrations, self.relay_enabled = list(projections), list(migrations), relay
-        self.store = self.relay = None
+        self.store = self.relay = self._relaying = None
 
     def setup(self):
         logs.configure_structlog()
@@ -29,14 +30,22 @@ class EventLog(DependencyProvider):
         if self.relay_enabled:
             publisher = ConfirmingPublisher(self.container.config["AMQP_URI"], self.container.service_name)
             self.relay = Relay(self.store, publisher)
-            self.container.spawn_managed_thread(self.relay.run, identifier="watchpost.relay")
+            self._relaying = self.container.spawn_managed_thread(self.relay.run, identifier="watchpost.relay")
 
     def stop(self):
+        """Let the relay finish the batch in hand, then close every database connection."""
         if self.relay is not None:
             self.relay.stop()
+            with eventlet.Timeout(10, False):
+                self._relaying.wait()
+        if self.store is not None:
+            self.store.close()
 
     def kill(self):
-        self.stop()
+        if self._relaying is not None:
+            self._relaying.kill()
+        if self.store is not None:
+            self.store.close()
 
     def get_dependency(self, worker_ctx):
         return self.store
