@@ -20,6 +20,7 @@ class Running:
 def start(container_factory, service_config, client_for):
     """`start(service, **config) -> Running`: the service's container, started, with a client."""
     def make(name, **extra):
+        extra.setdefault("DB_POOL", 6)     # a small footprint: max_connections is shared with other test runs
         container = container_factory(service_class(name), service_config(**extra))
         container.start()
         return Running(name, container, client_for(container))

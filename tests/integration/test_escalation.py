@@ -3,6 +3,8 @@ event reaches intake over RabbitMQ and becomes a clue there, at once, by event r
 import time
 from datetime import datetime, timedelta, timezone
 
+import kombu
+import orjson
 import pytest
 
 from intake.service import IntakeService
@@ -14,7 +16,24 @@ TODAY = datetime.now(timezone.utc).date()
 
 
 @pytest.fixture
-def services(container_factory, service_config, client_for):
+def published(service_config):
+    """A plain AMQP queue of our own bound to `liaison.events` with `#`: everything liaison publishes."""
+    with kombu.Connection(service_config()["AMQP_URI"]) as connection:
+        exchange = kombu.Exchange("liaison.events", "topic", durable=True, auto_delete=False)
+        queue = kombu.Queue("test-escalation-liaison", exchange, routing_key="#", durable=False, auto_delete=False,
+                            channel=connection.channel())
+        queue.declare()
+
+        def read():
+            seen = []
+            while (message := queue.get(no_ack=True)) is not None:
+                seen.append(orjson.loads(message.body))
+            return seen
+        yield read
+
+
+@pytest.fixture
+def services(container_factory, service_config, client_for, published):
     """intake first (its queue on liaison.events exists before liaison publishes), then liaison, in one vhost."""
     intake = container_factory(IntakeService, service_config())
     intake.start()
@@ -35,7 +54,7 @@ def eventually(check, timeout=20.0):
     return result
 
 
-def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services):
+def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, published):
     liaison, intake = services
     admin = liaison.as_("district_commission")
     created(admin.post("/streets", {"street_id": "S01", "name": "柳城街道"}))
@@ -60,3 +79,18 @@ def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services):
     assert "李明" not in history and "P01" not in history       # the informant is protected as a reporter
     secretary = intake.as_("community_secretary", street="S01", community="C01")
     assert secretary.get(f"/clues/{clue['clue_id']}").status_code == 200
+
+    # nothing liaison published joins the flag to the informant: the flag names no one, and what names P01 (the
+    # public directory's person.appointed) says nothing of the flag
+    seen = []
+
+    def arrived():
+        seen.extend(published())
+        return any(b["type"] == "feedback.major_problem_flagged" for b in seen)
+    assert eventually(arrived), "liaison never published the flag"
+    [flag] = [b for b in seen if b["type"] == "feedback.major_problem_flagged"]
+    assert "李明" not in str(flag) and "P01" not in str(flag) and flag["stream_id"].startswith("flag-")
+    traces = (flag["payload"]["flag_id"], flag["payload"]["summary"], flag["correlation_id"])
+    naming = [b for b in seen if "P01" in str(b) or "李明" in str(b)]
+    assert [b["type"] for b in naming] == ["person.appointed"]
+    assert not [t for b in naming for t in traces if t in str(b)]

@@ -21,6 +21,10 @@ NAMED = {("liaison", t) for t in ("street.registered", "community.registered", "
                                   "group.registered", "centre.registered", "platform.registered",
                                   "person.appointed")}
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Events that are someone's report: whoever reported is a reporter, so the event names no person at all -- not even
+# by an id a subscriber could join to the public directory (person.appointed carries the name).
+REPORTS = {("liaison", "feedback.major_problem_flagged")}
+PERSON_ID = re.compile(r"(^|_)(person|member|feedback|actor)_id$|^person$")   # a feedback id is `<person>-<period>`
 
 
 def field_names(schema, path=""):
@@ -64,6 +68,14 @@ def test_no_sample_payload_carries_a_reporter_identity(service, type_, schema):
     assert not PHONE.search(str(sample)), f"{type_}'s sample holds something like a mobile number"
 
 
+@pytest.mark.parametrize("service,type_", sorted(REPORTS), ids=[f"{s}:{t}" for s, t in sorted(REPORTS)])
+def test_a_report_names_no_person(service, type_):
+    _, schema = published(service)[type_]
+    found = [path for name, path in field_names(schema) if PERSON_ID.search(name)]
+    assert not found, f"{service} {type_} is a report but publishes {found}: it would link the reporter to it"
+    assert not [path for name, path in keys(example_payload(schema)) if PERSON_ID.search(name)]
+
+
 def test_the_checks_catch_a_leak():
     from marshmallow import Schema
 
@@ -75,3 +87,5 @@ def test_the_checks_catch_a_leak():
     assert found == ["reporter_name", "accused.name", "accused.contact"]
     assert identity_fields("liaison", "pairing.contact_recorded", [("contact_no", "contact_no")]) == []
     assert identity_fields("intake", "clue.received", [("reporter_ref", "reporter_ref")]) == []
+    assert [n for n in ("person_id", "feedback_id", "member_id", "flag_id", "station_id") if PERSON_ID.search(n)] \
+        == ["person_id", "feedback_id", "member_id"]

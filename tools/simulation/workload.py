@@ -93,7 +93,8 @@ class Plan:
             label = D.month_label(ym)
             for street in self.district.streets:
                 plans.append(((street, label), "monthly_lecture", f"{label} 月度廉政讲座", 2, {"streets": [street]}, ym))
-            if ym[1] % 3 == 2 or ym == self.months[-1] and not any(m[1] % 3 == 2 for m in self.months[-1:]):
+            middle, unfinished = ym[1] % 3 == 2, ym == self.months[-1] and ym[1] % 3 == 1
+            if middle or unfinished:        # a quarter's campaign in its middle month, or now if that is to come
                 plans.append((("district", label), "campaign", "小微权力清单 专题培训", 3,
                               {"roles": ["community_secretary", "street_commission_member"]}, ym))
         for where, kind, topic, hours, audience, ym in plans:

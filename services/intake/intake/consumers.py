@@ -3,8 +3,9 @@ feedback is escalated at once as a clue (by event, not by a call).
 
 `major_problem_flagged(tx, ctx, event)` runs inside the consumer's transaction, exactly once per liaison event
 (ctx.command_id is `liaison:<event_id>`); the clue id is derived from the flag id, so the same flag can never
-make two clues. The flagging informant's person id stays out of the published clue: it is sealed, with the flag's
-trace, in the clue's vault content.
+make two clues. The flag names no one (liaison publishes only an opaque flag id, the place, the period and the
+flagger's role), so nothing about the flagging informant or supervisor can reach the clue; the flag's trace is
+sealed in the clue's vault content.
 """
 import uuid
 
@@ -35,9 +36,8 @@ def major_problem_flagged(tx, ctx, event, vault=None):
     vault = vault or PostgresVault.within(tx)
     clue_id = clue_id_for(vault, p["flag_id"])
     category, item = classify(p.get("category"))
-    details = (f"重大问题 flagged in the monthly feedback {p['period']} by {p['role']} {p['person_id']} "
-               f"(liaison flag {p['flag_id']}, feedback {p['feedback_id']}, station {p['station_id']}).\n"
-               f"{p['summary']}")
+    details = (f"重大问题 flagged for {p['period']} by a {p['role']} of community {p['community']} "
+               f"(liaison flag {p['flag_id']}, flagged on {p['flagged_on']}).\n{p['summary']}")
     return handlers.receive_clue(
         tx, ctx, vault=vault, clue_id=clue_id, channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
         summary=p["summary"][:200], details=details, community=p["community"], street=p["street"],

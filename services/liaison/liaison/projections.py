@@ -3,9 +3,11 @@
 streets      street_id        the street, its centres, platforms and community ids
 communities  community_id     the community, its station (head, quarterly reports) and residential groups
 people       person_id        a person's post, groups, reporting line, history and monthly feedback record
+                              (never the major problems they flagged: a flag names no one)
 coverage     group_id         who covers a residential group: informant and supervisor ids
 pairings     pairing_id       a pairing, its status and its contact log
-compliance   community/period a station's monthly feedback (per person) or quarterly report, as recorded
+compliance   community/period a station's monthly feedback (per person) or quarterly report, as recorded, and
+                              how many major problems were flagged there (per community and month only)
 """
 from copy import deepcopy
 
@@ -14,6 +16,7 @@ from watchpost.eventlog import Projection
 PERSON_FIELDS = ("person_id", "name", "role", "street", "community", "station_id", "groups", "appointed_on",
                  "reports_to")
 TIMING = ("submitted_on", "due_on", "on_time", "days_late")
+FLAGGED = "feedback.major_problem_flagged"
 
 
 def _status(event):
@@ -27,9 +30,6 @@ def _status(event):
 def _record(entry, event):
     """Fold a cadence event into `{status, due_on, ...}`; a submission outranks a reminder that comes after."""
     entry = dict(entry or {})
-    if event.type.endswith("major_problem_flagged"):
-        entry["flags"] = entry.get("flags", 0) + 1
-        return entry
     entry["due_on"] = event.payload["due_on"]
     if entry.get("status") not in ("submitted", "late"):
         entry["status"] = _status(event)
@@ -92,6 +92,8 @@ class People(Projection):
     name = "people"
 
     def keys(self, event):
+        if event.type == FLAGGED:
+            return []
         return [event.payload["person_id"]] if event.type.split(".")[0] in ("person", "feedback") else []
 
     def apply(self, doc, event):
@@ -169,10 +171,14 @@ class Compliance(Projection):
 
     def apply(self, doc, event):
         p, doc = event.payload, deepcopy(doc)
+        month = event.type.startswith("feedback.")
         if doc is None:
-            doc = {k: p[k] for k in ("community", "street", "station_id", "period")}
-            doc.update({"kind": "month", "feedback": {}} if "person_id" in p else {"kind": "quarter", "report": {}})
-        if "person_id" in p:
+            doc = {k: p.get(k) for k in ("community", "street", "station_id", "period")}
+            doc.update({"kind": "month", "feedback": {}, "flags": 0} if month else {"kind": "quarter", "report": {}})
+        if event.type == FLAGGED:       # counted per community and month: a flag names no one
+            doc["flags"] = doc.get("flags", 0) + 1
+        elif month:
+            doc["station_id"] = doc["station_id"] or p["station_id"]
             entry = _record(doc["feedback"].get(p["person_id"]), event)
             doc["feedback"][p["person_id"]] = {**entry, "role": p["role"]}
         else:

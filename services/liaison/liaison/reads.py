@@ -87,7 +87,8 @@ def get_pairing(store, ctx, pairing_id):
 def get_compliance(store, ctx, community, period):
     """A station's cadence for a month (each active informant's and supervisor's feedback) or a quarter (the
     report), as of today: submitted | late | missed | due_soon, recorded or (before the timer ran) by the clock,
-    else pending."""
+    else pending. `flags` counts the major problems flagged in the community that month; who flagged is not known
+    here (a flag names no one)."""
     access.require("get_compliance", ctx.actor)
     found = _doc(store, "communities", community, "community")
     require(ctx.actor, found["street"], community, f"community {community}")
@@ -102,7 +103,6 @@ def get_compliance(store, ctx, community, period):
         owed = bool(station) and cadence.owes(period, station["opened_on"])
         report = doc.get("report") or ({"status": unrecorded} if owed else {"status": "not_owed"})
         return {**base, "report": report}
-    # an entry may hold only a major problem flagged before the month's feedback: it has no status yet
     feedback = {p: {"status": unrecorded, **entry} for p, entry in doc.get("feedback", {}).items()}
     for person in store.docs("people", where={"community": community, "status": "active"}, limit=10**4):
         if person["role"] in WATCHERS and person["person_id"] not in feedback \
@@ -111,8 +111,7 @@ def get_compliance(store, ctx, community, period):
     tally = {}
     for entry in feedback.values():
         tally[entry["status"]] = tally.get(entry["status"], 0) + 1
-    return {**base, "feedback": feedback, "counts": tally,
-            "flags": sum(e.get("flags", 0) for e in feedback.values())}
+    return {**base, "feedback": feedback, "counts": tally, "flags": doc.get("flags", 0)}
 
 
 def list_compliance(store, ctx, period, street=None, community=None, limit=100, offset=0):

@@ -2,7 +2,13 @@
 
 Every payload about a community carries `community` and `street` ids. Dates are ISO `2026-03-02`; periods
 `2026-03` (month) or `2026-Q1` (quarter). Unknown payload fields are refused, so a schema lists every field.
+
+Reporter protection (举报人保护): whoever flags a major problem is, for that flag, a reporter. No event links a person
+to a flag: `feedback.major_problem_flagged` (v2) has its own stream `flag-<uuid>`, an opaque `flag_id` and no person,
+station or feedback id, and `feedback.submitted` (v2) no longer says whether a major problem was flagged.
 """
+import uuid
+
 from marshmallow import Schema, fields, validate
 
 MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -122,12 +128,17 @@ class Timing(Schema):
 
 
 class FeedbackSubmitted(Watcher, Timing):
-    major_problem = fields.Bool(required=True)
+    """v2: v1's `major_problem` (whether this person flagged one) is gone; a flag is its own, unlinked event."""
 
 
-class MajorProblemFlagged(Watcher):
-    """A major problem (重大问题) reported by an informant or supervisor; intake registers it as a clue."""
-    flag_id, summary, flagged_on = Id(), Id(), Day()
+class MajorProblemFlagged(Schema):
+    """A major problem (重大问题) reported by an informant or supervisor; intake registers it as a clue.
+
+    v2 names no one: `flag_id` is opaque (`flag-<uuid4>`), `role` (informant | supervisor) is intake's channel.
+    """
+    flag_id, street, community, summary, flagged_on = Id(), Id(), Id(), Id(), Day()
+    role = Id(validate=validate.OneOf(WATCHERS))
+    period = Id(validate=MONTH)
     category = Maybe()
 
 
@@ -163,11 +174,33 @@ EVENTS = {
     "pairing.ended": (1, PairingEnded),
     "pairing.contact_recorded": (1, ContactRecorded),
     "pairing.contact_lapsed": (1, ContactLapsed),
-    "feedback.submitted": (1, FeedbackSubmitted),
-    "feedback.major_problem_flagged": (1, MajorProblemFlagged),
+    "feedback.submitted": (2, FeedbackSubmitted),
+    "feedback.major_problem_flagged": (2, MajorProblemFlagged),
     "feedback.due_soon": (1, FeedbackReminder),
     "feedback.missed": (1, FeedbackReminder),
     "report.submitted": (1, ReportSubmitted),
     "report.due_soon": (1, ReportReminder),
     "report.missed": (1, ReportReminder),
+}
+
+
+FLAG_FIELDS = ("flag_id", "street", "community", "summary", "flagged_on", "role", "period", "category")
+
+
+def _opaque_flag(payload):
+    """A v1 flag read at v2: the person, station and feedback ids dropped, and the flag id (v1's
+    `<person>-<period>-<n>`) replaced by a stable opaque one derived from it. The stored v1 event is unchanged."""
+    old = payload["flag_id"]
+    opaque = old if old.startswith("flag-") else f"flag-{uuid.uuid5(uuid.NAMESPACE_URL, f'watchpost:liaison:{old}')}"
+    return {**{k: payload.get(k) for k in FLAG_FIELDS}, "flag_id": opaque}
+
+
+def _without_major_problem(payload):
+    payload.pop("major_problem", None)
+    return payload
+
+
+UPCASTERS = {
+    ("feedback.submitted", 1): _without_major_problem,
+    ("feedback.major_problem_flagged", 1): _opaque_flag,
 }

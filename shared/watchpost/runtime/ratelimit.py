@@ -3,9 +3,9 @@ client address and route, so receipt codes cannot be guessed by brute force and 
 cannot drown the intake office.
 
 A bucket holds up to WATCHPOST_ANON_BURST requests (default 10) and refills at WATCHPOST_ANON_RATE requests per
-minute (default 30). An empty bucket refuses with 429 `rate_limited` and a `Retry-After` header. Limits are read
-on every request, so an operator can change them without a restart of the code path (the process keeps its
-buckets). Buckets live in the process: one service process, one set of buckets per listening address.
+minute (default 30). An empty bucket refuses with 429 `rate_limited` and a `Retry-After` header. The limits are read
+on every request (cheap). Buckets live in the process, one set per service and listening address; full (idle)
+buckets are forgotten once there are more than MAX_BUCKETS.
 """
 import math
 import threading

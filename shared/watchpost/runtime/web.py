@@ -73,6 +73,7 @@ def read_fields(request, route, path):
         data = {k: v for k, v in request.args.items()}
     for arg, value in path.items():
         data[route.path_fields.get(arg, arg)] = value
+    refuse_nul(data)
     if route.schema is None:
         return data
     try:
@@ -80,6 +81,31 @@ def read_fields(request, route, path):
     except ValidationError as exc:
         raise Invalid("the request has invalid fields: " + ", ".join(sorted(map(str, exc.messages))),
                       fields=exc.messages) from None
+
+
+def _has_nul(value):
+    """Iterative (a body may nest as deep as the JSON parser allows)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def refuse_nul(data):
+    """PostgreSQL cannot store the NUL character (U+0000) in text or jsonb: refuse it here, naming the fields,
+    rather than fail in the database."""
+    bad = sorted(str(k).replace("\x00", "\\u0000") for k, v in data.items() if _has_nul(k) or _has_nul(v))
+    if bad:
+        raise Invalid(f"the request has invalid fields: {', '.join(bad)} (the NUL character \\u0000 is not allowed)",
+                      fields={k: ["must not contain the NUL character (\\u0000)"] for k in bad})
 
 
 def render(result, command=True):

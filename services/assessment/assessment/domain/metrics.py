@@ -84,7 +84,7 @@ METRICS = {
         _t("feedback_on_time", "feedback.submitted", 1, {"on_time": True}, ("feedback", "person_id", "period")),
         _t("feedback_late", "feedback.submitted", 0, {"on_time": False}, ("feedback", "person_id", "period")),
         _t("feedback_missed", "feedback.missed", -1, None, ("feedback", "person_id", "period")),
-        _t("major_problem_flagged", "feedback.major_problem_flagged", 1, None, ("major-problem", "feedback_id")),
+        _t("major_problem_flagged", "feedback.major_problem_flagged", 1, None, ("major-problem", "flag_id")),
         _t("report_on_time", "report.submitted", 3, {"on_time": True}, ("report", "station_id", "period")),
         _t("report_late", "report.submitted", 0, {"on_time": False}, ("report", "station_id", "period")),
         _t("report_missed", "report.missed", -3, None, ("report", "station_id", "period")),

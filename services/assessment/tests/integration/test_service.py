@@ -15,7 +15,7 @@ def opinion(log, n, community="C1", street="S1"):
 
 def feedback(log, person, community="C1", street="S1", period="2026-03"):
     return log.emit("feedback.submitted", person_id=person, period=period, community=community, street=street,
-                    submitted_on="2026-04-01", on_time=True, major_problem=False)
+                    submitted_on="2026-04-01", on_time=True)
 
 
 def attended(log, person, community="C1", street="S1"):

@@ -26,9 +26,9 @@ class SourceLog:
     def __init__(self, service, rng=None):
         self.service, self.events, self.prev, self.rng = service, [], GENESIS, rng
 
-    def emit(self, type, at=MARCH, **payload):
+    def emit(self, type, at=MARCH, version=1, **payload):
         event_id = str(uuid.UUID(int=self.rng.getrandbits(128))) if self.rng else None
-        event = seal(self.prev, type=type, payload=payload, schema_version=1, stream_id=f"{type.split('.')[0]}-x",
+        event = seal(self.prev, type=type, payload=payload, schema_version=version, stream_id=f"{type.split('.')[0]}-x",
                      stream_version=1, position=len(self.events) + 1, occurred_at=at, recorded_at=at,
                      actor={"id": "t", "role": "system"}, correlation_id="c", causation_id=None, event_id=event_id)
         self.prev = event.hash

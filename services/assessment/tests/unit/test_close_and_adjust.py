@@ -39,7 +39,7 @@ def test_closing_freezes_and_records_the_cut_off(store, march, district):
 def test_late_events_are_pending_then_recorded_as_adjustments(store, logs, march, feed, district):
     handlers.close_period(store, district, period="2026-03")
     late = logs["liaison"].emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-03",
-                                on_time=False, major_problem=False, at=APRIL, **C1)
+                                on_time=False, at=APRIL, **C1)
     resolved = logs["intake"].emit("opinion.resolved", opinion_id="o3", at=datetime(2026, 3, 31, tzinfo=timezone.utc),
                                    **C1)
     feed()

@@ -37,7 +37,7 @@ def simulate(kit, seed=7):
                         timeline.append((at, "liaison", "feedback.missed", {**fields, "due_on": str(on)}))
                     else:
                         timeline.append((at + timedelta(days=3 * late), "liaison", "feedback.submitted", {
-                            **fields, "submitted_on": str(on), "on_time": not late, "major_problem": False}))
+                            **fields, "submitted_on": str(on), "on_time": not late}))
             roll = rng.random()
             clue = f"{c}-k{day}"
             if roll < 0.08:

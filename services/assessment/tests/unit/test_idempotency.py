@@ -27,7 +27,7 @@ def test_a_subject_history_is_in_position_order_whatever_the_arrival_order(logs)
     li = logs["liaison"]
     missed = li.emit("feedback.missed", person_id="p1", period="2026-03", due_on="2026-03-31", **C)
     filed = li.emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-02",
-                    on_time=False, major_problem=False, **C)
+                    on_time=False, **C)
     facts = Facts()
     in_order = facts.apply(facts.apply(None, missed), filed)
     reversed_ = facts.apply(facts.apply(None, filed), missed)

@@ -91,16 +91,29 @@ def test_publicity_education(logs, card):
 
 def test_information_reporting(logs, card):
     li = logs["liaison"]
-    li.emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-03-30", on_time=True,
-            major_problem=False, **C)
+    li.emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-03-30", on_time=True, **C)
     li.emit("feedback.missed", person_id="p2", period="2026-03", due_on="2026-03-31", **C)
     li.emit("feedback.submitted", person_id="p2", period="2026-03", submitted_on="2026-04-03", on_time=False,
-            major_problem=False, at=datetime(2026, 4, 3, tzinfo=timezone.utc), **C)
+            at=datetime(2026, 4, 3, tzinfo=timezone.utc), **C)
     li.emit("feedback.missed", person_id="p3", period="2026-03", due_on="2026-03-31", **C)
     li.emit("report.submitted", station_id="st1", period="2026-Q1", submitted_on="2026-04-02", on_time=True, **C)
     assert card("information_reporting")["value"] == 0                  # 1 + 0 (filed late) - 1; report is quarterly
     assert card("information_reporting", "2026-Q1")["value"] == 3
     assert card("information_reporting", "2026")["value"] == 3
+
+
+def test_each_major_problem_flag_counts_once_by_its_opaque_flag_id(logs, card):
+    li = logs["liaison"]
+    flag = dict(period="2026-03", role="informant", summary="资金未经公示", category=None, flagged_on="2026-03-04", **C)
+    first = li.emit("feedback.major_problem_flagged", version=2, flag_id="flag-a", **flag)
+    li.emit("feedback.major_problem_flagged", version=2, flag_id="flag-b", **flag)     # a second flag, same month
+    # a flag stored at v1 (naming its flagger) reads at v2, its flag id replaced by an opaque one
+    li.emit("feedback.major_problem_flagged", flag_id="p1-2026-03-1", feedback_id="p1-2026-03", person_id="p1",
+            station_id="st1", **flag)
+    block = card("information_reporting")
+    assert block["value"] == 3 and {c["rule"] for c in block["contributions"]} == {"major_problem_flagged"}
+    assert first.event_id in {c["event_id"] for c in block["contributions"]}
+    rows_add_up(block)
 
 
 def test_team_building(logs, card):

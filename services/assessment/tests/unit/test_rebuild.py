@@ -20,7 +20,7 @@ def scored(store, logs, publish, feed, district):
     for n in range(7):
         logs["intake"].emit("opinion.resolved", opinion_id=f"o{n}", **C1)
     logs["liaison"].emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-01",
-                         on_time=True, major_problem=False, **C1)
+                         on_time=True, **C1)
     feed()
     handlers.close_period(store, district, period="2026-03")
     logs["intake"].emit("opinion.resolved", opinion_id="late", **C1)   # consumed later: pending on the closed card

@@ -36,12 +36,22 @@ def test_a_workflow_over_http_arrives_on_a_plain_amqp_queue(intake, event_queue)
 
 
 def liaison_event(position, prev_hash=GENESIS, **payload):
+    """A flag as liaison publishes it today (v2): its own stream, an opaque id, no person anywhere."""
+    now, flag_id = datetime.now(timezone.utc), f"flag-{uuid.uuid4()}"
+    p = {"flag_id": flag_id, "street": STREET, "community": COMMUNITY, "role": "informant", "period": "2026-03",
+         "summary": "社区集体资金去向不明", "category": "C02", "flagged_on": "2026-03-05", **payload}
+    check("liaison", "feedback.major_problem_flagged", p, 2)
+    return seal(prev_hash, type="feedback.major_problem_flagged", payload=p, schema_version=2, stream_id=flag_id,
+                stream_version=1, position=position, occurred_at=now, recorded_at=now,
+                actor={"id": flag_id, "role": p["role"]}, correlation_id=flag_id, causation_id=None)
+
+
+def liaison_v1_event(position, prev_hash):
+    """A flag stored by liaison before v2, naming its flagger P01: read through its upcaster."""
     now = datetime.now(timezone.utc)
     p = {"feedback_id": "P01-2026-03", "flag_id": f"P01-2026-03-{position}", "person_id": "P01",
          "station_id": "ST01", "street": STREET, "community": COMMUNITY, "role": "informant",
-         "period": "2026-03", "summary": "社区集体资金去向不明", "category": "C02", "flagged_on": "2026-03-05",
-         **payload}
-    check("liaison", "feedback.major_problem_flagged", p)
+         "period": "2026-03", "summary": "旧版本的重大问题", "category": "C02", "flagged_on": "2026-03-05"}
     return seal(prev_hash, type="feedback.major_problem_flagged", payload=p, schema_version=1,
                 stream_id="feedback-P01-2026-03", stream_version=position, position=position, occurred_at=now,
                 recorded_at=now, actor={"id": "P01", "role": "informant"}, correlation_id=str(uuid.uuid4()),
@@ -72,15 +82,21 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     publish(intake_config["AMQP_URI"], second)
     third = liaison_event(3, second.hash, category=None, summary="未分类的重大问题")
     publish(intake_config["AMQP_URI"], third)
-    assert eventually(lambda: district.get("/clues").json()["total"] == 3)
+    old = liaison_v1_event(4, third.hash)
+    publish(intake_config["AMQP_URI"], old)
+    assert eventually(lambda: district.get("/clues").json()["total"] == 4)
     time.sleep(0.5)
     clues = {c["summary"]: c for c in district.get("/clues", params={"limit": "10"}).json()["items"]}
-    assert len(clues) == 3
+    assert len(clues) == 4
     flagged = clues["社区集体资金去向不明"]
     assert flagged["channel"] == "informant" and flagged["category"] == "C02" and flagged["status"] == "received"
     assert (clues["低保评定不公"]["channel"], clues["低保评定不公"]["item"]) == ("supervisor", "C02.01")
     assert clues["未分类的重大问题"]["category"] == "C10"
     received = intake.store.load(f"clue-{flagged['clue_id']}")[0]
-    assert "P01" not in orjson.dumps(received.payload).decode()     # the informant stays in the vault content
     assert received.actor["role"] == "system"
-    assert "P01" in intake.vault.open(received.payload["content_ref"])["details"]
+    details = intake.vault.open(received.payload["content_ref"])["details"]
+    assert first.payload["flag_id"] in details and "informant" in details      # the flag's trace, sealed
+    # a flag stored at v1 named its flagger: read at v2, nothing of P01 reaches the clue, not even its vault content
+    older = intake.store.load(f"clue-{clues['旧版本的重大问题']['clue_id']}")[0]
+    assert "P01" not in orjson.dumps(older.payload).decode() + str(older.actor)
+    assert "P01" not in str(intake.vault.open(older.payload["content_ref"]))

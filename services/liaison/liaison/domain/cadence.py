@@ -1,6 +1,7 @@
 """The cadence (月反馈季报告): each informant's and supervisor's monthly feedback (月反馈, stream
 `feedback-<person>-<period>`) and each station's quarterly report (季报告, stream `report-<station>-<period>`).
-Submitted on time, late, or missed; a feedback may flag a major problem (重大问题), which intake makes a clue.
+Submitted on time, late, or missed. A major problem (重大问题) flagged with a feedback is not part of it: it is its
+own aggregate (domain.flags), so that nothing published links the person to the flag.
 """
 from watchpost.domain import Change
 from watchpost.errors import IllegalTransition, Invalid
@@ -11,7 +12,7 @@ from liaison.domain.personnel import WATCHERS
 
 
 def fold(events):
-    state = {"submitted_on": None, "due_soon": False, "missed": False, "flags": 0}
+    state = {"submitted_on": None, "due_soon": False, "missed": False}
     for e in events:
         if e.type in ("feedback.submitted", "report.submitted"):
             state["submitted_on"] = e.payload["submitted_on"]
@@ -19,9 +20,10 @@ def fold(events):
             state["due_soon"] = True
         elif e.type.endswith(".missed"):
             state["missed"] = True
-        elif e.type == "feedback.major_problem_flagged":
-            state["flags"] += 1
     return state
+
+
+SUBMITTED_VERSION = 2     # v2: without v1's `major_problem`
 
 
 def feedback_id(person_id, period):
@@ -66,7 +68,8 @@ def _open(period, since, today, settings, command):
 
 
 def submit_feedback(state, person, period, today, settings, summary="", major_problem=False,
-                    problem_summary=None, category=None):
+                    problem_summary=None):
+    """The month's feedback; a major problem flagged with it (checked here) is recorded apart, by domain.flags."""
     periods.require_kind(period, "month")
     who = watcher(person)
     if state["submitted_on"]:
@@ -75,24 +78,8 @@ def submit_feedback(state, person, period, today, settings, summary="", major_pr
     if major_problem and not problem_summary:
         raise Invalid("a feedback flagging a major problem must describe it in problem_summary",
                       field="problem_summary")
-    fid = feedback_id(who["person_id"], period)
-    changes = [Change("feedback.submitted", {"feedback_id": fid, **who, "period": period, **timing,
-                                             "major_problem": bool(major_problem), "summary": summary or ""})]
-    if major_problem:
-        changes.append(_flag(state, who, period, today, problem_summary, category))
-    return changes
-
-
-def flag_major_problem(state, person, period, today, summary, category=None):
-    """Report a major problem at once (发现重大问题及时上报), without waiting for the month's feedback."""
-    return [_flag(state, watcher(person), period, today, summary, category)]
-
-
-def _flag(state, who, period, today, summary, category):
-    fid = feedback_id(who["person_id"], period)
-    return Change("feedback.major_problem_flagged", {
-        "feedback_id": fid, "flag_id": f"{fid}-{state['flags'] + 1}", **who, "period": period,
-        "summary": check_name(summary, "summary"), "category": category, "flagged_on": today.isoformat()})
+    return [Change("feedback.submitted", {"feedback_id": feedback_id(who["person_id"], period), **who,
+                                          "period": period, **timing, "summary": summary or ""}, SUBMITTED_VERSION)]
 
 
 def submit_report(state, community_state, period, today, settings, summary=""):

@@ -93,9 +93,42 @@ def test_a_major_problem_is_published_for_intake(small, published):
     seen = published.until(lambda s: any(k == "feedback.major_problem_flagged" for k, _, _ in s))
     [(_, flagged)] = keyed(seen, "feedback.major_problem_flagged")
     assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["community"] == "C1"
-    assert flagged["payload"]["street"] == "S1" and "name" not in flagged["payload"]
+    assert flagged["payload"]["street"] == "S1" and flagged["payload"]["role"] == "informant"
+    assert flagged["schema_version"] == 2 and flagged["stream_id"] == flagged["payload"]["flag_id"]
     keys = [k for k, _, _ in seen]
     assert keys.index("feedback.submitted") < keys.index("feedback.major_problem_flagged")
+
+
+def test_no_published_event_links_a_flag_to_the_person_who_flagged_it(small, published):
+    """举报人保护: whoever flags a major problem is a reporter. Nothing liaison publishes (payload, stream id, actor,
+    correlation id) names the flagger or joins their feedback to the flag; each flag stands on its own."""
+    informant = small.as_("informant", "INF1", community="C1")
+    supervisor = small.as_("supervisor", "SUP1", community="C1")
+    fed = informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
+                                       "problem_summary": "资金使用未经集体研究"}, headers={"Idempotency-Key": "k-1"})
+    assert fed.status_code == 201, fed.text
+    retried = informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
+                                           "problem_summary": "资金使用未经集体研究"}, headers={"Idempotency-Key": "k-1"})
+    assert [e["event_id"] for e in retried.json()["events"]] == [e["event_id"] for e in fed.json()["events"]]
+    assert supervisor.post("/major-problems", {"person_id": "SUP1", "summary": "低保评定不公"}).status_code == 201
+    seen = published.until(lambda s: len(keyed(s, "feedback.major_problem_flagged")) >= 2)
+    flags = [body for _, body in keyed(seen, "feedback.major_problem_flagged")]
+    assert len({b["payload"]["flag_id"] for b in flags}) == 2          # the retry made no second flag
+    flaggers = ("INF1", "信息员甲", "SUP1", "监督员乙")
+    for body in flags:
+        assert not [who for who in flaggers if who in str(body)], body
+        assert "feedback_id" not in body["payload"] and "station_id" not in body["payload"]
+    traces = {v for b in flags for v in (b["payload"]["flag_id"], b["payload"]["summary"], b["correlation_id"])}
+    for _, body, _ in seen:                   # an event that names a flagger says nothing of any flag
+        if any(who in str(body) for who in flaggers):
+            assert not [t for t in traces if t in str(body)], body
+    correlations = {b["correlation_id"] for k, b, _ in seen if k != "feedback.major_problem_flagged"}
+    assert not correlations & {b["correlation_id"] for b in flags}
+    [(_, submitted)] = keyed(seen, "feedback.submitted")
+    assert "major_problem" not in submitted["payload"] and submitted["schema_version"] == 2
+    # the people read knows nothing of the flags; a station's month counts them, naming no one
+    assert "flags" not in str(small.as_("district_commission").get("/people/INF1").json())
+    assert small.as_("district_commission").get("/compliance/C1/2026-02").json()["flags"] == 1
 
 
 def test_the_timer_uses_the_districts_settings_like_the_http_entrypoints(small, clock, tick, published, monkeypatch):

@@ -85,3 +85,20 @@ def test_the_contract_refuses_undeclared_fields():
         check("liaison", "feedback.missed", {"feedback_id": "x", "person_id": "p", "role": "informant",
                                              "station_id": "s", "street": "S1", "community": "C1",
                                              "period": "2026-02", "due_on": "2026-03-05", "name": "leak"})
+
+
+def test_old_feedback_events_read_at_v2_without_their_person_link():
+    from watchpost.eventlog.upcasting import REGISTRY
+    who = {"feedback_id": "INF1-2026-02", "person_id": "INF1", "station_id": "STN-C1", "role": "informant",
+           "street": "S1", "community": "C1", "period": "2026-02"}
+    version, flag = REGISTRY.payload("feedback.major_problem_flagged", 1, {
+        **who, "flag_id": "INF1-2026-02-1", "summary": "资金未经公示", "category": None, "flagged_on": "2026-03-02"})
+    check("liaison", "feedback.major_problem_flagged", flag, version)
+    assert version == 2 and "INF1" not in str(flag) and flag["flag_id"].startswith("flag-")
+    assert REGISTRY.payload("feedback.major_problem_flagged", 1, {**who, "flag_id": "INF1-2026-02-1", "summary": "x",
+                                                                  "category": None, "flagged_on": "2026-03-02"}
+                            )[1]["flag_id"] == flag["flag_id"]          # stable: the same v1 flag, the same id
+    timing = {"submitted_on": "2026-03-02", "due_on": "2026-03-05", "on_time": True, "days_late": 0, "summary": ""}
+    version, submitted = REGISTRY.payload("feedback.submitted", 1, {**who, **timing, "major_problem": True})
+    check("liaison", "feedback.submitted", submitted, version)
+    assert version == 2 and "major_problem" not in submitted
