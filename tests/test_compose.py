@@ -46,3 +46,12 @@ def test_dependencies_exist_and_are_health_checked():
             assert dep in COMPOSE["services"] and rule == {"condition": "service_healthy"}
             assert "healthcheck" in COMPOSE["services"][dep]
     assert COMPOSE["services"]["rabbitmq"]["image"].endswith("-management")
+
+
+def test_readme_documents_every_environment_variable_the_code_reads():
+    readme = (ROOT / "README.md").read_text()
+    code = "\n".join(p.read_text() for p in [*ROOT.glob("shared/watchpost/**/*.py"), *ROOT.glob("services/*/*/*.py")])
+    read = set(re.findall(r"\"((?:WATCHPOST|INTAKE|LIAISON|TRAINING|ASSESSMENT)_[A-Z_]+)\"", code))
+    read -= {"WATCHPOST_TEST_DATABASE_URL"}   # the tests' own setting, documented in the test plugin
+    missing = sorted(v for v in read if v not in readme)
+    assert not missing, f"README.md does not document {missing}"
