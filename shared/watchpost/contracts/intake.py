@@ -15,6 +15,7 @@ MEASURES = ("reminder", "criticism_education", "ordered_review", "admonishment")
 RANKS = ("resident_group_leader", "community_staff", "community_cadre", "community_leader", "street_staff",
          "street_committee", "district_staff", "district_committee")
 LEVELS = ("street_commission", "district_commission", "upper_level")
+ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CLUE_CLOCKS = ("disposal", "reply", "report", "forwarding", "acceptance_notice", "feedback")
 
 
@@ -144,6 +145,13 @@ class ReporterRevealed(ClueWhere):
     reason, revealed_to, revealed_on = text(), text(), day()
 
 
+class AttachmentAdded(ClueWhere):
+    """A file attached to a clue, stored stripped of metadata and sealed in intake's vault: never its name."""
+    attachment_id, content_type = text(), one_of(ATTACHMENT_TYPES)
+    size = fields.Integer(required=True, validate=validate.Range(min=1))
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
 class ClueClock(ClueWhere):
     clock, due_on = one_of(CLUE_CLOCKS), day()
 
@@ -215,7 +223,7 @@ EVENTS = {
     "clue.verification_planned": (1, VerificationPlanned), "clue.verification_reported": (1, VerificationReported),
     "clue.concluded": (1, ClueConcluded), "clue.acceptance_notified": (1, AcceptanceNotified),
     "clue.feedback_given": (1, ClueFeedbackGiven), "clue.objection_raised": (1, ObjectionRaised),
-    "clue.reporter_revealed": (1, ReporterRevealed),
+    "clue.reporter_revealed": (1, ReporterRevealed), "clue.attachment_added": (1, AttachmentAdded),
     "clue.due_soon": (1, ClueClock), "clue.overdue": (1, ClueClock),
     "opinion.received": (1, OpinionReceived), "opinion.assigned": (1, OpinionAssigned),
     "opinion.resolved": (1, OpinionResolved), "opinion.feedback_given": (1, OpinionFeedbackGiven),

@@ -12,8 +12,11 @@ import psycopg2.extensions
 
 
 class Pool:
-    def __init__(self, dsn, size, setup_sql=(), timeout=30.0):
+    def __init__(self, dsn, size, setup_sql=(), timeout=30.0, autocommit=False):
+        """`autocommit`: connections run each statement on its own unless the user sends BEGIN itself (the
+        event store does: one round trip per read instead of BEGIN, SELECT, COMMIT)."""
         self.dsn, self.size, self.setup_sql, self.timeout = dsn, size, tuple(setup_sql), timeout
+        self.autocommit = autocommit
         self._idle = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
         self.closed = False
@@ -24,6 +27,7 @@ class Pool:
             for sql in self.setup_sql:
                 cur.execute(sql)
         conn.commit()
+        conn.autocommit = self.autocommit
         return conn
 
     @contextlib.contextmanager
@@ -37,8 +41,7 @@ class Pool:
             except queue.Empty:
                 conn = self._connect()
             yield conn
-            if conn.status != psycopg2.extensions.STATUS_READY:
-                conn.rollback()
+            _end_transaction(conn)
             if self.closed:
                 _discard(conn)
             else:
@@ -66,10 +69,20 @@ def _release_after(conn, exc, idle):
         _discard(conn)
         return
     try:
-        conn.rollback()
+        _end_transaction(conn)
         idle.put(conn)
     except psycopg2.Error:
         _discard(conn)
+
+
+def _end_transaction(conn):
+    """Leave no transaction open on a pooled connection, also one begun by hand in autocommit mode."""
+    if conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+        if conn.autocommit:
+            with conn.cursor() as cur:
+                cur.execute("ROLLBACK")
+        else:
+            conn.rollback()
 
 
 def _discard(conn):

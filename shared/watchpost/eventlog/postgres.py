@@ -29,6 +29,17 @@ def _dumps(doc):
     return orjson.dumps(doc).decode()
 
 
+class BeginningCursor(psycopg2.extensions.cursor):
+    """On an autocommit connection: the first statement opens the transaction in the same round trip."""
+    begun = False
+
+    def execute(self, query, vars=None):
+        if not self.begun:
+            self.begun = True
+            query = (b"BEGIN;" if isinstance(query, bytes) else "BEGIN;") + query
+        return super().execute(query, vars)
+
+
 class _Reads:
     """Reads over a cursor; the store opens one per call, a consumer's transaction reuses its own."""
 
@@ -143,19 +154,32 @@ class PostgresEventStore(_Reads):
         setup = [f'SET search_path TO "{schema}"'] + ([f'SET ROLE "watchpost_{schema}"'] if service_role else [])
         self.schema = schema
         self.projections = list(projections)
-        self.pool = Pool(url, pool_size, setup)
+        self.pool = Pool(url, pool_size, setup, autocommit=True)
         self._clock = clock
         self._committer = GroupCommit(self._flush)
         self.listeners = []
 
     @contextlib.contextmanager
     def _cursor(self):
+        """One statement, one round trip (autocommit): reads and single-statement writes."""
         try:
             with self.pool.connection() as conn, conn.cursor() as cur:
                 yield cur
-                conn.commit()
         except DB_DOWN as exc:
-            raise Unavailable("the database is unreachable; nothing was written, try again", reason=type(exc).__name__) from None
+            raise Unavailable("the database is unreachable; nothing was written, try again",
+                              reason=type(exc).__name__) from None
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        """Several statements, one transaction: BEGIN rides on the first statement, COMMIT ends it."""
+        try:
+            with self.pool.connection() as conn, conn.cursor(cursor_factory=BeginningCursor) as cur:
+                yield cur
+                if cur.begun:
+                    cur.execute("COMMIT")
+        except DB_DOWN as exc:
+            raise Unavailable("the database is unreachable; nothing was written, try again",
+                              reason=type(exc).__name__) from None
 
     def close(self):
         self.pool.close()
@@ -170,7 +194,7 @@ class PostgresEventStore(_Reads):
 
     def _flush(self, requests):
         try:
-            with self._cursor() as cur:
+            with self._transaction() as cur:
                 results = write(cur, requests, self.projections, self._clock())
         except psycopg2.Error:
             if len(requests) == 1:
@@ -203,7 +227,7 @@ class PostgresEventStore(_Reads):
         Returns False (and writes nothing) if that position was already applied; raises `Gap` if earlier
         positions are missing.
         """
-        with self._cursor() as cur:
+        with self._transaction() as cur:
             cur.execute("INSERT INTO consumer_positions VALUES (%s, 0) ON CONFLICT DO NOTHING", (source,))
             cur.execute("SELECT position FROM consumer_positions WHERE source = %s FOR UPDATE", (source,))
             last = cur.fetchone()[0]
@@ -251,26 +275,32 @@ class PostgresEventStore(_Reads):
                         (position, limit))
             return [row_to_event(r) for r in cur]
 
+    @contextlib.contextmanager
+    def _streaming(self, sql, args, itersize):
+        """A server-side cursor (it needs a transaction of its own: the connection leaves autocommit meanwhile)."""
+        with self.pool.connection() as conn:
+            conn.autocommit = False
+            try:
+                with conn.cursor(name="watchpost_stream") as cur:
+                    cur.itersize = itersize
+                    cur.execute(sql, args)
+                    yield cur
+            finally:
+                conn.rollback()
+                conn.autocommit = True
+
     def replay(self, after=0, itersize=5000):
         """Every event after `after`, streamed through a server-side cursor."""
-        with self.pool.connection() as conn:
-            with conn.cursor(name="watchpost_replay") as cur:
-                cur.itersize = itersize
-                cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position", (after,))
-                for row in cur:
-                    yield row_to_event(row)
-            conn.rollback()
+        with self._streaming(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position",
+                             (after,), itersize) as cur:
+            for row in cur:
+                yield row_to_event(row)
 
     def verify(self):
         """Walk the whole log: positions gap-free, every hash over the stored canonical bytes. Returns the count;
         raises `ChainBroken` naming the first bad position."""
-        with self.pool.connection() as conn:
-            with conn.cursor(name="watchpost_verify") as cur:
-                cur.itersize = 10_000
-                cur.execute("SELECT position, data, prev_hash, hash FROM events ORDER BY position")
-                count = verify_rows(cur)
-            conn.rollback()
-        return count
+        with self._streaming("SELECT position, data, prev_hash, hash FROM events ORDER BY position", (), 10_000) as cur:
+            return verify_rows(cur)
 
     def head(self):
         with self._cursor() as cur:

@@ -99,17 +99,24 @@ class Relay:
     def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0):
         self.store, self.publisher = store, publisher
         self.batch, self.idle_wait, self.retry_wait = batch, idle_wait, retry_wait
+        self._position = None
         self._wake = threading.Event()
         self._stopped = threading.Event()
         store.listeners.append(self._wake.set)
 
     def run_once(self):
         """Publish what is pending (up to one batch); return how many were published."""
-        done = self.store.relay_position(self.publisher.exchange)
-        events = self.store.read_after(done, self.batch)
+        if self._position is None:   # at start, and after any failure: what the database says was confirmed
+            self._position = self.store.relay_position(self.publisher.exchange)
+        events = self.store.read_after(self._position, self.batch)
         if events:
-            self.publisher.publish(events)
-            self.store.save_relay_position(self.publisher.exchange, events[-1].position)
+            try:
+                self.publisher.publish(events)
+                self.store.save_relay_position(self.publisher.exchange, events[-1].position)
+            except BaseException:
+                self._position = None
+                raise
+            self._position = events[-1].position
         return len(events)
 
     def run(self):
