@@ -26,6 +26,7 @@ unit: install
 	$(BIN)/pytest -q -m "not integration and not e2e"
 
 bench: install
+	$(BIN)/pip install -q -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/run.py
 
 clean: down
