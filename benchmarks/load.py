@@ -208,8 +208,8 @@ class Subscriber:
 
 
 class Target:
-    """Where the load goes: `next_request()` -> (path, body bytes, headers, key of the request's event or None);
-    `key_of(response body)` -> the event key to wait for (or None)."""
+    """Where the load goes: `next_request()` -> (path, body bytes, headers); `key_of(response body)` -> the key of
+    the event to wait for on the subscriber's queue (None: not awaited)."""
 
     def __init__(self, port, requests_, key_of=lambda body: None):
         self.port, self._requests, self.key_of = port, iter(requests_), key_of
@@ -372,7 +372,8 @@ def main(argv=None):
         port = bench.liaison()
         t = time.perf_counter()
         people = load_directory(port, args.communities)
-        print(f"liaison: {len(people)} informants and supervisors loaded in {time.perf_counter() - t:.1f} s", flush=True)
+        print(f"liaison: {len(people)} informants and supervisors loaded in {time.perf_counter() - t:.1f} s",
+              flush=True)
         feedback = Target(port, feedback_requests(people), first_event_id)
         sub = Subscriber(bench.vhost, "liaison.events", lambda m: m.properties.get("message_id"))
         spy = profiler(bench.procs[-1].pid, args.seconds, args.profile) if args.profile else None

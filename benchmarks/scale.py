@@ -5,7 +5,8 @@ assessment for a district-year (results in docs/benchmarks.md).
 
 Log: a fresh schema in the `watchpost_bench` database is filled with 100-event appends (4 writers) to 10^4, 10^5,
 10^6 events (`--max 1e7` adds 10^7: about 6 minutes of filling and 1 GB more on this machine). At each size:
-after a VACUUM ANALYZE and a checkpoint, `probe` one-event appends by one writer, each to a new stream, timed one by one (p50/p99/max ms); a full replay
+after a VACUUM ANALYZE and a checkpoint, `probe` one-event appends by one writer, each to a new stream, timed one
+by one (p50/p99/max ms); a full replay
 (`store.replay()`, decoded into events) and a full `store.verify()` (gap-free positions, every hash), with their
 events per second: flat append latency and constant events/s mean linear replay and verify.
 
@@ -149,7 +150,8 @@ def district_year(year=2026, seed=11):
                             {**where, "person_id": p["person_id"], "period": period}, m)
             if rng.random() < 0.93:
                 liaison.add("feedback.submitted", f"feedback-{p['person_id']}-{period}", {
-                    **PAYLOAD, **where, "person_id": p["person_id"], "period": period, "on_time": rng.random() < 0.8}, m)
+                    **PAYLOAD, **where, "person_id": p["person_id"], "period": period,
+                    "on_time": rng.random() < 0.8}, m)
             else:
                 liaison.add("feedback.missed", f"feedback-{p['person_id']}-{period}",
                             {**where, "person_id": p["person_id"], "period": period}, m)
@@ -211,7 +213,8 @@ def rebuild_district_year(year=2026):
     folded = time.perf_counter() - started
     cards = rebuild.scorecards(view)
     scored = time.perf_counter() - started - folded
-    print(f"\nassessment rebuild of a district-year: {total:,} events ({', '.join(f'{s} {n:,}' for s, n in through.items())})"
+    sources = ", ".join(f"{s} {n:,}" for s, n in through.items())
+    print(f"\nassessment rebuild of a district-year: {total:,} events ({sources})"
           f" folded in {folded:.2f} s, {len(cards):,} scorecards read from the fold in {scored:.2f} s: "
           f"{folded + scored:.2f} s in all (target 10 s)", flush=True)
     return {"events": total, "fold_s": folded, "scorecards": len(cards), "scorecards_s": scored,

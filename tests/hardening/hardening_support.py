@@ -16,7 +16,8 @@ STREET, COMMUNITY = "S01", "C01"
 # by design open without a token: health, the API description, the checkpoint public key, anonymous submission
 # and receipt lookup (the routes whose ALLOWED roles include `citizen`)
 PUBLIC_BUILTINS = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/checkpoints/key")}
-ANONYMOUS_ROUTES = {("intake", "receive_clue"), ("intake", "receive_opinion"), ("intake", "lookup_receipt")}
+ANONYMOUS_ROUTES = {("intake", "receive_clue"), ("intake", "receive_opinion"), ("intake", "lookup_receipt"),
+                    ("intake", "add_attachment")}   # an anonymous reporter's file, with the clue's receipt code
 PREFERRED = ("district_commission", "system", "street_commission", "community_secretary", "informant",
              "supervisor", "auditor", "subscriber", "citizen")
 

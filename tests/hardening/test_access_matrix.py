@@ -1,7 +1,7 @@
 """Every role against every endpoint of every service: a role in the service's ALLOWED table gets past the role
 check, any other role gets 403 naming who may; without a token 401, except the endpoints open by design (health,
-the API description, the checkpoints' public key, anonymous submission and receipt lookup). A refused request
-writes nothing."""
+the API description, the checkpoints' public key, anonymous submission, receipt lookup and a reporter's
+attachment with the receipt code). A refused request writes nothing."""
 import pytest
 import requests
 

@@ -18,6 +18,10 @@ ALLOWED = {
         "resume_clue", "record_reply", "plan_verification", "report_verification", "conclude_clue",
         "notify_acceptance", "give_feedback", "raise_objection")},
     "reveal_reporter": {"district_commission"},
+    # attachments (证据材料): a reporter adds one only with the clue's receipt code, before screening
+    "add_attachment": COMMISSIONS | {"citizen", "informant", "supervisor"},
+    "list_attachments": COMMISSIONS | {"auditor"},
+    "get_attachment": COMMISSIONS,
     # opinions and problems (民情)
     "receive_opinion": REPORTERS,
     **{c: STAFF for c in ("assign_opinion", "resolve_opinion", "give_opinion_feedback", "close_opinion")},

@@ -100,7 +100,8 @@ def receive_clue(store, ctx, *, vault, channel, summary, community, street, cate
 
 def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=None, transferred_to=None,
                 new_substance=False):
-    """Screen; a clue forwarded up keeps only a stub: its sealed content (details, accused's name) is erased.
+    """Screen; a clue forwarded up keeps only a stub: its sealed content (details, accused's name) and its
+    attachments are erased.
 
     An explicit `repeat_of` must name an earlier clue about the same accused person.
     """
@@ -115,6 +116,7 @@ def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=N
         new_substance=new_substance))
     if outcome == "forwarded_up":
         vault.erase(clues.fold(store.load(stream(clue_id))).content_ref)
+        vault.erase_files(clue_id)
     return events
 
 
@@ -184,6 +186,7 @@ def reveal_reporter(store, ctx, *, vault, clue_id, reason):
     return result
 
 
+from intake.handlers_attachment import *  # noqa: E402,F401,F403
 from intake.handlers_inspection import *  # noqa: E402,F401,F403
 from intake.handlers_opinion import *  # noqa: E402,F401,F403
 from intake.timers import tick  # noqa: E402,F401

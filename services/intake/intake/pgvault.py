@@ -16,6 +16,7 @@ from watchpost import config
 from watchpost.errors import NotFound, Unavailable
 
 from intake.vault import ReporterVault, decrypt, encrypt, new_ref
+from intake.vault_files import PostgresFiles
 
 DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
@@ -45,7 +46,7 @@ def pooled(pool):
     return cursor
 
 
-class PostgresVault(ReporterVault):
+class PostgresVault(PostgresFiles, ReporterVault):
     def __init__(self, cursor, master=None):
         self._cursor = cursor
         self._master = master or master_key()
@@ -97,11 +98,12 @@ class PostgresVault(ReporterVault):
         return bytes(row[0])
 
     def rotate_master(self, new_master):
-        """Re-wrap every live record key under a new master key, in one transaction."""
+        """Re-wrap every live record key and attachment key under a new master key, in one transaction."""
         with self._cursor() as cur:
             cur.execute("SELECT ref, wrapped_key FROM vault_keys")
             rewrapped = [(ref, aes_key_wrap(new_master, aes_key_unwrap(self._master, bytes(w)))) for ref, w in cur]
             cur.execute("DELETE FROM vault_keys")
             for ref, wrapped in rewrapped:
                 cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)", (ref, wrapped))
+            self._rewrap_files(cur, new_master)
         self._master = new_master

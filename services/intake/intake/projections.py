@@ -3,14 +3,14 @@
 clues (by clue id), opinions (by opinion id), inspections (by inspection id), receipts (by receipt code
 sha256: status and feedback only), counts ("district", "street:<id>", "community:<id>": the seed's figures),
 deadlines (by clue or finding id: the open statutory clocks a timer watches). No document carries a reporter's
-identity or `reporter_ref`.
+identity or `reporter_ref`; a clue lists its attachments by id, type, size and sha256, never a file name.
 """
 from watchpost.eventlog import Projection
 from watchpost.eventlog.model import iso
 
 from intake.domain.clocks import clock_changes
 
-STUB_DROPS = ("summary", "accused", "accused_key", "category", "item")
+STUB_DROPS = ("summary", "accused", "accused_key", "category", "item", "attachments")
 CLUE_STATUS = {"clue.received": "received", "clue.registered": "registered", "clue.reviewed": "reviewed",
                "clue.disposal_proposed": "disposal_proposed", "clue.disposal_rejected": "reviewed",
                "clue.resumed": "registered", "clue.reply_received": "replied",
@@ -24,7 +24,7 @@ KEPT = ("ledger_no", "disposal", "outcome", "measure", "repeat_of", "transferred
 
 def _step(event):
     p = event.payload
-    detail = next((p[k] for k in ("outcome", "disposal", "clock", "department") if p.get(k)), None)
+    detail = next((p[k] for k in ("outcome", "disposal", "clock", "department", "content_type") if p.get(k)), None)
     return {"event": event.type, "at": iso(event.occurred_at), "by": event.actor.get("id"),
             "role": event.actor.get("role"), "detail": detail}
 
@@ -47,12 +47,16 @@ class Clues(Projection):
         if event.type == "clue.received":
             doc = {k: p[k] for k in ("clue_id", "channel", "community", "street", "category", "item", "summary",
                                      "accused", "accused_key", "real_name", "received_on")}
-            doc.update({"repeats": [], "due": {}, "alerts": {}, "overdue": False, "stub": False,
+            doc.update({"repeats": [], "attachments": [], "due": {}, "alerts": {}, "overdue": False, "stub": False,
                         "proposal": None, "history": [], **{k: None for k in KEPT}})
         doc = {**doc, "history": doc["history"] + [_step(event)], "updated_at": iso(event.occurred_at)}
         doc.update({k: p[k] for k in KEPT if p.get(k) is not None})
         if event.type in CLUE_STATUS:
             doc["status"] = CLUE_STATUS[event.type]
+        if event.type == "clue.attachment_added":
+            doc["attachments"] = (doc.get("attachments") or []) + [{
+                **{k: p[k] for k in ("attachment_id", "content_type", "size", "sha256")},
+                "added_at": iso(event.occurred_at), "added_by_role": event.actor.get("role")}]
         if event.type == "clue.screened":
             doc["status"] = p["outcome"]
             if p["outcome"] == "forwarded_up":

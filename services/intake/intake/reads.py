@@ -1,8 +1,11 @@
 """intake's reads: plain dicts from the projections, scoped to the caller (access.check_scope, scope_filter).
 
 A citizen reads only a receipt: status and feedback. No read returns a reporter's identity (that is the
-`reveal_reporter` command, which records who asked and why).
+`reveal_reporter` command, which records who asked and why). An attachment's file name, which may name someone,
+comes only with its bytes, to the commissions handling the clue (`get_attachment`); lists show type, size, digest.
 """
+import base64
+
 from watchpost.errors import Invalid, NotFound
 
 from intake import receipts
@@ -48,6 +51,22 @@ def clue_history(store, ctx, *, clue_id):
          "occurred_at": e.occurred_at.isoformat(), "actor": e.actor,
          "payload": {k: v for k, v in e.payload.items() if k not in HIDDEN}}
         for e in store.load(f"clue-{clue_id}")]}
+
+
+def list_attachments(store, ctx, *, clue_id):
+    """The clue's attachments: id, type, size, sha256, when and by which role (no file names)."""
+    doc = _one(store, ctx, "clues", clue_id, "clue")
+    return {"clue_id": clue_id, "items": doc.get("attachments") or []}
+
+
+def get_attachment(store, ctx, *, vault, clue_id, attachment_id):
+    """One attachment's stripped bytes (base64) with its file name, type, size and sha256."""
+    doc = _one(store, ctx, "clues", clue_id, "clue")
+    if not any(a["attachment_id"] == attachment_id for a in doc.get("attachments") or []):
+        raise NotFound(f"clue {clue_id} has no attachment {attachment_id}")
+    record, body = vault.open_file(attachment_id, clue_id)
+    return {"clue_id": clue_id, "attachment_id": attachment_id, **record,
+            "data": base64.b64encode(body).decode("ascii")}
 
 
 def lookup_receipt(store, ctx, *, receipt_code):

@@ -5,6 +5,7 @@ request fields: the entrypoint supplies them.
 """
 from marshmallow import RAISE, Schema, fields, validate
 
+from intake.attachments import TYPES as ATTACHMENT_TYPES
 from intake.domain.disposal import DISPOSALS, LIGHT_MEASURES, OUTCOMES
 from intake.domain.opinion import KINDS
 from intake.domain.rules import RANKS
@@ -102,6 +103,17 @@ class GiveFeedback(ClueRef):
     feedback = text(2000, required=True)
 
 
+class AddAttachment(ClueRef):
+    filename = text(255, required=True)
+    content_type = choice(ATTACHMENT_TYPES, required=True)
+    data = fields.String(required=True, validate=validate.Length(min=1))
+    receipt_code = fields.String(validate=validate.Length(min=20, max=40), load_default=None)
+
+
+class AttachmentRef(ClueRef):
+    attachment_id = Id(required=True)
+
+
 class ReceiveOpinion(Where):
     kind, channel = choice(KINDS, required=True), choice(CHANNELS, required=True)
     summary, category = text(500, required=True), Code(load_default=None)
@@ -187,6 +199,7 @@ SCHEMAS = {
     "plan_verification": PlanVerification, "report_verification": ReportVerification,
     "conclude_clue": ConcludeClue, "notify_acceptance": ClueRef, "give_feedback": GiveFeedback,
     "raise_objection": Reasoned, "reveal_reporter": Reasoned,
+    "add_attachment": AddAttachment, "list_attachments": ClueRef, "get_attachment": AttachmentRef,
     "receive_opinion": ReceiveOpinion, "assign_opinion": AssignOpinion, "resolve_opinion": ResolveOpinion,
     "give_opinion_feedback": OpinionFeedback, "close_opinion": OpinionRef,
     "record_inspection": RecordInspection, "record_finding": RecordFinding,

@@ -17,8 +17,8 @@ def post(path, fn, status=200, extras=()):
     return Route("POST", path, fn, SCHEMAS[fn.__name__], status, extras)
 
 
-def get(path, fn, **path_fields):
-    return Route("GET", path, fn, SCHEMAS[fn.__name__], path_fields=path_fields)
+def get(path, fn, extras=(), **path_fields):
+    return Route("GET", path, fn, SCHEMAS[fn.__name__], extras=extras, path_fields=path_fields)
 
 
 def on_clue(command, fn, extras=()):
@@ -51,6 +51,10 @@ ROUTES = [
     on_clue("feedback", handlers.give_feedback),
     on_clue("objection", handlers.raise_objection),
     on_clue("reveal-reporter", handlers.reveal_reporter, VAULT),
+    # attachments (证据材料): stripped of metadata, sealed in the vault
+    post("/clues/<clue_id>/attachments", handlers.add_attachment, 201, VAULT),
+    get("/clues/<clue_id>/attachments", reads.list_attachments),
+    get("/clues/<clue_id>/attachments/<attachment_id>", reads.get_attachment, VAULT),
     # opinions and problems (民情)
     post("/opinions", submissions.receive_opinion, 201, VAULT),
     get("/opinions", reads.list_opinions),

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 
 from watchpost.errors import Invalid, NotFound
 
+from intake.vault_files import MemoryFiles
+
 
 def new_ref(kind):
     return f"{kind[:3]}_{secrets.token_urlsafe(18)}"
@@ -73,7 +75,7 @@ class ReporterVault(ABC):
         return self.open(ref)
 
 
-class MemoryVault(ReporterVault):
+class MemoryVault(MemoryFiles, ReporterVault):
     """In-memory vault (tests, and the shape a database-backed vault follows: rows of ref, wrapped key, blob)."""
 
     def __init__(self, master_key=None):
@@ -82,6 +84,7 @@ class MemoryVault(ReporterVault):
             raise ValueError("the master key must be 32 bytes")
         self._wrapped = {}     # ref -> wrapped record key
         self._blobs = {}       # ref -> (kind, nonce + ciphertext)
+        self._file_rows, self._file_keys = {}, {}     # attachments (vault_files.MemoryFiles)
 
     def seal(self, record, kind="reporter", ref=None):
         ref = ref or new_ref(kind)
@@ -109,6 +112,7 @@ class MemoryVault(ReporterVault):
 
     def rotate_master(self, new_master):
         """Re-wrap every live record key under a new master key; the records themselves are untouched."""
+        self._rewrap_files(new_master)
         self._wrapped = {ref: aes_key_wrap(new_master, aes_key_unwrap(self._master, w))
                          for ref, w in self._wrapped.items()}
         self._master = new_master

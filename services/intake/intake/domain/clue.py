@@ -49,6 +49,7 @@ class Clue:
     team: tuple = ()
     notified: bool = False
     fed_back: bool = False
+    attachments: int = 0                            # files attached (domain.evidence)
     clocks: dict = field(default_factory=dict)      # open clock -> due date (ISO)
     alerts: dict = field(default_factory=dict)      # clock -> {"due_soon", "overdue"} already emitted
 
@@ -108,6 +109,7 @@ _APPLY = {
     "clue.acceptance_notified": lambda c, p: setattr(c, "notified", True),
     "clue.feedback_given": lambda c, p: setattr(c, "fed_back", True),
     "clue.objection_raised": lambda c, p: (setattr(c, "status", "registered"), setattr(c, "disposal", None)),
+    "clue.attachment_added": lambda c, p: setattr(c, "attachments", c.attachments + 1),
 }
 
 

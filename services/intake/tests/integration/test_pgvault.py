@@ -61,3 +61,25 @@ def test_a_bad_master_key_is_refused_without_showing_it():
     with pytest.raises(ValueError, match="32 bytes") as caught:
         master_key("c2hvcnQ=")
     assert "c2hvcnQ" not in str(caught.value)
+
+
+def test_attachment_files_are_sealed_bound_to_their_clue_rotated_and_erased(vault):
+    vault.keep_file("att-1", "clue-1", {"filename": "王五.jpg"}, b"\xff\xd8picture")
+    assert b"picture" not in vault.file_ciphertext("att-1")
+    with vault._cursor() as cur:
+        cur.execute("SELECT record::text || body::text FROM attachment_files")
+        assert "王五".encode().hex() not in cur.fetchone()[0]
+    with pytest.raises(NotFound):
+        vault.open_file("att-1", "clue-2")
+    vault.rotate_master(os.urandom(32))
+    assert vault.open_file("att-1", "clue-1") == ({"filename": "王五.jpg"}, b"\xff\xd8picture")
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        with vault._cursor() as cur:
+            cur.execute("UPDATE attachment_files SET body = '' WHERE attachment_id = 'att-1'")
+    vault.erase_files("clue-1")
+    with pytest.raises(NotFound):
+        vault.open_file("att-1", "clue-1")
+    vault.keep_file("att-2", "clue-1", {}, b"x")
+    vault.drop_file("att-2")
+    with pytest.raises(NotFound):
+        vault.file_ciphertext("att-2")

@@ -1,0 +1,90 @@
+"""Adding an attachment to a clue: checked, stripped of metadata, sealed in the vault, then recorded.
+
+Who: the commissions handling the clue, in their scope; a reporter (citizen, informant, supervisor) only with the
+clue's receipt code and before the clue is screened (`domain.evidence`). The reads are `reads.list_attachments`
+and `reads.get_attachment`. The file name is kept only in the vault, never in an event or a projection; a reporter
+who attaches is recorded, like a submitter, as a sealed vault reference.
+
+The size limit is INTAKE_ATTACHMENT_MAX_BYTES (default 5 MiB; a value that is not a positive whole number falls
+back to it). The HTTP body limit (`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom:
+a limit above about 5.9 MB needs a larger MAX_BODY.
+"""
+import uuid
+
+from watchpost import config
+from watchpost.errors import Invalid, NotFound
+from watchpost.handling import execute
+
+from intake import attachments, receipts
+from intake.access import check_scope
+from intake.domain import clue as clues, evidence
+from intake.handlers import sealed_submitter, stream
+
+__all__ = ["add_attachment"]
+MAX_BYTES_ENV = "INTAKE_ATTACHMENT_MAX_BYTES"
+
+
+class Attached(list):
+    """The recorded `clue.attachment_added` event, plus the new attachment's id and what was stored."""
+    attachment_id: str | None = None
+    content_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+
+
+def max_bytes():
+    """INTAKE_ATTACHMENT_MAX_BYTES, or the default 5 MiB when unset or not a positive whole number."""
+    try:
+        limit = int(config.env(MAX_BYTES_ENV, attachments.DEFAULT_MAX_BYTES))
+    except ValueError:
+        return attachments.DEFAULT_MAX_BYTES
+    return limit if limit > 0 else attachments.DEFAULT_MAX_BYTES
+
+
+def file_name(filename):
+    """The name as given, without any directory part."""
+    name = str(filename).replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        raise Invalid("filename needs a name, not only a directory", field="filename")
+    return name
+
+
+def _checked(ctx, receipt_hash, decide):
+    def decided(clue):
+        if clue.status == "new":
+            raise NotFound("no such clue")
+        if ctx.actor.role not in evidence.REPORTERS:
+            check_scope(ctx.actor, clue.community, clue.street)
+        return decide(clue)
+    return decided
+
+
+def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, receipt_code=None):
+    """Attach an image or a PDF to a clue: its metadata stripped, sealed in the vault, recorded by type, size
+    and sha256 (answers with the attachment id)."""
+    role = ctx.actor.role
+    receipt_hash = receipts.receipt_hash(receipt_code) if receipt_code and role in evidence.REPORTERS else None
+    _checked(ctx, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
+        clues.fold(store.load(stream(clue_id))))
+    name = file_name(filename)
+    prepared = attachments.prepare(content_type, data, max_bytes())
+    attachment_id = str(uuid.uuid4())
+    vault.keep_file(attachment_id, clue_id, {"filename": name, "content_type": prepared.content_type,
+                                             "size": prepared.size, "sha256": prepared.sha256}, prepared.body)
+    recorded_ctx, submitter_ref = sealed_submitter(ctx, vault)
+    try:
+        events = execute(store, stream(clue_id), clues.fold, _checked(ctx, receipt_hash, lambda c: evidence.attach(
+            c, role, attachment_id=attachment_id, content_type=prepared.content_type, size=prepared.size,
+            sha256=prepared.sha256, receipt_hash=receipt_hash)), recorded_ctx)
+    except Exception:
+        vault.drop_file(attachment_id)
+        vault.erase(submitter_ref)
+        raise
+    first = events[0].payload if events else {}
+    if first.get("attachment_id") != attachment_id:          # a retried command: the first attempt's answer
+        vault.drop_file(attachment_id)
+        vault.erase(submitter_ref)
+    result = Attached(events)
+    for key in ("attachment_id", "content_type", "size", "sha256"):
+        setattr(result, key, first.get(key))
+    return result
