@@ -25,7 +25,7 @@ import psycopg2  # noqa: E402
 import psycopg2.extras  # noqa: E402
 
 from watchpost.domain import Change  # noqa: E402
-from watchpost.eventlog.migrate import ensure_database, migrate  # noqa: E402
+from watchpost.eventlog.migrate import drop as migrate_drop, ensure_database, migrate  # noqa: E402
 from watchpost.eventlog.postgres import PostgresEventStore  # noqa: E402
 
 URL = "postgresql://postgres@127.0.0.1:5432/watchpost_bench"
@@ -40,12 +40,7 @@ def fresh_schema():
 
 
 def drop(schema):
-    conn = psycopg2.connect(URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        cur.execute(f'DROP ROLE IF EXISTS "watchpost_{schema}"')
-    conn.close()
+    migrate_drop(URL, schema)
 
 
 def concurrently(writers, per_writer, work):

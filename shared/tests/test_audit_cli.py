@@ -170,20 +170,21 @@ def test_completeness_lists_terminal_and_open_clues(capsys, pg_store):
     clue(intake, 4, "2026-03-25", ("clue.screened", "accepted"), ("clue.concluded", "case_filed"),
          ("clue.objection_raised", None))
     clue(intake, 5, "2026-04-02", ("clue.screened", "duplicate_retained"))
-    args = ["completeness", "--period", "2026-03", "--schema", intake.schema, "--today", "2026-04-30"]
+    args = ["completeness", "--period", "2026-03", "--schema", intake.schema, "--today", "2026-04-30", "--intake-only"]
     code, out, _ = run(capsys, *args)
     assert code == 0 and "(2026-03): 4" in out and "reached a terminal state: 2" in out
     assert "concluded: closed_cleared: 1" in out and "screened: out_of_scope: 1" in out
     assert "clue-3  received 2026-03-20  age 41 days  (screened accepted)" in out and "objection raised" in out
     report = json.loads(run(capsys, *args, "--json")[1])
     assert [c["clue_id"] for c in report["open"]] == ["c3", "c4"]
-    assert json.loads(run(capsys, "completeness", "--period", "2026-Q2", "--schema", intake.schema, "--json")[1])[
+    assert json.loads(run(capsys, "completeness", "--period", "2026-Q2", "--schema", intake.schema, "--intake-only",
+                          "--json")[1])[
         "terminal"] == {"screened: duplicate_retained": 1}
     intake.append("clue-9", 0, [Change("clue.concluded", {"clue_id": "c9", "outcome": "closed_cleared"})],
                   actor=ACTOR, correlation_id="c")
     code, out, _ = run(capsys, *args)
     assert code == 1 and "ANOMALY clue-9: clue.concluded" in out
-    assert run(capsys, "completeness", "--period", "2026-13", "--schema", intake.schema)[0] == 2
+    assert run(capsys, "completeness", "--period", "2026-13", "--schema", intake.schema, "--intake-only")[0] == 2
 
 
 def test_the_auditor_reads_only(store):

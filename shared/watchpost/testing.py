@@ -30,12 +30,8 @@ TEST_DATABASE_URL = os.environ.get("WATCHPOST_TEST_DATABASE_URL",
 
 
 def drop_schema(url, schema):
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        cur.execute(f'DROP ROLE IF EXISTS "watchpost_{schema}"')
-    conn.close()
+    from watchpost.eventlog.migrate import drop
+    drop(url, schema)
 
 
 @pytest.fixture

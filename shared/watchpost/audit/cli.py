@@ -41,10 +41,14 @@ def parser():
     p = sub.add_parser("history", help="every event of one stream, with actors and times")
     p.add_argument("stream_id")
     _service(p)
-    p = sub.add_parser("as-of", help="a stream's events and state as the log knew them at a time")
+    p = sub.add_parser("as-of", help="a stream's state, or a community's scorecard, as the logs knew them at a time")
     p.add_argument("time", help="ISO date (end of that day, UTC) or date-time")
-    _service(p, required=True)
-    p.add_argument("--stream", required=True)
+    _service(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--stream", help="a stream of the --service's log, folded generically")
+    what.add_argument("--scorecard", nargs=2, metavar=("COMMUNITY", "PERIOD"),
+                      help="assessment's scorecard, from its log and its sources' logs (--schema: assessment's)")
+    p.add_argument("--source-schema", action="append", default=[], metavar="SOURCE=SCHEMA")
     p = sub.add_parser("export", help="events as JSON Lines with hashes, plus manifest.json")
     _service(p, required=True)
     p.add_argument("--from", dest="first", type=int, default=1)
@@ -59,13 +63,20 @@ def parser():
     p = sub.add_parser("completeness", help="clues received in a period: terminal, or open with their age")
     p.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
     p.add_argument("--schema", help="intake's schema (default: intake)")
+    p.add_argument("--assessment-schema", default="assessment", help="whose facts the counts are compared with")
+    p.add_argument("--intake-only", action="store_true", help="do not compare the counts with assessment's")
     p.add_argument("--today", help="age open clues up to this date (default: today, UTC)")
     p.add_argument("--json", action="store_true")
     return top
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    top = parser()
+    args = top.parse_args(argv)
+    if args.command == "as-of" and args.stream and not args.service:
+        top.error("as-of --stream needs --service (which service's log holds the stream)")
+    if args.command == "as-of" and args.scorecard and args.service not in (None, "assessment"):
+        top.error("as-of --scorecard reads assessment's log; --service, if given, must be assessment")
     args.database_url = args.database_url or config.database_url()
     try:
         return getattr(commands, args.command.replace("-", "_"))(args, sys.stdout)

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 from watchpost.audit import completeness as completeness_
 from watchpost.audit import export as export_
-from watchpost.audit import inspect, replay as replay_
+from watchpost.audit import agreement, inspect, replay as replay_, scorecard as scorecard_
 from watchpost.audit.checkpoint import check_signature
 from watchpost.audit.source import AuditError, opened, targets
 from watchpost.audit.verify import Verifier
@@ -103,8 +103,21 @@ def history(args, out):
     return 0
 
 
+def _schemas(pairs):
+    bad = [p for p in pairs if "=" not in p]
+    if bad:
+        raise AuditError(f"--source-schema takes SOURCE=SCHEMA, not {', '.join(bad)}")
+    return dict(pair.split("=", 1) for pair in pairs)
+
+
 def as_of(args, out):
     moment = inspect.parse_time(args.time)
+    if args.scorecard:
+        community, period = args.scorecard
+        with opened(args.database_url, "assessment", args.schema or "assessment") as source:
+            _print(out, scorecard_.scorecard_as_of(source, args.database_url, community, period, moment,
+                                                   _schemas(args.source_schema)))
+        return 0
     with opened(args.database_url, args.service, args.schema or args.service) as source:
         _print(out, inspect.as_of(source, args.stream, moment))
     return 0
@@ -120,7 +133,7 @@ def export(args, out):
 
 def replay(args, out):
     projections = replay_.load_projections(args.service, args.projections)
-    schemas = dict(pair.split("=", 1) for pair in args.source_schema if "=" in pair)
+    schemas = _schemas(args.source_schema)
     with opened(args.database_url, args.service, args.schema or args.service) as source:
         folded, compared, diffs = replay_.replay(source, projections, args.database_url, args.with_sources, schemas)
     for name, key, what in diffs:
@@ -134,8 +147,14 @@ def completeness(args, out):
     today = inspect.parse_time(args.today).date() if args.today else datetime.now(timezone.utc).date()
     with opened(args.database_url, "intake", args.schema or "intake") as source:
         report = completeness_.completeness(source, args.period, today)
+        if not args.intake_only:
+            with opened(args.database_url, "assessment", args.assessment_schema) as assessment:
+                report["scorecards"] = agreement.agreement(source, assessment, args.period)
     if args.json:
         _print(out, report)
     else:
         out.write(completeness_.render(report) + "\n")
-    return 1 if report["anomalies"] else 0
+        if "scorecards" in report:
+            out.write(agreement.render(report["scorecards"]) + "\n")
+    mismatches = report.get("scorecards", {}).get("mismatches")
+    return 1 if report["anomalies"] or mismatches else 0

@@ -54,3 +54,15 @@ def migrate(url, schema, *service_migration_dirs):
     with backend.lock():
         backend.apply_migrations(backend.to_apply(migrations))
     backend.connection.close()
+
+
+def drop(url, schema):
+    """The inverse of `migrate`: the schema and everything in it, and the service role made for it."""
+    conn = psycopg2.connect(url, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+            cur.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(f"watchpost_{schema}")))
+    finally:
+        conn.close()
