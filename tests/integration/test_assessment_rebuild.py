@@ -1,8 +1,9 @@
 """Determinism across services: a simulated quarter of intake, liaison and training events, published to the
 sources' exchanges as their relays would, consumed by a running assessment service, its periods closed and
 adjusted; then assessment is rebuilt from the same source logs, from position 0, plus its own log, and every
-scorecard is identical to the point. The source services themselves are not started: their logs are built here
-(sealed, hash-chained, dense positions) and their catch-up RPC is served by stubs."""
+scorecard, of each community and of each cadre, is identical to the point. The source services themselves are not
+started: their logs are built here (sealed, hash-chained, dense positions) and their catch-up RPC is served by stubs.
+"""
 import random
 import time
 import uuid
@@ -18,7 +19,8 @@ from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.testing import TEST_DATABASE_URL
 
 from assessment.projections import ALL
-from assessment.rebuild import compare, fold_logs, rebuild, scorecards
+from assessment.domain.cadres import rank_cadres
+from assessment.rebuild import cadre_scorecards, compare, fold_logs, rebuild, scorecards
 from assessment.service import AssessmentService
 
 pytestmark = pytest.mark.integration
@@ -188,12 +190,30 @@ def test_a_simulated_quarter_rebuilds_to_identical_scorecards(quarter):
     q1 = rebuilt[("C01", "2026-Q1")]
     assert q1["status"] == "closed" and q1["adjustments"] and q1["total"] != 100
 
+    cadres = cadre_scorecards(report["view"])    # each cadre's scorecards too: served == rebuilt, to the point
+    assert report["cadre_differences"] == [] and report["compared_cadres"] == len(cadres) > 8 * 3 * 5
+    assert {p for _, p in cadres} >= periods
+    for (person, period), card in cadres.items():
+        assert auditor.get(f"/cadres/{person}/scorecards/{period}").json() == card
+    frozen = [c for (_, p), c in cadres.items() if p == "2026-Q1"]   # frozen at the closed quarter's cut-off
+    assert frozen and all((c["status"], c["through"]) == ("closed", q1["through"]) for c in frozen)
+    march = [c for (_, p), c in cadres.items() if p == "2026-03" and c["status"] == "closed" and c["total"] != 100]
+    assert march and all(c["cadre_section"] == "default" for c in march)
+    ranked = auditor.get("/communities/C01/cadres/2026-Q1").json()["rows"]
+    assert ranked == rank_cadres([c for (_, p), c in cadres.items() if p == "2026-Q1"
+                                  and any(x["community"] == "C01" for x in c["communities"])])
+
     # the check is not vacuous: a rebuild that misses one counted event differs, and names where
     own_log, counted = list(store.replay()), next(e for e in logs["training"].events if e.type == "attendance.recorded")
     short = {s: [e for e in log.events if e is not counted] for s, log in logs.items()}
     missed = compare(scorecards(store), scorecards(fold_logs(own_log, short, report["through"])))
     assert {d["community"] for d in missed} == {counted.payload["community"]}
     assert all(d["indicators"] == ["publicity_education"] for d in missed)
+    missed = compare(cadre_scorecards(store), cadre_scorecards(fold_logs(own_log, short, report["through"])),
+                     who="person_id")
+    assert {d["person_id"] for d in missed} == {counted.payload["person_id"]}
+    assert all(d["indicators"] == ["publicity_education"] for d in missed)
 
     over_rpc = auditor.post("/rebuild").json()   # the same check through the sources' catch-up RPC
     assert over_rpc["identical"] and over_rpc["compared"] == report["compared"]
+    assert over_rpc["compared_cadres"] == report["compared_cadres"] and over_rpc["cadre_differences"] == []

@@ -1,7 +1,7 @@
 """Who may call what in assessment (考评办法): command or read name -> roles.
 
 Scope within a role is checked by the read itself: a community secretary reads only their community, a street
-commission only its street.
+commission only its street; a cadre (informant, supervisor) only their own scorecard.
 """
 READERS = {"community_secretary", "street_commission", "district_commission", "auditor"}
 
@@ -16,6 +16,8 @@ ALLOWED = {
     "scorecard": READERS,
     "explain": READERS,
     "ranking": {"street_commission", "district_commission", "auditor"},
+    "cadre_scorecard": READERS | {"informant", "supervisor"},
+    "cadre_ranking": READERS,
     "rulebook": READERS | {"subscriber"},
     "rulebooks": READERS | {"subscriber"},
 }

@@ -2,6 +2,8 @@
 
 - `assessment_facts`, key `<community>|<home period>`: {community, period, quarter, year, facts: {metric: {subject:
   [{subject, rule, units, source, event_id, position, type}]}}} from intake, liaison and training events.
+- `assessment_cadre_facts`, key `<person_id>|<community>|<home period>`: the same, for the facts whose rule names a
+  person (`metrics.per_person`), plus person_id, street and first_month: a cadre's own facts (干部个人考评).
 - `assessment_communities`, key `<community>`: {community, street, streets: {source: street}}.
 - `assessment_rulebooks`, key `<version>`: the published rulebook plus published_position, published_at, event_id.
 - `assessment_periods`, key `<period>`: {period, status, rulebook_version, through, closed_at, event_ids,
@@ -13,7 +15,8 @@ from watchpost.eventlog import Projection
 from watchpost.eventlog.model import iso
 
 from assessment.domain import facts as F
-from assessment.domain.metrics import source_of
+from assessment.domain import periods
+from assessment.domain.metrics import per_person, source_of
 
 OWN = ("rulebook.published", "period.closed", "scorecard.adjusted", "period.rescored", "score.warning_raised")
 _STREET_PREFERENCE = ("liaison", "intake", "training")   # the directory's owner first, whatever the arrival order
@@ -28,6 +31,30 @@ class Facts(Projection):
     def apply(self, doc, event):
         doc = doc or F.new_doc(event.payload["community"], F.home_period(event))
         for metric, fact in F.facts_of(event):
+            doc = F.add(doc, metric, fact)
+        return doc
+
+
+def _personal(event):
+    """[(metric, fact)] of `event` that count for the person it names; [] when it names no one."""
+    person = (event.payload or {}).get("person_id")
+    if not isinstance(person, str) or not person:
+        return []
+    return [(m, f) for m, f in F.facts_of(event) if per_person(m, f["rule"])]
+
+
+class CadreFacts(Projection):
+    name = "assessment_cadre_facts"
+
+    def keys(self, event):
+        p = event.payload or {}
+        return [f"{p['person_id']}|{p['community']}|{F.home_period(event)}"] if _personal(event) else []
+
+    def apply(self, doc, event):
+        p, period = event.payload, F.home_period(event)
+        doc = doc or {**F.new_doc(p["community"], period), "person_id": p["person_id"], "street": p.get("street"),
+                      "first_month": periods.months(period)[0]}
+        for metric, fact in _personal(event):
             doc = F.add(doc, metric, fact)
         return doc
 
@@ -87,4 +114,4 @@ class Periods(Projection):
         return {**doc, "warnings": [*doc["warnings"], {**ref, **p}]}
 
 
-ALL = [Facts(), Communities(), Rulebooks(), Periods()]
+ALL = [Facts(), CadreFacts(), Communities(), Rulebooks(), Periods()]

@@ -3,8 +3,9 @@
 The three source logs are read through their catch-up (`fetch(after, limit) -> [Event]`, e.g. RPC
 `<source>.events_after`), each up to the position the live store has consumed, and their hash chains verified;
 assessment's own log is read from the store. Everything is folded afresh with `watchpost.eventlog.projections.fold`
-and every scorecard (each known community, each month, quarter and year with facts or a period document) is read
-from the fold and from the live documents, the same way. Identical means identical to the point.
+and every scorecard (each known community, each month, quarter and year with facts or a period document; each
+cadre, each month, quarter and year of those) is read from the fold and from the live documents, the same way.
+Identical means identical to the point.
 """
 import copy
 
@@ -13,7 +14,7 @@ from watchpost.errors import NotFound, Unavailable, WatchpostError
 from watchpost.eventlog.model import ChainBroken, verify_chain
 from watchpost.eventlog.projections import fold, matches
 
-from assessment import handlers
+from assessment import cadres, handlers
 from assessment.domain import periods
 from assessment.projections import ALL
 
@@ -84,8 +85,26 @@ def scorecards(view):
     return cards
 
 
-def compare(live, rebuilt):
-    """[{community, period, live_total, rebuilt_total, indicators}] where the two scorecards differ."""
+def cadre_scorecards(view):
+    """{(person_id, period): cadre scorecard or the refusal's code} for every cadre and every period the view knows."""
+    ctx = Context(actor=CHECKER, now=None, correlation_id="rebuild")
+    docs = handlers._all(view, "assessment_cadre_facts")
+    found = set()
+    for doc in docs:
+        found.update(p for p in (doc["period"], doc["quarter"], doc["year"]) if p)
+    found.update(d["period"] for d in handlers._all(view, "assessment_periods"))
+    cards = {}
+    for person in sorted({d["person_id"] for d in docs}):
+        for period in sorted(found, key=lambda p: (periods.months(p)[0], len(periods.months(p)))):
+            try:
+                cards[(person, period)] = cadres.cadre_scorecard(view, ctx, person_id=person, period=period)
+            except WatchpostError as refused:
+                cards[(person, period)] = refused.code
+    return cards
+
+
+def compare(live, rebuilt, who="community"):
+    """[{community (or `who`), period, live_total, rebuilt_total, indicators}] where the two scorecards differ."""
     differences = []
     for key in sorted(set(live) | set(rebuilt)):
         a, b = live.get(key), rebuilt.get(key)
@@ -94,7 +113,7 @@ def compare(live, rebuilt):
         totals = [c.get("total") if isinstance(c, dict) else c for c in (a, b)]
         indicators = sorted(k for k in (a or {}).get("indicators", {}) if isinstance(b, dict)
                             and a["indicators"][k] != b.get("indicators", {}).get(k)) if isinstance(a, dict) else []
-        differences.append({"community": key[0], "period": key[1], "live_total": totals[0],
+        differences.append({who: key[0], "period": key[1], "live_total": totals[0],
                             "rebuilt_total": totals[1], "indicators": indicators})
     return differences
 
@@ -111,13 +130,15 @@ def rebuild(store, sources, attempts=3):
         logs = {s: read_log(s, sources[s], through[s]) for s in SOURCES}
         view = fold_logs(own, logs, through)
         live, rebuilt = scorecards(store), scorecards(view)
+        live_cadres, rebuilt_cadres = cadre_scorecards(store), cadre_scorecards(view)
         settled = through == {s: store.consumed_position(s) for s in SOURCES}
         if settled:
             break
     differences = compare(live, rebuilt)
-    return {"identical": not differences and settled, "settled": settled, "through": through,
-            "own_events": len(own), "compared": len(live), "differences": differences,
-            "view": view}
+    cadre_differences = compare(live_cadres, rebuilt_cadres, who="person_id")
+    return {"identical": not differences and not cadre_differences and settled, "settled": settled,
+            "through": through, "own_events": len(own), "compared": len(live), "differences": differences,
+            "compared_cadres": len(live_cadres), "cadre_differences": cadre_differences, "view": view}
 
 
 def check_rebuild(store, ctx, source_logs):

@@ -27,6 +27,24 @@ class IndicatorRule(Strict):
     units = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True), load_default=dict)
 
 
+class CadreRule(Strict):
+    """A cadre indicator: numbers left out are the community rule's (baseline: 0, warn_below: none)."""
+    indicator = fields.String(required=True)
+    baseline = fields.Float(validate=validate.Range(min=0))
+    points_above = fields.Float(validate=validate.Range(min=0))
+    points_below = fields.Float(validate=validate.Range(min=0))
+    cap = fields.Float(validate=validate.Range(min=0))
+    weight = fields.Float(validate=validate.Range(min=0))
+    warn_below = fields.Float(allow_none=True)
+    units = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True))
+
+
+class CadreSection(Strict):
+    base = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    warning_threshold = fields.Float(allow_none=True, validate=validate.Range(min=0))
+    indicators = fields.List(fields.Nested(CadreRule), required=True, validate=validate.Length(min=1, max=7))
+
+
 class PublishRulebook(Strict):
     version = fields.String(required=True, validate=validate.Length(min=1, max=40))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -35,6 +53,7 @@ class PublishRulebook(Strict):
     base = fields.Float(required=True, validate=validate.Range(min=0))
     warning_threshold = fields.Float(required=True, validate=validate.Range(min=0))
     indicators = fields.List(fields.Nested(IndicatorRule), required=True, validate=validate.Length(equal=7))
+    cadres = fields.Nested(CadreSection, allow_none=True, load_default=None)
 
 
 class PeriodCommand(Strict):
@@ -56,6 +75,14 @@ class Explain(Scorecard):
         "information_reporting", "team_building"]))
 
 
+class CadreScorecard(PeriodCommand):
+    person_id = fields.String(required=True, validate=ID)
+
+
+class CadreRanking(Scorecard):
+    """The cadres of a community."""
+
+
 class Ranking(PeriodCommand):
     scope = fields.String(load_default="district", validate=validate.OneOf(["district", "street"]))
     street = fields.String(load_default=None, allow_none=True, validate=ID)
@@ -74,5 +101,5 @@ SCHEMAS = {
     "publish_rulebook": PublishRulebook, "close_period": PeriodCommand, "record_adjustments": PeriodCommand,
     "raise_warnings": PeriodCommand, "rescore_period": RescorePeriod, "scorecard": Scorecard, "explain": Explain,
     "ranking": Ranking, "rulebook": Rulebook, "rulebooks": Empty, "publish_default_rulebook": Empty,
-    "check_rebuild": Empty,
+    "check_rebuild": Empty, "cadre_scorecard": CadreScorecard, "cadre_ranking": CadreRanking,
 }

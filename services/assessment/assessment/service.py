@@ -14,7 +14,7 @@ from watchpost.errors import Unavailable
 from watchpost.runtime import EventLog, Route, WatchpostService, expose
 from watchpost.runtime import catchup
 
-from assessment import handlers, rebuild, timers
+from assessment import cadres, handlers, rebuild, timers
 from assessment.access import ALLOWED
 from assessment.projections import ALL
 from assessment.schemas import SCHEMAS
@@ -40,6 +40,8 @@ ROUTES = [
     get("/scorecards/<community>/<period>", handlers.scorecard),
     get("/scorecards/<community>/<period>/<indicator>", handlers.explain),
     get("/rankings/<period>", handlers.ranking),
+    get("/cadres/<person_id>/scorecards/<period>", cadres.cadre_scorecard),
+    get("/communities/<community>/cadres/<period>", cadres.cadre_ranking),
     get("/rulebooks", handlers.rulebooks),
     get("/rulebooks/<version>", handlers.rulebook),
 ]
@@ -68,7 +70,8 @@ class FirstRun(DependencyProvider):
 @expose(ROUTES, ALLOWED, ticks=[timers.tick], project_all=True,
         consumes={"intake": {}, "liaison": {}, "training": {}})
 class AssessmentService(WatchpostService):
-    """考评办法: the seven indicators, scorecards, rankings and warnings (反向倒逼), each point traced to the log."""
+    """考评办法: the seven indicators, scorecards per community and per cadre, rankings and warnings (反向倒逼), each
+    point traced to the log."""
     name = "assessment"
     store = EventLog(projections=ALL)
     first_run = FirstRun()

@@ -32,6 +32,24 @@ class IndicatorRule(Strict):
     units = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
 
 
+class CadreRule(Strict):
+    """How one indicator scores a single cadre (optional section; numbers left out follow the community rule)."""
+    indicator = fields.String(required=True)
+    baseline = fields.Float()
+    points_above = fields.Float()
+    points_below = fields.Float()
+    cap = fields.Float()
+    weight = fields.Float()
+    warn_below = fields.Float(allow_none=True)
+    units = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class CadreSection(Strict):
+    base = fields.Float(allow_none=True)
+    warning_threshold = fields.Float(allow_none=True)
+    indicators = fields.List(fields.Nested(CadreRule), required=True)
+
+
 class RulebookPublished(Strict):
     version = fields.String(required=True)
     title = fields.String(required=True)
@@ -40,6 +58,7 @@ class RulebookPublished(Strict):
     base = fields.Float(required=True)
     warning_threshold = fields.Float(required=True)
     indicators = fields.List(fields.Nested(IndicatorRule), required=True)
+    cadres = fields.Nested(CadreSection)   # optional: per-cadre scoring; absent in v1
 
 
 class CardSummary(Strict):

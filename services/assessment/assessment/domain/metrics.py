@@ -108,3 +108,17 @@ def terms(metric):
     """The terms of `metric` as plain data, for explanations and rulebook validation."""
     return [{"rule": t.name, "type": t.type, "units": t.units, "when": {k: list(v) for k, v in t.when},
              "subject": list(t.subject)} for t in METRICS[metric]]
+
+# the rules that count a thing of one person (their subject names `person_id`): they can score a cadre (干部个人)
+PER_PERSON = {(_metric, _term.name) for _metric, _terms in METRICS.items() for _term in _terms
+              if "person_id" in _term.subject[1:]}
+
+
+def per_person(metric, rule):
+    """Whether `rule` of `metric` counts one person's doing (a feedback, their hours, their attendance)."""
+    return (metric, rule) in PER_PERSON
+
+
+def person_rules(metric):
+    """The names of `metric`'s rules that count per person, in the metric's order."""
+    return [t.name for t in METRICS.get(metric, ()) if per_person(metric, t.name)]

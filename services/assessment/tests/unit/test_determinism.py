@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assessment import handlers
+from assessment import cadres, handlers
 from assessment.domain.rulebook import default
 from assessment.projections import ALL
 from watchpost.contracts import check
@@ -104,7 +104,9 @@ def reads(store):
     cards = {(c, p): handlers.scorecard(store, ctx, community=c, period=p) for c, _ in COMMUNITIES for p in PERIODS}
     ranks = {p: handlers.ranking(store, ctx, period=p) for p in PERIODS}
     why = handlers.explain(store, ctx, community="C1", period="2026-Q1", indicator="information_reporting")
-    return cards, ranks, why
+    people = {(p, period): cadres.cadre_scorecard(store, ctx, person_id=p, period=period)
+              for p in ("C1-p0", "C2-p3", "C6-p5") for period in PERIODS}
+    return cards, ranks, why, people, cadres.cadre_ranking(store, ctx, community="C1", period="2026-Q1")
 
 
 def interleave(logs, rng):
@@ -129,11 +131,12 @@ def test_a_simulated_quarter_rebuilds_to_identical_scorecards(kit):
         rebuilt = kit.Folded(interleave(logs, random.Random(seed)) + own)
         assert reads(rebuilt) == expected
     # the store's own rebuild folds only assessment's log: its own projections match, the foreign-fed ones cannot
-    assert {n for n, _ in live.rebuild_differences()} <= {"assessment_facts", "assessment_communities"}
+    assert {n for n, _ in live.rebuild_differences()} <= {"assessment_facts", "assessment_cadre_facts",
+                                                          "assessment_communities"}
 
     events = {e.event_id: (s, e.position) for s, log in logs.items() for e in log.events}
-    cards, _, _ = expected
-    for card in cards.values():
+    cards, _, _, people, _ = expected
+    for card in [*cards.values(), *people.values()]:
         for block in card["indicators"].values():
             for c in block["contributions"]:
                 assert events[c["event_id"]] == (c["source"], c["position"])
