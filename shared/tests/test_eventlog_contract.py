@@ -174,3 +174,12 @@ def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(
     for t in threads:
         t.join()
     assert store.doc("tally", "thing-shared")["n"] == 60
+
+
+def test_batches_round_trip_exactly_whatever_the_characters(store):
+    """Tabs, newlines, backslashes, quotes and an injection attempt in ids and payloads stay byte for byte."""
+    tricky = "tab\there\nnew line\r\\back\\slash \\N \"quote\" 'apostrophe' 三务公开 \U0001F600"
+    changes = [Change("thing.happened", {"i": i, "text": tricky * (i % 3)}) for i in range(40)]
+    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR, correlation_id="c\t1")
+    assert store.load("thing-\t\\weird'); DROP TABLE events; --\nstream") == written
+    assert verify_chain(store.read_after(0)) == (40, written[-1].hash)

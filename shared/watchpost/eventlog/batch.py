@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from watchpost.errors import Conflict, Invalid
-from watchpost.eventlog.model import seal
+from watchpost.eventlog.model import seal_with_body
 
 
 class Gap(Exception):
@@ -37,21 +37,23 @@ class Outcome:
 
 
 def validate(request):
-    if not request.stream_id or len(request.stream_id) > 200:
-        raise Invalid("stream_id must be 1 to 200 characters", field="stream_id")
+    if not request.stream_id or len(request.stream_id) > 200 or "\x00" in request.stream_id:
+        raise Invalid("stream_id must be 1 to 200 characters, none of them NUL", field="stream_id")
     if request.expected_version is not None and request.expected_version < 0:
         raise Invalid("expected_version must be 0 or more", field="expected_version")
     for change in request.changes:
-        if not change.type or "." not in change.type:
-            raise Invalid(f"event type {change.type!r} must be dotted, e.g. clue.received", field="type")
+        if not change.type or "." not in change.type or "\x00" in change.type or len(change.type) > 100:
+            raise Invalid(f"event type {change.type[:100]!r} must be dotted (e.g. clue.received), at most 100 "
+                          "characters, with no NUL", field="type")
 
 
 def plan(requests, head_position, head_hash, versions, known_commands, recorded_at):
-    """Return (outcomes, new events in position order, new head (position, hash), new command rows).
+    """Return (outcomes, new events in position order, new head (position, hash), new command rows, and the
+    canonical bytes of each new event, as stored).
 
     `versions`: current version of every stream named by a request; `known_commands`: command ids already logged.
     """
-    outcomes, events, command_rows = [], [], []
+    outcomes, events, command_rows, bodies = [], [], [], []
     versions = dict(versions)
     seen = set(known_commands)
     position, prev = head_position, head_hash
@@ -69,16 +71,17 @@ def plan(requests, head_position, head_hash, versions, known_commands, recorded_
         for change in r.changes:
             position += 1
             current += 1
-            event = seal(prev, type=change.type, payload=change.payload, schema_version=change.schema_version,
+            event, body = seal_with_body(prev, type=change.type, payload=change.payload, schema_version=change.schema_version,
                          stream_id=r.stream_id, stream_version=current, position=position,
                          occurred_at=r.occurred_at or recorded_at, recorded_at=recorded_at, actor=r.actor,
                          correlation_id=r.correlation_id, causation_id=r.causation_id)
             prev = event.hash
             mine.append(event)
+            bodies.append(body)
         versions[r.stream_id] = current
         if r.command_id and mine:
             seen.add(r.command_id)
             command_rows.append((r.command_id, mine[0].position, mine[-1].position))
         events.extend(mine)
         outcomes.append(Outcome(events=mine))
-    return outcomes, events, (position, prev), command_rows
+    return outcomes, events, (position, prev), command_rows, bodies

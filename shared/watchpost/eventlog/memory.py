@@ -34,7 +34,7 @@ class MemoryEventStore:
         head_position = len(self._events)
         head_hash = self._events[-1].hash if self._events else GENESIS
         versions = {r.stream_id: len(self._streams.get(r.stream_id, ())) for r in requests}
-        outcomes, events, _, command_rows = plan(requests, head_position, head_hash, versions,
+        outcomes, events, _, command_rows, _ = plan(requests, head_position, head_hash, versions,
                                                  set(self._commands), self._clock())
         for event in events:
             self._events.append(event)

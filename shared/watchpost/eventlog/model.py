@@ -1,4 +1,5 @@
 """Canonical encoding and the sha256 chain: the part of the log every backend and every auditor shares."""
+import functools
 import hashlib
 import uuid
 from datetime import datetime, timezone
@@ -14,9 +15,11 @@ HASHED_FIELDS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def iso(moment):
-    """UTC, microseconds, `Z`: one spelling of a time, so the hash of an event never depends on who wrote it."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """UTC, microseconds, `Z`: one spelling of a time, so the hash of an event never depends on who wrote it.
+    (Cached: a batch shares its recorded_at, a command its occurred_at.)"""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_iso(text):
@@ -41,15 +44,22 @@ def chain_hash(prev_hash, fields):
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(fields)).hexdigest()
 
 
-def seal(prev_hash, *, type, payload, schema_version, stream_id, stream_version, position, occurred_at,
-         recorded_at, actor, correlation_id, causation_id, event_id=None):
+def seal(prev_hash, **fields):
     """Make the recorded `Event` for a change at `position`, chained to `prev_hash`."""
+    return seal_with_body(prev_hash, **fields)[0]
+
+
+def seal_with_body(prev_hash, *, type, payload, schema_version, stream_id, stream_version, position, occurred_at,
+                   recorded_at, actor, correlation_id, causation_id, event_id=None):
+    """`seal`, also returning the canonical bytes the hash covers (what the log stores as `data`)."""
     draft = Event(
         event_id=event_id or str(uuid.uuid4()), type=type, schema_version=schema_version, stream_id=stream_id,
         stream_version=stream_version, position=position, occurred_at=occurred_at, recorded_at=recorded_at,
         actor=actor, correlation_id=correlation_id, causation_id=causation_id, payload=payload,
         prev_hash=prev_hash, hash="")
-    return draft._replace(hash=chain_hash(prev_hash, hashed_fields(draft)))
+    body = canonical(hashed_fields(draft))
+    digest = hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
+    return draft._replace(hash=digest), body
 
 
 def event_to_json(event):

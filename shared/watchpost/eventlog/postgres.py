@@ -10,7 +10,7 @@ from watchpost.domain import utcnow
 from watchpost.errors import Unavailable
 from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.group_commit import GroupCommit
-from watchpost.eventlog.model import canonical, event_from_fields, hashed_fields, verify_rows
+from watchpost.eventlog.model import event_from_fields, iso, verify_rows
 from watchpost.eventlog.pool import Pool
 from watchpost.eventlog.upcasting import upcast
 
@@ -77,6 +77,20 @@ class _Reads:
             return cur.fetchone()[0]
 
 
+EVENT_INSERT = "position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, hash"
+def _literal(text):
+    """A string literal. Only `'` is special: every pooled connection sets standard_conforming_strings, and no
+    text here holds a NUL (JSON escapes it; `validate` refuses it in ids). psycopg2's own quoting of the same
+    values was a third of the cost of a 100-event append."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _values(e, body):
+    return (f"({e.position:d},{_literal(e.event_id)},{_literal(e.type)},{_literal(e.stream_id)},"
+            f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},"
+            f"{_literal(e.prev_hash)},{_literal(e.hash)})")
+
+
 def write(cur, requests, projections, recorded_at):
     """Append a batch inside the caller's transaction; returns one result (events or exception) per request.
 
@@ -98,13 +112,10 @@ def write(cur, requests, projections, recorded_at):
                 versions[key] = a
         else:
             known[key] = (a, b)
-    outcomes, events, (position, last_hash), command_rows = plan(
+    outcomes, events, (position, last_hash), command_rows, bodies = plan(
         requests, head_position, head_hash, versions, set(known), recorded_at)
     if events:
-        rows = [(e.position, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at,
-                 canonical(hashed_fields(e)).decode(), e.prev_hash, e.hash) for e in events]
-        sql = [cur.mogrify("INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, "
-                           "data, prev_hash, hash) VALUES " + ",".join(["%s"] * len(rows)), rows)]
+        sql = [f"INSERT INTO events ({EVENT_INSERT}) VALUES {','.join(map(_values, events, bodies))}".encode()]
         if command_rows:
             sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position) VALUES "
                                    + ",".join(["%s"] * len(command_rows)), command_rows))
@@ -151,7 +162,7 @@ def project(cur, projections, events):
 
 class PostgresEventStore(_Reads):
     def __init__(self, url, schema, projections=(), pool_size=12, clock=utcnow, service_role=True):
-        setup = [f'SET search_path TO "{schema}"'] + ([f'SET ROLE "watchpost_{schema}"'] if service_role else [])
+        setup = ["SET standard_conforming_strings = on", f'SET search_path TO "{schema}"'] + ([f'SET ROLE "watchpost_{schema}"'] if service_role else [])
         self.schema = schema
         self.projections = list(projections)
         self.pool = Pool(url, pool_size, setup, autocommit=True)
