@@ -31,7 +31,7 @@ def _dumps(doc):
 
 class BeginningCursor(psycopg2.extensions.cursor):
     """On an autocommit connection: the first statement opens the transaction in the same round trip."""
-    begun = False
+    begun = committed = False
 
     def execute(self, query, vars=None):
         if not self.begun:
@@ -91,27 +91,24 @@ def _values(e, body):
             f"{_literal(e.prev_hash)},{_literal(e.hash)})")
 
 
-def write(cur, requests, projections, recorded_at):
+def write(cur, requests, projections, recorded_at, commit=False):
     """Append a batch inside the caller's transaction; returns one result (events or exception) per request.
 
-    Round trips: lock the head; read stream versions and known command ids (a fresh snapshot, taken after the
-    lock, so nothing committed before us is missed); insert and move the head in one statement batch.
+    Round trips: `append_prelude` (head lock, then stream versions and known command ids, each read after the
+    lock is held: see migrations/0002); the projection documents touched, if any; then inserts, head, documents
+    (and COMMIT, when `commit`) as one statement batch.
     """
-    cur.execute("SELECT position, hash FROM log_head FOR UPDATE")
-    head_position, head_hash = cur.fetchone()
-    command_ids = [r.command_id for r in requests if r.command_id]
-    # per stream: the newest version through the (stream_id, stream_version) index, whatever the table's size
-    cur.execute("SELECT 's', s.id, (SELECT stream_version FROM events WHERE stream_id = s.id "
-                "ORDER BY stream_version DESC LIMIT 1), NULL FROM unnest(%s::text[]) AS s(id) UNION ALL "
-                "SELECT 'c', command_id, first_position, last_position FROM commands WHERE command_id = ANY(%s)",
-                (list({r.stream_id for r in requests}), command_ids))
+    cur.execute("SELECT kind, key, a, b FROM append_prelude(%s::text[], %s::text[])",
+                (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]))
     versions, known = {}, {}
     for kind, key, a, b in cur.fetchall():
-        if kind == "s":
+        if kind == "h":
+            head_position, head_hash = a, b
+        elif kind == "s":
             if a is not None:
                 versions[key] = a
         else:
-            known[key] = (a, b)
+            known[key] = (a, int(b))
     outcomes, events, (position, last_hash), command_rows, bodies = plan(
         requests, head_position, head_hash, versions, set(known), recorded_at)
     if events:
@@ -120,8 +117,14 @@ def write(cur, requests, projections, recorded_at):
             sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position) VALUES "
                                    + ",".join(["%s"] * len(command_rows)), command_rows))
         sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", (position, last_hash)))
+        sql.extend(projection_writes(cur, projections, events))
+    else:
+        sql = []
+    if commit:
+        sql.append(b"COMMIT")
+        cur.committed = True
+    if sql:
         cur.execute(b";".join(sql))
-        project(cur, projections, events)
     new_commands = {c: (first, last) for c, first, last in command_rows}
     by_position = {e.position: e for e in events}
     results = []
@@ -142,9 +145,16 @@ def write(cur, requests, projections, recorded_at):
 
 def project(cur, projections, events):
     """Fold events into the projection documents they touch, reading and writing each document once."""
+    sql = projection_writes(cur, projections, events)
+    if sql:
+        cur.execute(b";".join(sql))
+
+
+def projection_writes(cur, projections, events):
+    """Read the documents `events` touch, fold the events in, and return the statements that store them."""
     touched = [(p, key, e) for e in map(upcast, events) for p in projections for key in p.keys(e)]
     if not touched:
-        return
+        return []
     pairs = tuple({(p.name, key) for p, key, _ in touched})
     cur.execute("SELECT projection, key, doc FROM projection_docs WHERE (projection, key) IN %s", (pairs,))
     docs = {(name, key): doc for name, key, doc in cur}
@@ -152,12 +162,15 @@ def project(cur, projections, events):
         docs[(p.name, key)] = p.apply(docs.get((p.name, key)), event)
     upserts = [(name, key, _dumps(docs[(name, key)])) for name, key in pairs if docs.get((name, key)) is not None]
     deletes = tuple(pair for pair in pairs if docs.get(pair) is None)
+    sql = []
     if upserts:
-        psycopg2.extras.execute_values(
-            cur, "INSERT INTO projection_docs (projection, key, doc) VALUES %s ON CONFLICT (projection, key) "
-                 "DO UPDATE SET doc = EXCLUDED.doc", upserts, template="(%s, %s, %s::jsonb)")
+        sql.append(cur.mogrify("INSERT INTO projection_docs (projection, key, doc) VALUES "
+                               + ",".join(["(%s, %s, %s::jsonb)"] * len(upserts))
+                               + " ON CONFLICT (projection, key) DO UPDATE SET doc = EXCLUDED.doc",
+                               [v for row in upserts for v in row]))
     if deletes:
-        cur.execute("DELETE FROM projection_docs WHERE (projection, key) IN %s", (deletes,))
+        sql.append(cur.mogrify("DELETE FROM projection_docs WHERE (projection, key) IN %s", (deletes,)))
+    return sql
 
 
 class PostgresEventStore(_Reads):
@@ -186,7 +199,7 @@ class PostgresEventStore(_Reads):
         try:
             with self.pool.connection() as conn, conn.cursor(cursor_factory=BeginningCursor) as cur:
                 yield cur
-                if cur.begun:
+                if cur.begun and not cur.committed:
                     cur.execute("COMMIT")
         except DB_DOWN as exc:
             raise Unavailable("the database is unreachable; nothing was written, try again",
@@ -206,7 +219,7 @@ class PostgresEventStore(_Reads):
     def _flush(self, requests):
         try:
             with self._transaction() as cur:
-                results = write(cur, requests, self.projections, self._clock())
+                results = write(cur, requests, self.projections, self._clock(), commit=True)
         except psycopg2.Error:
             if len(requests) == 1:
                 raise
