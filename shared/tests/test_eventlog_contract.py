@@ -183,3 +183,12 @@ def test_batches_round_trip_exactly_whatever_the_characters(store):
     written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR, correlation_id="c\t1")
     assert store.load("thing-\t\\weird'); DROP TABLE events; --\nstream") == written
     assert verify_chain(store.read_after(0)) == (40, written[-1].hash)
+
+
+def test_replay_streams_the_whole_log_exactly_and_verify_walks_it(store):
+    for i in range(5):
+        append(store, f"thing-{i}", 0, i, i + 1)
+    assert list(store.replay()) == store.read_after(0, 100)
+    assert list(store.replay(after=7)) == store.read_after(7, 100)
+    if hasattr(store, "verify"):
+        assert store.verify() == 10

@@ -300,12 +300,15 @@ class PostgresEventStore(_Reads):
             return [row_to_event(r) for r in cur]
 
     @contextlib.contextmanager
-    def _streaming(self, sql, args, itersize):
-        """A server-side cursor (it needs a transaction of its own: the connection leaves autocommit meanwhile)."""
+    def _streaming(self, sql, args, itersize, raw=False):
+        """A server-side cursor (it needs a transaction of its own: the connection leaves autocommit meanwhile).
+        `raw`: text columns come as bytes, undecoded (orjson reads UTF-8 bytes directly)."""
         with self.pool.connection() as conn:
             conn.autocommit = False
             try:
                 with conn.cursor(name="watchpost_stream") as cur:
+                    if raw:
+                        psycopg2.extensions.register_type(psycopg2.extensions.BYTES, cur)
                     cur.itersize = itersize
                     cur.execute(sql, args)
                     yield cur
@@ -316,9 +319,11 @@ class PostgresEventStore(_Reads):
     def replay(self, after=0, itersize=5000):
         """Every event after `after`, streamed through a server-side cursor."""
         with self._streaming(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position",
-                             (after,), itersize) as cur:
-            for row in cur:
-                yield row_to_event(row)
+                             (after,), itersize, raw=True) as cur:
+            for data, prev_hash, hash_ in cur:
+                fields = orjson.loads(data)
+                fields["prev_hash"], fields["hash"] = prev_hash.decode(), hash_.decode()
+                yield event_from_fields(fields)
 
     def verify(self):
         """Walk the whole log: positions gap-free, every hash over the stored canonical bytes. Returns the count;
