@@ -11,7 +11,7 @@ from nameko.extensions import DependencyProvider
 
 from watchpost.domain import SYSTEM, Context, utcnow
 from watchpost.errors import Unavailable
-from watchpost.runtime import EventLog, Route, WatchpostService, expose
+from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
 from watchpost.runtime import catchup
 
 from assessment import cadres, handlers, rebuild, timers
@@ -22,12 +22,7 @@ from assessment.schemas import SCHEMAS
 log = structlog.get_logger("assessment.service")
 
 
-def post(path, fn, status=200, **kw):
-    return Route("POST", path, fn, SCHEMAS[fn.__name__], status, **kw)
-
-
-def get(path, fn):
-    return Route("GET", path, fn, SCHEMAS[fn.__name__])
+post, get = route_makers(SCHEMAS)
 
 
 ROUTES = [

@@ -1,7 +1,7 @@
 """The intake service's nameko entrypoints: routes to handlers, nothing else (see watchpost.runtime)."""
 import pathlib
 
-from watchpost.runtime import EventLog, Route, WatchpostService, expose
+from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
 
 from intake import consumers, handlers, reads, submissions, timers
 from intake.access import ALLOWED
@@ -13,12 +13,7 @@ MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 VAULT = ("vault",)
 
 
-def post(path, fn, status=200, extras=()):
-    return Route("POST", path, fn, SCHEMAS[fn.__name__], status, extras)
-
-
-def get(path, fn, extras=(), **path_fields):
-    return Route("GET", path, fn, SCHEMAS[fn.__name__], extras=extras, path_fields=path_fields)
+post, get = route_makers(SCHEMAS)
 
 
 def on_clue(command, fn, extras=()):

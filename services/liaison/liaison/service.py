@@ -1,7 +1,7 @@
 """The liaison service's nameko entrypoints: routes to handlers, nothing else (see watchpost.runtime)."""
 import os
 
-from watchpost.runtime import EventLog, Route, WatchpostService, expose
+from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
 
 from liaison import handlers, loader, reads, timers
 from liaison.access import ALLOWED
@@ -10,12 +10,7 @@ from liaison.schemas import READS, REQUESTS
 from liaison.domain.periods import Settings
 
 
-def post(path, fn, status=200):
-    return Route("POST", path, fn, REQUESTS.get(fn.__name__), status)
-
-
-def get(path, fn):
-    return Route("GET", path, fn, READS[fn.__name__])
+post, get = route_makers({**REQUESTS, **READS})
 
 
 ROUTES = [

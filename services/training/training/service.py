@@ -1,7 +1,7 @@
 """The training service's nameko entrypoints: routes to handlers, nothing else (see watchpost.runtime)."""
 from nameko.extensions import DependencyProvider
 
-from watchpost.runtime import EventLog, Route, WatchpostService, expose
+from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
 
 from training import handlers, settings, timers
 from training.access import ALLOWED
@@ -10,12 +10,7 @@ from training.projections import PROJECTIONS
 from training.schemas import SCHEMAS
 
 
-def post(path, fn, status=200, extras=()):
-    return Route("POST", path, fn, SCHEMAS[fn.__name__], status, extras=extras)
-
-
-def get(path, fn):
-    return Route("GET", path, fn, SCHEMAS[fn.__name__])
+post, get = route_makers(SCHEMAS)
 
 
 ROUTES = [

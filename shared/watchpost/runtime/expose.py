@@ -20,7 +20,7 @@ from watchpost.eventlog.consumer import Consumer
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi
 from watchpost.runtime.consuming import Poison, dead_lettering_event_handler
-from watchpost.runtime.web import authorise, call, handle, json_response, read_fields, render
+from watchpost.runtime.web import authorise, call, handle, json_response, load_fields, render
 
 log = structlog.get_logger("watchpost.service")
 
@@ -68,24 +68,11 @@ def _rpc_entry(by_name, allowed):
         if actor is None:
             actor = Actor(id="anonymous", role="citizen")
         authorise(name, actor, allowed.get(name, ()))
-        loaded = read_fields(_Fields(fields or {}), route, {})
+        loaded = load_fields(route, fields or {})
         ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id or str(uuid.uuid4()),
                       command_id=command_id, extra=self.context_extra())
         return render(call(self, route, ctx, loaded), command=route.method != "GET")
     return command
-
-
-class _Fields:
-    """Lets the RPC path reuse `read_fields`: an already-decoded mapping, read like a POST body."""
-    method = "POST"
-    content_length = None
-
-    def __init__(self, data):
-        self._data = data
-
-    def get_data(self, cache=False):
-        import orjson
-        return orjson.dumps(self._data)
 
 
 def _tick_entry(tick):
