@@ -98,3 +98,19 @@ def test_only_one_relay_per_log_holds_the_lease(pg_store):
     second = store.relay_lease()
     assert second is not None
     second.close()
+
+
+def test_a_lease_whose_connection_died_is_known_dead_and_can_be_taken(pg_store):
+    import psycopg2
+    store = pg_store()
+    lease = store.relay_lease()
+    assert store.lease_alive(lease)
+    admin = psycopg2.connect(store.pool.dsn)
+    admin.autocommit = True
+    with admin.cursor() as cur:                 # what a database restart does to the holder's session
+        cur.execute("SELECT pg_terminate_backend(%s)", (lease.get_backend_pid(),))
+    admin.close()
+    assert not store.lease_alive(lease) and lease.closed
+    other = store.relay_lease()                 # the lock went with the session: another relay may lead
+    assert other is not None
+    other.close()

@@ -83,6 +83,9 @@ class MemoryEventStore:
     def relay_lease(self):
         return _NoLease()
 
+    def lease_alive(self, lease):
+        return True
+
     # -- the relay's progress -----------------------------------------------------------------------------
     def relay_position(self, exchange):
         return self._relayed.get(exchange, 0)

@@ -279,6 +279,19 @@ class PostgresEventStore(_Reads):
         conn.close()
         return None
 
+    def lease_alive(self, lease):
+        """Is the connection holding the relay lock still there? After a database restart the lock is gone with
+        it and another instance may take it: this relay must then stand by, not publish beside it."""
+        if lease.closed:
+            return False
+        try:
+            with lease.cursor() as cur:
+                cur.execute("SELECT 1")
+            return True
+        except psycopg2.Error:
+            lease.close()
+            return False
+
     # -- the relay's progress -----------------------------------------------------------------------------
     def relay_position(self, exchange):
         with self._cursor() as cur:

@@ -96,8 +96,8 @@ def _connection_params(uri):
 class Relay:
     """Follows the store and publishes. Progress lives in the store's `relay_progress` table."""
 
-    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0):
-        self.store, self.publisher = store, publisher
+    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0, lease_check=5.0):
+        self.store, self.publisher, self.lease_check = store, publisher, lease_check
         self.batch, self.idle_wait, self.retry_wait = batch, idle_wait, retry_wait
         self._position = None
         self._wake = threading.Event()
@@ -120,10 +120,13 @@ class Relay:
         return len(events)
 
     def run(self):
-        lease = None
+        lease, next_check = None, 0.0
         try:
             while not self._stopped.is_set():
                 try:
+                    if lease is not None and time.monotonic() >= next_check:
+                        next_check = time.monotonic() + self.lease_check
+                        lease = lease if self.store.lease_alive(lease) else None   # gone with a database restart
                     if lease is None or lease.closed:
                         lease = self.store.relay_lease()
                         if lease is None:   # another instance of this service relays; stand by
@@ -146,3 +149,4 @@ class Relay:
         """Ask `run` to finish after the batch in hand; it closes the publisher itself."""
         self._stopped.set()
         self._wake.set()
+
