@@ -1,9 +1,11 @@
 """The `eventsourcing` library (PostgreSQL) on the same database: one-event command, save of 100 pending events,
-read+fold of the whole notification log. Run in its own process, without eventlet; prints one JSON object."""
+read+fold of the whole notification log; the save of 100 also from 4 threads at once, as Watchpost's 100-event
+appends are measured from 1 and 4 writers. Run in its own process, without eventlet; prints one JSON object."""
 import json
 import os
 import statistics
 import sys
+import threading
 import time
 import uuid
 
@@ -41,17 +43,26 @@ def main(scale, reps):
         c.execute(f"CREATE SCHEMA {schema}")
     app = app_for(schema)
     commands, batches, replay_events = max(50, int(2000 * scale)), max(5, int(200 * scale)), max(1000, int(1_000_000 * scale))
-    one, hundred, fold = [], [], []
+    one, hundred, hundred_w4, fold = [], [], [], []
+
+    def save_hundreds(batches):
+        for _ in range(batches):
+            agg = Counter()
+            for i in range(99):
+                agg.inc(i)
+            app.save(agg)
+
+    def from_threads(writers, batches):
+        threads = [threading.Thread(target=save_hundreds, args=(batches,)) for _ in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
     for _ in range(reps):
         one.append(timed(lambda: [app.save(Counter()) for _ in range(commands)], commands))
-
-        def save_hundreds():
-            for _ in range(batches):
-                agg = Counter()
-                for i in range(99):
-                    agg.inc(i)
-                app.save(agg)
-        hundred.append(timed(save_hundreds, batches * 100))
+        hundred.append(timed(lambda: save_hundreds(batches), batches * 100))
+        hundred_w4.append(timed(lambda: from_threads(4, max(2, batches // 4)), 4 * max(2, batches // 4) * 100))
     while app.recorder.max_notification_id() < replay_events:
         agg = Counter()
         for i in range(999):
@@ -73,6 +84,7 @@ def main(scale, reps):
     with psycopg.connect("dbname=watchpost_bench host=127.0.0.1 user=postgres", autocommit=True) as c:
         c.execute(f"DROP SCHEMA {schema} CASCADE")
     print(json.dumps({"es_one_event_command": statistics.median(one), "es_save_100": statistics.median(hundred),
+                      "es_save_100_w4": statistics.median(hundred_w4),
                       "es_read_fold": statistics.median(fold)}))
 
 

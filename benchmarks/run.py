@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/run.py [--scale 1.0] [--reps 3]
 
 Measures, medians of `reps` repetitions, events per second: Watchpost's store (one-event appends at 1, 4 and 16
-concurrent writers, 100-event appends, replay+fold, verify) and, on the same PostgreSQL, raw psycopg2 (INSERT+COMMIT
-per event at 1 and 4 writers, execute_values 100 per transaction, named-cursor read undecoded) and the
-`eventsourcing` library (in its own process). Prints every figure and the ratios the issue sets as targets.
+concurrent writers, 100-event appends from 1 and 4 writers, replay+fold, verify) and, on the same PostgreSQL, raw
+psycopg2 (INSERT+COMMIT per event at 1 and 4 writers, execute_values 100 per transaction, named-cursor read
+undecoded) and the `eventsourcing` library (in its own process; its save of 100 also from 4 threads). Prints every
+figure and the ratios the issue sets as targets.
 `--scale 0.002` is the smoke run the test suite makes (figures meaningless at that size).
 """
 import eventlet
@@ -151,6 +152,7 @@ def main(argv=None):
         fig["store_one_event_w4"] = median_of(reps, lambda: store_appends(store, 4, n(1000)))
         fig["store_one_event_w16"] = median_of(reps, lambda: store_appends(store, 16, n(500)))
         fig["store_batch_100"] = median_of(reps, lambda: store_appends(store, 1, n(200), size=100))
+        fig["store_batch_100_w4"] = median_of(reps, lambda: store_appends(store, 4, n(50), size=100))
         fig["raw_insert_commit_w1"] = median_of(reps, lambda: raw_insert_commit(schema, 1, n(1500)))
         fig["raw_insert_commit_w4"] = median_of(reps, lambda: raw_insert_commit(schema, 4, n(1000)))
         fig["raw_execute_values_100"] = median_of(reps, lambda: raw_execute_values(schema, n(300)))
@@ -179,7 +181,8 @@ def main(argv=None):
 TARGETS = [
     ("one-event appends, 16 writers / eventsourcing one-event command", "store_one_event_w16", "es_one_event_command", 10),
     ("one-event appends, 16 writers / raw INSERT+COMMIT, 4 writers", "store_one_event_w16", "raw_insert_commit_w4", 1.5),
-    ("100-event appends / eventsourcing save of 100", "store_batch_100", "es_save_100", 2.5),
+    ("100-event appends / eventsourcing save of 100, 1 writer each", "store_batch_100", "es_save_100", 2.5),
+    ("100-event appends / eventsourcing save of 100, 4 writers each", "store_batch_100_w4", "es_save_100_w4", 2.5),
     ("replay+fold / eventsourcing read+fold", "store_replay_fold", "es_read_fold", 6),
     ("replay+fold / raw undecoded read", "store_replay_fold", "raw_read_undecoded", 0.7),
 ]

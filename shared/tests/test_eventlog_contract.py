@@ -1,6 +1,7 @@
 """One contract for the event log, run against every backend it has: in memory and PostgreSQL."""
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -8,7 +9,7 @@ from watchpost.domain import Change
 from watchpost.errors import Conflict, Invalid
 from watchpost.eventlog.batch import Gap
 from watchpost.eventlog.memory import MemoryEventStore
-from watchpost.eventlog.model import GENESIS, verify_chain
+from watchpost.eventlog.model import GENESIS, new_event_id, verify_chain
 from watchpost.eventlog.projections import Projection
 
 ACTOR = {"id": "u1", "role": "district_commission"}
@@ -192,3 +193,25 @@ def test_replay_streams_the_whole_log_exactly_and_verify_walks_it(store):
     assert list(store.replay(after=7)) == store.read_after(7, 100)
     if hasattr(store, "verify"):
         assert store.verify() == 10
+
+
+def test_replay_fetches_pages_ahead_and_a_reader_that_stops_early_gives_the_connection_back(pg_store):
+    store = pg_store(pool_size=2)
+    store.pool.timeout = 2
+    for i in range(30):
+        append(store, f"thing-{i}", 0, i)
+    assert [e.position for e in store.replay(page_size=7)] == list(range(1, 31))
+    assert list(store.replay(after=28, page_size=1)) == store.read_after(28)
+    for _ in range(5):   # a pool of two would run dry if an abandoned replay kept its connection
+        replay = store.replay(page_size=3)
+        assert next(replay).position == 1
+        replay.close()
+    assert store.head()[0] == 30 and store.verify() == 30
+
+
+def test_event_ids_are_random_version_4_uuids_in_their_text_form():
+    ids = {new_event_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

@@ -1,7 +1,7 @@
 """Canonical encoding and the sha256 chain: the part of the log every backend and every auditor shares."""
 import functools
 import hashlib
-import uuid
+import os
 from datetime import datetime, timezone
 
 import orjson
@@ -51,15 +51,24 @@ def seal(prev_hash, **fields):
 
 def seal_with_body(prev_hash, *, type, payload, schema_version, stream_id, stream_version, position, occurred_at,
                    recorded_at, actor, correlation_id, causation_id, event_id=None):
-    """`seal`, also returning the canonical bytes the hash covers (what the log stores as `data`)."""
-    draft = Event(
-        event_id=event_id or str(uuid.uuid4()), type=type, schema_version=schema_version, stream_id=stream_id,
-        stream_version=stream_version, position=position, occurred_at=occurred_at, recorded_at=recorded_at,
-        actor=actor, correlation_id=correlation_id, causation_id=causation_id, payload=payload,
-        prev_hash=prev_hash, hash="")
-    body = canonical(hashed_fields(draft))
+    """`seal`, also returning the canonical bytes the hash covers (what the log stores as `data`). The hot path of
+    every append: the fields are built once, in the form that is hashed, and the `Event` positionally."""
+    event_id = event_id or new_event_id()
+    body = canonical({
+        "event_id": event_id, "type": type, "schema_version": schema_version, "stream_id": stream_id,
+        "stream_version": stream_version, "position": position, "occurred_at": iso(occurred_at),
+        "recorded_at": iso(recorded_at), "actor": actor, "correlation_id": correlation_id,
+        "causation_id": causation_id, "payload": payload,
+    })
     digest = hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
-    return draft._replace(hash=digest), body
+    return tuple.__new__(Event, (event_id, type, schema_version, stream_id, stream_version, position, occurred_at,
+                                 recorded_at, actor, correlation_id, causation_id, payload, prev_hash, digest)), body
+
+
+def new_event_id():
+    """A random (version 4) UUID in its text form, as `str(uuid.uuid4())` gives it at a fifth of the cost."""
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 def event_to_json(event):

@@ -1,21 +1,42 @@
 """The PostgreSQL event log: one schema per service, group-committed, hash-chained, projections in the same
 transaction as the events they come from."""
 import contextlib
+import queue
+import threading
 
 import orjson
 import psycopg2
 import psycopg2.extras
 
-from watchpost.domain import utcnow
+from watchpost.domain import Event, utcnow
 from watchpost.errors import Unavailable
 from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.group_commit import GroupCommit
-from watchpost.eventlog.model import event_from_fields, iso, verify_rows
+from watchpost.eventlog.model import event_from_fields, iso, parse_iso, verify_rows
 from watchpost.eventlog.pool import Pool
 from watchpost.eventlog.upcasting import upcast
 
 EVENT_COLUMNS = "data, prev_hash, hash"
 DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+def events_from_rows(pages):
+    """Pages of `(data, prev_hash, hash)` rows as bytes -> `Event`s: replay's hot loop. A time is parsed once
+    per run of equal values (a group-committed batch shares its recorded_at, a command its occurred_at)."""
+    new, loads = tuple.__new__, orjson.loads
+    last_occurred = last_recorded = occurred = recorded = None
+    for page in pages:
+        for data, prev_hash, hash_ in page:
+            f = loads(data)
+            if f["occurred_at"] != last_occurred:
+                last_occurred = f["occurred_at"]
+                occurred = parse_iso(last_occurred)
+            if f["recorded_at"] != last_recorded:
+                last_recorded = f["recorded_at"]
+                recorded = parse_iso(last_recorded)
+            yield new(Event, (f["event_id"], f["type"], f["schema_version"], f["stream_id"], f["stream_version"],
+                              f["position"], occurred, recorded, f["actor"], f["correlation_id"], f["causation_id"],
+                              f["payload"], prev_hash.decode(), hash_.decode()))
 
 
 def row_to_event(row):
@@ -86,40 +107,41 @@ def _literal(text):
 
 
 def _values(e, body):
-    return (f"({e.position:d},{_literal(e.event_id)},{_literal(e.type)},{_literal(e.stream_id)},"
-            f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},"
-            f"{_literal(e.prev_hash)},{_literal(e.hash)})")
+    """One row of the insert. The event id is a uuid the log made itself and the hashes are hex digests: neither
+    can hold a quote."""
+    return (f"({e.position:d},'{e.event_id}',{_literal(e.type)},{_literal(e.stream_id)},"
+            f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},'{e.prev_hash}','{e.hash}')")
 
 
-def write(cur, requests, projections, recorded_at, commit=False):
-    """Append a batch inside the caller's transaction; returns one result (events or exception) per request.
+def write(cur, requests, projections, recorded_at, commit=False, head=None):
+    """Append a batch inside the caller's transaction. Returns one result (events or exception) per request, the
+    head the batch was chained to, and the head after it.
 
-    Round trips: `append_prelude` (head lock, then stream versions and known command ids, each read after the
-    lock is held: see migrations/0002); the projection documents touched, if any; then inserts, head, documents
-    (and COMMIT, when `commit`) as one statement batch.
+    Round trips, the long way: `append_prelude` (head lock, then stream versions and known command ids, each read
+    after the lock is held: see migrations/0002); the projection documents touched, if any; then inserts, head,
+    documents (and COMMIT, when `commit`) as one statement batch. Given the `head` the caller believes current (every
+    request then names its expected version), the prelude is skipped: the events are sealed on that head and
+    `append_expect` (migrations/0003) checks the guess first thing in the batch; a wrong guess raises SQLSTATE
+    WP409 before anything is written.
     """
-    cur.execute("SELECT kind, key, a, b FROM append_prelude(%s::text[], %s::text[])",
-                (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]))
-    versions, known = {}, {}
-    for kind, key, a, b in cur.fetchall():
-        if kind == "h":
-            head_position, head_hash = a, b
-        elif kind == "s":
-            if a is not None:
-                versions[key] = a
-        else:
-            known[key] = (a, int(b))
-    outcomes, events, (position, last_hash), command_rows, bodies = plan(
-        requests, head_position, head_hash, versions, set(known), recorded_at)
+    if head is None:
+        head, versions, known = _prelude(cur, requests)
+        lead = []
+    else:
+        versions, known = {}, {}
+        for r in requests:
+            versions.setdefault(r.stream_id, r.expected_version)
+        lead = [cur.mogrify("SELECT append_expect(%s, %s, %s::text[], %s::int[], %s::text[])",
+                            (*head, list(versions), list(versions.values()),
+                             [r.command_id for r in requests if r.command_id]))]
+    outcomes, events, new_head, command_rows, bodies = plan(requests, *head, versions, set(known), recorded_at)
+    sql = projection_writes(cur, projections, events, lead)
     if events:
-        sql = [f"INSERT INTO events ({EVENT_INSERT}) VALUES {','.join(map(_values, events, bodies))}".encode()]
+        sql.append(f"INSERT INTO events ({EVENT_INSERT}) VALUES {','.join(map(_values, events, bodies))}".encode())
         if command_rows:
             sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position) VALUES "
                                    + ",".join(["%s"] * len(command_rows)), command_rows))
-        sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", (position, last_hash)))
-        sql.extend(projection_writes(cur, projections, events))
-    else:
-        sql = []
+        sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", new_head))
     if commit:
         sql.append(b"COMMIT")
         cur.committed = True
@@ -140,7 +162,23 @@ def write(cur, requests, projections, recorded_at, commit=False):
             results.append([row_to_event(r) for r in cur])
         else:
             results.append(outcome.events)
-    return results
+    return results, head, new_head
+
+
+def _prelude(cur, requests):
+    """The head (locked), the current version of every stream named, and the command ids already logged."""
+    cur.execute("SELECT kind, key, a, b FROM append_prelude(%s::text[], %s::text[])",
+                (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]))
+    versions, known = {}, {}
+    for kind, key, a, b in cur.fetchall():
+        if kind == "h":
+            head = (a, b)
+        elif kind == "s":
+            if a is not None:
+                versions[key] = a
+        else:
+            known[key] = (a, int(b))
+    return head, versions, known
 
 
 def project(cur, projections, events):
@@ -150,13 +188,17 @@ def project(cur, projections, events):
         cur.execute(b";".join(sql))
 
 
-def projection_writes(cur, projections, events):
-    """Read the documents `events` touch, fold the events in, and return the statements that store them."""
+def projection_writes(cur, projections, events, lead=()):
+    """Read the documents `events` touch, fold the events in, and return the statements that store them.
+
+    `lead`: statements that must run before the documents are read (the head check); sent with the read, or
+    returned first in the list when no document is touched."""
     touched = [(p, key, e) for e in map(upcast, events) for p in projections for key in p.keys(e)]
     if not touched:
-        return []
+        return list(lead)
     pairs = tuple({(p.name, key) for p, key, _ in touched})
-    cur.execute("SELECT projection, key, doc FROM projection_docs WHERE (projection, key) IN %s", (pairs,))
+    cur.execute(b";".join([*lead, cur.mogrify("SELECT projection, key, doc FROM projection_docs "
+                                              "WHERE (projection, key) IN %s", (pairs,))]))
     docs = {(name, key): doc for name, key, doc in cur}
     for p, key, event in touched:
         docs[(p.name, key)] = p.apply(docs.get((p.name, key)), event)
@@ -181,6 +223,7 @@ class PostgresEventStore(_Reads):
         self.pool = Pool(url, pool_size, setup, autocommit=True)
         self._clock = clock
         self._committer = GroupCommit(self._flush)
+        self._last_written = self._known_head = None   # the head after this process's last batch; the guess
         self.listeners = []
 
     @contextlib.contextmanager
@@ -217,9 +260,16 @@ class PostgresEventStore(_Reads):
         return self._committer.submit(request)
 
     def _flush(self, requests):
+        """One transaction for the batch. When this process wrote the last events it knows the head, and a batch
+        whose requests all name their expected version goes in one round trip on that guess; a wrong guess costs
+        a rollback, then the long way."""
+        if self._known_head and all(r.expected_version is not None for r in requests):
+            try:
+                return self._commit(requests, self._known_head)
+            except psycopg2.Error:   # WP409 (someone else wrote) or any refusal: the long way decides and names it
+                self._known_head = None
         try:
-            with self._transaction() as cur:
-                results = write(cur, requests, self.projections, self._clock(), commit=True)
+            return self._commit(requests)
         except psycopg2.Error:
             if len(requests) == 1:
                 raise
@@ -231,6 +281,15 @@ class PostgresEventStore(_Reads):
                 except Exception as exc:  # noqa: BLE001 - handed to that request's caller
                     results.append(exc)
             return results
+
+    def _commit(self, requests, head=None):
+        last_written = self._last_written
+        self._last_written = None   # unknown until this commit is known to have happened
+        with self._transaction() as cur:
+            results, chained_to, new_head = write(cur, requests, self.projections, self._clock(), True, head)
+        # guess next time only if nobody else wrote between our last batch and this one
+        self._known_head = new_head if head or chained_to == last_written else None
+        self._last_written = new_head
         self._notify()
         return results
 
@@ -313,7 +372,7 @@ class PostgresEventStore(_Reads):
             return [row_to_event(r) for r in cur]
 
     @contextlib.contextmanager
-    def _streaming(self, sql, args, itersize, raw=False):
+    def _streaming(self, sql, args, raw=False):
         """A server-side cursor (it needs a transaction of its own: the connection leaves autocommit meanwhile).
         `raw`: text columns come as bytes, undecoded (orjson reads UTF-8 bytes directly)."""
         with self.pool.connection() as conn:
@@ -322,27 +381,57 @@ class PostgresEventStore(_Reads):
                 with conn.cursor(name="watchpost_stream") as cur:
                     if raw:
                         psycopg2.extensions.register_type(psycopg2.extensions.BYTES, cur)
-                    cur.itersize = itersize
                     cur.execute(sql, args)
                     yield cur
             finally:
                 conn.rollback()
                 conn.autocommit = True
 
-    def replay(self, after=0, itersize=5000):
-        """Every event after `after`, streamed through a server-side cursor."""
-        with self._streaming(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position",
-                             (after,), itersize, raw=True) as cur:
-            for data, prev_hash, hash_ in cur:
-                fields = orjson.loads(data)
-                fields["prev_hash"], fields["hash"] = prev_hash.decode(), hash_.decode()
-                yield event_from_fields(fields)
+    def _pages(self, sql, args, page_size, raw=False):
+        """Pages of rows from a server-side cursor, fetched ahead by a thread of their own (a green thread under
+        eventlet): the database produces the next page while the caller works through this one. A fetch is
+        about half waiting for PostgreSQL, so replay runs at nearly the cost of decoding alone."""
+        pages, stop = queue.Queue(maxsize=2), threading.Event()
+
+        def fetch():
+            try:
+                with self._streaming(sql, args, raw) as cur:
+                    while not stop.is_set():
+                        page = cur.fetchmany(page_size)
+                        pages.put(page)
+                        if not page:
+                            return
+            except BaseException as exc:  # noqa: BLE001 - raised again in the reader
+                pages.put(exc)
+
+        fetcher = threading.Thread(target=fetch, name="watchpost-pages", daemon=True)
+        fetcher.start()
+        try:
+            while True:
+                page = pages.get()
+                if isinstance(page, BaseException):
+                    raise page
+                if not page:
+                    return
+                yield page
+        finally:   # also when the reader stops early: let the fetcher see `stop`, then wait for it
+            stop.set()
+            while fetcher.is_alive():
+                try:
+                    pages.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+
+    def replay(self, after=0, page_size=1000):
+        """Every event after `after`, streamed through a server-side cursor, fetched a page ahead."""
+        yield from events_from_rows(self._pages(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position", (after,), page_size, raw=True))
 
     def verify(self):
         """Walk the whole log: positions gap-free, every hash over the stored canonical bytes. Returns the count;
         raises `ChainBroken` naming the first bad position."""
-        with self._streaming("SELECT position, data, prev_hash, hash FROM events ORDER BY position", (), 10_000) as cur:
-            return verify_rows(cur)
+        pages = self._pages("SELECT position, data, prev_hash, hash FROM events ORDER BY position", (), 5000)
+        return verify_rows(row for page in pages for row in page)
 
     def head(self):
         with self._cursor() as cur:
@@ -368,8 +457,9 @@ class Transaction(_Reads):
         request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
                                 command_id, occurred_at)
         validate(request)
-        result = write(self._cur, [request], self._store.projections, self._store._clock())[0]
+        result = write(self._cur, [request], self._store.projections, self._store._clock())[0][0]
         self._head_locked = True
+        self._store._known_head = None   # the head moves: the store's next batch must not guess
         if isinstance(result, Exception):
             raise result
         self.wrote = True

@@ -1,0 +1,71 @@
+"""Appends on a known head (one round trip, migrations/0003) must decide exactly as the long way does, also when
+another process writes in between."""
+import pytest
+
+from watchpost.domain import Change
+from watchpost.errors import Conflict
+from watchpost.eventlog import postgres
+from watchpost.eventlog.model import verify_chain
+from watchpost.eventlog.postgres import PostgresEventStore
+
+ACTOR = {"id": "u1", "role": "district_commission"}
+
+
+def append(store, stream, expected, value, command_id=None):
+    return store.append(stream, expected, [Change("thing.happened", {"v": value})], actor=ACTOR,
+                        correlation_id="c", command_id=command_id)
+
+
+@pytest.fixture
+def preludes(monkeypatch):
+    """Counts the appends that took the long way."""
+    calls = []
+    real = postgres._prelude
+
+    def counted(cur, requests):
+        calls.append(len(requests))
+        return real(cur, requests)
+    monkeypatch.setattr(postgres, "_prelude", counted)
+    return calls
+
+
+def test_a_lone_writer_stops_asking_for_the_head_and_still_refuses_what_it_must(pg_store, preludes):
+    store = pg_store()
+    for i in range(5):
+        append(store, f"thing-{i}", 0, i)
+    assert len(preludes) == 2   # the first two learn that nobody else writes here
+    with pytest.raises(Conflict) as stale:
+        append(store, "thing-1", 0, 99)
+    assert stale.value.details["actual_version"] == 1
+    first = append(store, "thing-9", 0, 9, command_id="cmd-9")
+    assert append(store, "thing-9", 0, 9, command_id="cmd-9") == first   # a redelivered command: first result
+    assert store.load("thing-9") == first
+    assert verify_chain(store.read_after(0)) == (6, store.head()[1])
+
+
+def test_two_processes_writing_in_turn_stay_chained_and_gap_free(pg_store, preludes):
+    one = pg_store()
+    other = PostgresEventStore(one.pool.dsn, one.schema, service_role=False)
+    try:
+        for i in range(6):
+            append(one, "thing-a", i, i)
+            append(one, "thing-a-2", i, i)
+            append(other, "thing-b", i, i)          # moves the head under `one`'s guess
+        with pytest.raises(Conflict):
+            append(other, "thing-a", 0, 0)
+        events = one.read_after(0, 100)
+        assert [e.position for e in events] == list(range(1, 19))
+        assert verify_chain(events) == (18, one.head()[1])
+        assert [e.stream_version for e in one.load("thing-a")] == list(range(1, 7))
+    finally:
+        other.close()
+
+
+def test_an_append_without_an_expected_version_takes_the_long_way(pg_store, preludes):
+    store = pg_store()
+    for i in range(3):
+        append(store, "thing-a", i, i)
+    before = len(preludes)
+    append(store, "thing-a", None, 3)
+    assert len(preludes) == before + 1
+    assert [e.stream_version for e in store.load("thing-a")] == [1, 2, 3, 4]
