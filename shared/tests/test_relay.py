@@ -89,6 +89,38 @@ def test_relay_thread_follows_appends_live(pg_store, subscriber_queue):
     assert [b["position"] for b, _ in received] == list(range(1, 31))
 
 
+def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_order(pg_store, subscriber_queue):
+    """The relay publishes this process's commits from memory and reads the rest (another instance's appends,
+    a consumer's) from the log: every position once, in order, and the saved progress catches up."""
+    import eventlet
+    from watchpost.eventlog.postgres import PostgresEventStore
+    service, ch, queue = subscriber_queue
+    store = pg_store()
+    other = PostgresEventStore(store.pool.dsn, store.schema, service_role=False)
+    relay = Relay(store, ConfirmingPublisher("amqp://guest:guest@127.0.0.1:5672//", service), idle_wait=0.05)
+    runner = eventlet.spawn(relay.run)
+    try:
+        for i in range(40):
+            (store if i % 3 else other).append(f"thing-{i % 5}", None, [Change("thing.happened", {"i": i})] * 2,
+                                               actor=ACTOR, correlation_id=f"corr-{i}")
+            if i % 7 == 0:
+                eventlet.sleep(0.01)
+        received, deadline = [], time.monotonic() + 10
+        while len(received) < 80 and time.monotonic() < deadline:
+            received += drain(ch, queue)
+            eventlet.sleep(0.02)
+        deadline = time.monotonic() + 5
+        while store.relay_position(f"{service}.events") < 80 and time.monotonic() < deadline:
+            eventlet.sleep(0.02)
+    finally:
+        relay.stop()
+        runner.wait()
+        other.close()
+    assert [b["position"] for b, _ in received] == list(range(1, 81))
+    assert verify_chain([event_from_json(b) for b, _ in received])[0] == 80   # as logged, byte for byte
+    assert store.relay_position(f"{service}.events") == 80
+
+
 def test_only_one_relay_per_log_holds_the_lease(pg_store):
     store = pg_store()
     first = store.relay_lease()

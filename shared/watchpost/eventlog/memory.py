@@ -52,7 +52,7 @@ class MemoryEventStore:
             else:
                 results.append(outcome.events)
         for listener in self.listeners:
-            listener()
+            listener(events)
         if isinstance(results[0], Exception):
             raise results[0]
         return results

@@ -290,12 +290,14 @@ class PostgresEventStore(_Reads):
         # guess next time only if nobody else wrote between our last batch and this one
         self._known_head = new_head if head or chained_to == last_written else None
         self._last_written = new_head
-        self._notify()
+        self._notify([e for result in results if isinstance(result, list) for e in result
+                      if e.position > chained_to[0]])    # new ones only, not the first results of repeats
         return results
 
-    def _notify(self):
+    def _notify(self, events):
+        """Tell the listeners (the relay) what was just committed, in position order."""
         for listener in self.listeners:
-            listener()
+            listener(events)
 
     # -- consuming another service's events ---------------------------------------------------------------
     def consumed_position(self, source):
@@ -321,8 +323,8 @@ class PostgresEventStore(_Reads):
             tx = Transaction(self, cur)
             apply(tx)
             cur.execute("UPDATE consumer_positions SET position = %s WHERE source = %s", (position, source))
-        if tx.wrote:
-            self._notify()
+        if tx.written:
+            self._notify(tx.written)
         return True
 
     def relay_lease(self):
@@ -443,7 +445,7 @@ class Transaction(_Reads):
     """A consumer's unit of work: appends, projections and reads inside the consumer's own transaction."""
 
     def __init__(self, store, cur):
-        self._store, self._cur, self.wrote, self._head_locked = store, cur, False, False
+        self._store, self._cur, self.written, self._head_locked = store, cur, [], False
 
     @contextlib.contextmanager
     def cursor(self):
@@ -462,7 +464,7 @@ class Transaction(_Reads):
         self._store._known_head = None   # the head moves: the store's next batch must not guess
         if isinstance(result, Exception):
             raise result
-        self.wrote = True
+        self.written.extend(result)
         return result
 
     def project(self, event):

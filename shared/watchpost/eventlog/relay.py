@@ -94,29 +94,63 @@ def _connection_params(uri):
 
 
 class Relay:
-    """Follows the store and publishes. Progress lives in the store's `relay_progress` table."""
+    """Follows the store and publishes. Progress lives in the store's `relay_progress` table.
 
-    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0, lease_check=5.0):
+    Events this process commits are handed to the relay by the store (`store.listeners`), so it publishes them
+    without reading them back; whatever it was not handed (another process's appends, anything after a failure)
+    it reads from the log. Progress is saved when the relay catches up, and at most `save_every` seconds apart
+    while it is busy: a restart publishes again what was confirmed since (at-least-once; consumers skip what
+    they have applied)."""
+
+    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0, lease_check=5.0,
+                 save_every=1.0):
         self.store, self.publisher, self.lease_check = store, publisher, lease_check
-        self.batch, self.idle_wait, self.retry_wait = batch, idle_wait, retry_wait
-        self._position = None
+        self.batch, self.idle_wait, self.retry_wait, self.save_every = batch, idle_wait, retry_wait, save_every
+        self._position = self._saved = None
+        self._save_due = 0.0
+        self._handed, self._leased = {}, False    # position -> event this process committed, while it relays
         self._wake = threading.Event()
         self._stopped = threading.Event()
-        store.listeners.append(self._wake.set)
+        store.listeners.append(self._committed)
+
+    def _committed(self, events):
+        if self._leased and len(self._handed) < 20 * self.batch:   # far behind: the log has them anyway
+            published = self._position or 0
+            for event in events:
+                if event.position > published:
+                    self._handed[event.position] = event
+        self._wake.set()
+
+    def _pending(self):
+        """The next events after `_position`, in order: those handed over if they follow on, else from the log."""
+        events, handed, position = [], self._handed, self._position + 1
+        while position in handed and len(events) < self.batch:
+            events.append(handed.pop(position))
+            position += 1
+        if events:
+            return events
+        events = self.store.read_after(self._position, self.batch)
+        if events and handed:
+            last = events[-1].position
+            self._handed = {p: e for p, e in handed.items() if p > last}
+        return events
 
     def run_once(self):
         """Publish what is pending (up to one batch); return how many were published."""
-        if self._position is None:   # at start, and after any failure: what the database says was confirmed
-            self._position = self.store.relay_position(self.publisher.exchange)
-        events = self.store.read_after(self._position, self.batch)
-        if events:
-            try:
+        try:
+            if self._position is None:   # at start, and after any failure: what the database says was confirmed
+                self._position = self._saved = self.store.relay_position(self.publisher.exchange)
+                self._handed.clear()
+            events = self._pending()
+            if events:
                 self.publisher.publish(events)
-                self.store.save_relay_position(self.publisher.exchange, events[-1].position)
-            except BaseException:
-                self._position = None
-                raise
-            self._position = events[-1].position
+                self._position = events[-1].position
+            if self._position > self._saved and (not events or time.monotonic() >= self._save_due):
+                self.store.save_relay_position(self.publisher.exchange, self._position)
+                self._saved, self._save_due = self._position, time.monotonic() + self.save_every
+        except BaseException:
+            self._position = None
+            raise
         return len(events)
 
     def run(self):
@@ -128,10 +162,12 @@ class Relay:
                         next_check = time.monotonic() + self.lease_check
                         lease = lease if self.store.lease_alive(lease) else None   # gone with a database restart
                     if lease is None or lease.closed:
+                        self._leased = False
                         lease = self.store.relay_lease()
                         if lease is None:   # another instance of this service relays; stand by
                             self._stopped.wait(self.retry_wait * 5)
                             continue
+                        self._position, self._leased = None, True
                     if self.run_once() == self.batch:
                         continue
                 except Exception as exc:  # noqa: BLE001 - broker or database down: wait, resume from progress
@@ -141,6 +177,7 @@ class Relay:
                 self._wake.wait(self.idle_wait)
                 self._wake.clear()
         finally:
+            self._leased = False
             self.publisher.close()
             if lease is not None:
                 lease.close()
@@ -149,4 +186,3 @@ class Relay:
         """Ask `run` to finish after the batch in hand; it closes the publisher itself."""
         self._stopped.set()
         self._wake.set()
-
