@@ -7,8 +7,10 @@ import contextlib
 import queue
 import threading
 
+import orjson
 import psycopg2
 import psycopg2.extensions
+import psycopg2.extras
 
 
 class Pool:
@@ -23,6 +25,7 @@ class Pool:
 
     def _connect(self):
         conn = psycopg2.connect(self.dsn, connect_timeout=5, application_name="watchpost")
+        psycopg2.extras.register_default_jsonb(conn, loads=orjson.loads)   # projection documents, ~5x json.loads
         with conn.cursor() as cur:
             for sql in self.setup_sql:
                 cur.execute(sql)
