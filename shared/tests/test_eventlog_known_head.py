@@ -69,3 +69,32 @@ def test_an_append_without_an_expected_version_takes_the_long_way(pg_store, prel
     append(store, "thing-a", None, 3)
     assert len(preludes) == before + 1
     assert [e.stream_version for e in store.load("thing-a")] == [1, 2, 3, 4]
+
+
+def test_batches_sealed_while_the_one_before_commits_stay_gap_free_and_a_refusal_costs_only_its_own(pg_store):
+    """Four writers of 100-event appends: batches are sealed on the head of the batch still committing (the lead
+    is handed on early). One writer's stale version fails its batch's check, and the batch chained on it fails
+    too; both go the long way: that request alone is refused, nothing is lost or doubled."""
+    import eventlet
+    store = pg_store()
+    refused = []
+
+    def writer(w):
+        for i in range(6):
+            expected = i * 100 if (w, i) != (2, 3) else 0          # writer 2's fourth append is stale
+            try:
+                store.append(f"thing-{w}", expected, [Change("thing.happened", {"w": w, "i": i})] * 100,
+                             actor=ACTOR, correlation_id="c")
+            except Conflict:
+                refused.append((w, i))
+                return
+    pool = eventlet.GreenPool(4)
+    for w in range(4):
+        pool.spawn(writer, w)
+    pool.waitall()
+    assert refused == [(2, 3)]
+    events = store.read_after(0, 10_000)
+    assert [e.position for e in events] == list(range(1, 2101))
+    assert verify_chain(events) == (2100, store.head()[1])
+    for w, appended in ((0, 6), (1, 6), (2, 3), (3, 6)):
+        assert [e.stream_version for e in store.load(f"thing-{w}")] == list(range(1, appended * 100 + 1))

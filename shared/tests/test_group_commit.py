@@ -10,7 +10,7 @@ from watchpost.eventlog.group_commit import GroupCommit
 def test_concurrent_writers_share_flushes_and_each_gets_its_own_result():
     batches = []
 
-    def flush(requests):
+    def flush(requests, release):
         batches.append(list(requests))
         time.sleep(0.002)                       # a transaction takes a while: others queue meanwhile
         return [r * 10 if r % 7 else ValueError(f"refused {r}") for r in requests]
@@ -41,7 +41,7 @@ def test_concurrent_writers_share_flushes_and_each_gets_its_own_result():
 def test_a_failing_flush_fails_every_request_in_it_and_the_next_batch_goes_on():
     calls = []
 
-    def flush(requests):
+    def flush(requests, release):
         calls.append(requests)
         if len(calls) == 1:
             raise ConnectionError("database went away")
@@ -51,3 +51,34 @@ def test_a_failing_flush_fails_every_request_in_it_and_the_next_batch_goes_on():
     with pytest.raises(ConnectionError):
         committer.submit("first")
     assert committer.submit("second") == "second"
+
+
+def test_a_released_batch_lets_the_next_one_start_before_it_is_answered_but_no_more_than_depth():
+    """A flush that releases the lead once its batch is sealed: the next batch is flushed while it is still in
+    flight, at most `depth` of them at once, and every request still gets its own result."""
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def flush(requests, release):
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        release()
+        time.sleep(0.003)                        # the database commits meanwhile
+        with lock:
+            in_flight[0] -= 1
+        return [r * 2 for r in requests]
+
+    committer = GroupCommit(flush, max_weight=2, depth=2)
+    results = {}
+
+    def writer(w):
+        for i in range(10):
+            results[(w, i)] = committer.submit(w * 100 + i)
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {(w, i): (w * 100 + i) * 2 for w in range(6) for i in range(10)}
+    assert 2 <= most[0] <= 3     # overlapping, and bounded: two released batches in flight plus the one leading

@@ -113,7 +113,7 @@ def _values(e, body):
             f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},'{e.prev_hash}','{e.hash}')")
 
 
-def write(cur, requests, projections, recorded_at, commit=False, head=None):
+def write(cur, requests, projections, recorded_at, commit=False, head=None, sealed=None):
     """Append a batch inside the caller's transaction. Returns one result (events or exception) per request, the
     head the batch was chained to, and the head after it.
 
@@ -122,7 +122,7 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None):
     documents (and COMMIT, when `commit`) as one statement batch. Given the `head` the caller believes current (every
     request then names its expected version), the prelude is skipped: the events are sealed on that head and
     `append_expect` (migrations/0003) checks the guess first thing in the batch; a wrong guess raises SQLSTATE
-    WP409 before anything is written.
+    WP409 before anything is written. `sealed(new head)` is called before the last round trip.
     """
     if head is None:
         head, versions, known = _prelude(cur, requests)
@@ -145,6 +145,8 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None):
     if commit:
         sql.append(b"COMMIT")
         cur.committed = True
+    if sealed:
+        sealed(new_head)
     if sql:
         cur.execute(b";".join(sql))
     new_commands = {c: (first, last) for c, first, last in command_rows}
@@ -222,7 +224,7 @@ class PostgresEventStore(_Reads):
         self.projections = list(projections)
         self.pool = Pool(url, pool_size, setup, autocommit=True)
         self._clock = clock
-        self._committer = GroupCommit(self._flush)
+        self._committer = GroupCommit(self._flush, max_weight=200, weight=lambda request: len(request.changes) or 1)
         self._last_written = self._known_head = None   # the head after this process's last batch; the guess
         self.listeners = []
 
@@ -259,13 +261,14 @@ class PostgresEventStore(_Reads):
         validate(request)
         return self._committer.submit(request)
 
-    def _flush(self, requests):
+    def _flush(self, requests, release=lambda: None):
         """One transaction for the batch. When this process wrote the last events it knows the head, and a batch
-        whose requests all name their expected version goes in one round trip on that guess; a wrong guess costs
-        a rollback, then the long way."""
-        if self._known_head and all(r.expected_version is not None for r in requests):
+        whose requests all name their expected version goes in one round trip on that guess, handing the lead on
+        as soon as it is sealed; a wrong guess costs a rollback, then the long way."""
+        guess = self._known_head
+        if guess and all(r.expected_version is not None for r in requests):
             try:
-                return self._commit(requests, self._known_head)
+                return self._commit(requests, guess, release)
             except psycopg2.Error:   # WP409 (someone else wrote) or any refusal: the long way decides and names it
                 self._known_head = None
         try:
@@ -282,13 +285,17 @@ class PostgresEventStore(_Reads):
                     results.append(exc)
             return results
 
-    def _commit(self, requests, head=None):
+    def _commit(self, requests, head=None, release=None):
         last_written = self._last_written
-        self._last_written = None   # unknown until this commit is known to have happened
+
+        def sealed(new_head):   # the next batch may be sealed on this one while it commits
+            self._known_head = new_head
+            release()
         with self._transaction() as cur:
-            results, chained_to, new_head = write(cur, requests, self.projections, self._clock(), True, head)
-        # guess next time only if nobody else wrote between our last batch and this one
-        self._known_head = new_head if head or chained_to == last_written else None
+            results, chained_to, new_head = write(cur, requests, self.projections, self._clock(), True, head,
+                                                  sealed if head else None)
+        if not head:   # guess next time only if nobody else wrote between our last batch and this one
+            self._known_head = new_head if chained_to == last_written else None
         self._last_written = new_head
         self._notify([e for result in results if isinstance(result, list) for e in result
                       if e.position > chained_to[0]])    # new ones only, not the first results of repeats
