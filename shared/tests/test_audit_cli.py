@@ -71,6 +71,9 @@ def test_prove_prints_a_verified_inclusion_proof(capsys, store):
     assert merkle.verify_inclusion(merkle.leaf_hash(event.hash), doc["leaf_index"], 6,
                                    [bytes.fromhex(p) for p in doc["proof"]], bytes.fromhex(doc["checkpoint"]["root"]))
     assert run(capsys, "prove", "00000000-0000-0000-0000-000000000000", *svc(store))[0] == 2
+    code, _, err = run(capsys, "prove", "not-an-event-id", *svc(store))
+    assert code == 2 and "no event not-an-event-id" in err
+    assert run(capsys, "prove", event.event_id.upper(), *svc(store))[0] == 0     # a uuid, however it is spelled
     store.append("thing-c", None, [Change("thing.happened", {"v": 0})], actor=ACTOR, correlation_id="c")
     code, _, err = run(capsys, "prove", store.load("thing-c")[0].event_id, *svc(store))
     assert code == 2 and "no signed checkpoint covers position 8" in err
