@@ -34,6 +34,15 @@ def drop_schema(url, schema):
     drop(url, schema)
 
 
+def drop_database(name):
+    """Drop a throwaway database made on the test server (an end-to-end suite's), sessions and all."""
+    conn = psycopg2.connect(TEST_DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
+
+
 @pytest.fixture
 def pg_schema():
     """Make fresh, migrated schemas: `pg_schema(*service_migration_dirs) -> (url, schema)`; dropped afterwards."""

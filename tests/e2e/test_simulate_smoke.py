@@ -7,12 +7,11 @@ import subprocess
 import sys
 import uuid
 
-import psycopg2
 import pytest
 import requests
 
 from watchpost import auth
-from watchpost.testing import TEST_DATABASE_URL, free_port
+from watchpost.testing import TEST_DATABASE_URL, drop_database, free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -39,11 +38,7 @@ def suite(tmp_path):
     finally:
         subprocess.run([*suite_py, "down"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         requests.delete(f"{API}/vhosts/{vhost}", auth=("guest", "guest"))
-        conn = psycopg2.connect(TEST_DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        conn.close()
+        drop_database(db)
 
 
 def test_a_tiny_quarter_gives_scorecards_and_verified_logs(suite):

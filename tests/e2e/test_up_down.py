@@ -14,7 +14,7 @@ import uuid
 import pytest
 import requests
 
-from watchpost.testing import TEST_DATABASE_URL, free_port
+from watchpost.testing import TEST_DATABASE_URL, drop_database, free_port
 
 pytestmark = pytest.mark.e2e
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -33,9 +33,9 @@ def vhost():
 
 
 def test_make_up_then_down(tmp_path, vhost):
-    ports = {s: free_port() for s in SERVICES}
+    ports, db = {s: free_port() for s in SERVICES}, f"watchpost_e2e_{uuid.uuid4().hex[:6]}"
     env = {**os.environ, "WATCHPOST_RUN_DIR": str(tmp_path), "WATCHPOST_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-           "WATCHPOST_DATABASE_URL": TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/watchpost_e2e_{uuid.uuid4().hex[:6]}",
+           "WATCHPOST_DATABASE_URL": TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{db}",
            **{f"{s.upper()}_PORT": str(p) for s, p in ports.items()}}
     venv = pathlib.Path(sys.executable).parent.parent
     pids = {}
@@ -51,6 +51,7 @@ def test_make_up_then_down(tmp_path, vhost):
     finally:
         down = subprocess.run(["make", "down", f"VENV={venv}"], cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=120)
+        drop_database(db)
     assert down.returncode == 0, down.stdout + down.stderr
     for service, pid in pids.items():
         assert not pathlib.Path(f"/proc/{pid}").exists(), f"{service} (pid {pid}) is still running"
