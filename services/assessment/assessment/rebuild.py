@@ -24,20 +24,38 @@ CHECKER = Actor(id="assessment-rebuild", role="auditor")
 
 
 class Folded:
-    """The reads' view of a rebuild: documents folded afresh, read like the store's."""
+    """The reads' view of a rebuild: documents folded afresh, read like the store's (in key order, filtered by
+    JSON containment). The tables no longer change, so each is sorted once and indexed on demand by the first
+    plain field a filter names: reading every scorecard of a district-year scanned and sorted whole tables
+    for each of them (half the rebuild's time)."""
 
     def __init__(self, tables, through):
         self.tables, self.through = tables, through
+        self._indexes = {}
 
     def doc(self, projection, key):
         return copy.deepcopy(self.tables[projection].get(key))
 
+    def _candidates(self, projection, where):
+        """The documents that can match `where`, in key order."""
+        field = next((k for k, v in (where or {}).items() if isinstance(v, (str, int, bool))), None)
+        index = self._indexes.get((projection, field))
+        if index is None:
+            ordered = [d for _, d in sorted(self.tables[projection].items())]
+            index = {None: ordered} if field is None else {}
+            for d in ordered if field is not None else ():
+                value = d.get(field)
+                if isinstance(value, (str, int, bool)):
+                    index.setdefault((type(value), value), []).append(d)
+            self._indexes[(projection, field)] = index
+        return index.get(None) if field is None else index.get((type(where[field]), where[field]), [])
+
     def docs(self, projection, where=None, limit=100, offset=0):
-        found = [d for _, d in sorted(self.tables[projection].items()) if matches(d, where)]
+        found = [d for d in self._candidates(projection, where) if matches(d, where)]
         return copy.deepcopy(found[offset:offset + limit])
 
     def count(self, projection, where=None):
-        return sum(1 for d in self.tables[projection].values() if matches(d, where))
+        return sum(1 for d in self._candidates(projection, where) if matches(d, where))
 
     def consumed_position(self, source):
         return self.through.get(source, 0)

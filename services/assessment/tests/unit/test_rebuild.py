@@ -46,3 +46,23 @@ def test_a_log_is_read_in_pages_and_must_reach_what_was_consumed(logs, scored):
     forged = [*events[:3], tampered, *events[4:]]
     with pytest.raises(Unavailable, match="does not verify at 4"):
         read_log("intake", fetcher(forged), 8)
+
+
+def test_the_folded_view_reads_like_the_store_in_key_order_with_containment_filters():
+    """Its per-field index must find exactly what a scan in key order finds, pages included."""
+    from watchpost.eventlog.projections import matches
+    from assessment.rebuild import Folded
+    docs = {f"k{i:03d}": {"community": f"C{i % 4}", "period": f"2026-{i % 3 + 1:02d}", "n": i % 2,
+                          "flag": bool(i % 2), "tags": [f"t{i % 5}"], "scope": {"street": f"S{i % 2}"}}
+            for i in range(60)}
+    view = Folded({"facts": docs}, {})
+    ordered = [docs[k] for k in sorted(docs)]
+    for where in (None, {}, {"community": "C1"}, {"community": "C2", "period": "2026-03"}, {"n": 1},
+                  {"flag": True}, {"n": True}, {"tags": ["t3"]}, {"scope": {"street": "S0"}, "period": "2026-01"},
+                  {"community": "nowhere"}):
+        expected = [d for d in ordered if matches(d, where)]
+        if where and any(isinstance(v, bool) for v in where.values()):   # as in PostgreSQL's @>, true is not 1
+            expected = [d for d in expected if all(type(d[k]) is type(v) for k, v in where.items())]
+        assert view.count("facts", where) == len(expected), where
+        assert view.docs("facts", where, limit=1000) == expected, where
+        assert view.docs("facts", where, limit=4, offset=3) == expected[3:7], where
