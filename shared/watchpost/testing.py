@@ -136,3 +136,33 @@ def client_for():
     def make(container):
         return Client(f"http://{container.config['WEB_SERVER_ADDRESS']}")
     return make
+
+
+# -- waiting for what happens elsewhere, and playing a source service's relay -------------------------------------
+import time  # noqa: E402
+
+
+def eventually(check, timeout=30.0, every=0.05):
+    """`check()`'s first truthy value within `timeout` seconds, else its last (falsy) one."""
+    deadline = time.monotonic() + timeout
+    while not (result := check()) and time.monotonic() < deadline:
+        time.sleep(every)
+    return result
+
+
+def wait_for(check, timeout=30.0, what="condition"):
+    """As `eventually`, but failing the test, naming `what`, when it does not come."""
+    value = eventually(check, timeout)
+    if not value:
+        raise AssertionError(f"timed out waiting for {what}; last value {value!r}")
+    return value
+
+
+def publish_as_relay(amqp_uri, source, events):
+    """Publish sealed events to `<source>.events` with the relay's own publisher: the same messages, confirmed."""
+    from watchpost.eventlog.relay import ConfirmingPublisher
+    publisher = ConfirmingPublisher(amqp_uri, source)
+    try:
+        publisher.publish(events)
+    finally:
+        publisher.close()

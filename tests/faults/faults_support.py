@@ -5,7 +5,6 @@ import pathlib
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,7 +15,7 @@ from kombu import Connection, Exchange, Queue
 
 from watchpost.audit.replay import load_projections, replay
 from watchpost.audit.source import Source
-from watchpost.testing import TEST_DATABASE_URL, free_port
+from watchpost.testing import TEST_DATABASE_URL, eventually, free_port
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NAMEKO = pathlib.Path(sys.executable).parent / "nameko"
@@ -32,13 +31,6 @@ def through(uri, proxy):
 def target_of(uri, default_port):
     parts = urlsplit(uri)
     return parts.hostname or "127.0.0.1", parts.port or default_port
-
-
-def eventually(check, timeout=20.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(every)
-    return result
 
 
 # -- the database, read as the superuser ---------------------------------------------------------------------

@@ -7,11 +7,10 @@ import time
 from datetime import date
 
 import pytest
-from kombu import Connection
 
 from watchpost.domain import Change
-from watchpost.eventlog.relay import message_for
 from watchpost.runtime import EventLog, WatchpostService, expose
+from watchpost.testing import publish_as_relay
 
 from assessment.service import AssessmentService
 from training.service import TrainingService
@@ -36,13 +35,7 @@ def appointment(n):
 
 
 def publish(amqp_uri, events):
-    with Connection(amqp_uri) as connection:
-        producer = connection.Producer()
-        for event in events:
-            message = message_for("liaison", event)
-            producer.publish(message.body, exchange="liaison.events", routing_key=event.type,
-                             headers=message.application_headers, content_type="application/json",
-                             content_encoding="utf-8", serializer=None, delivery_mode=2)
+    publish_as_relay(amqp_uri, "liaison", events)
 
 
 def started(container_factory, cls, config):

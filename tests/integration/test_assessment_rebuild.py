@@ -5,18 +5,15 @@ scorecard, of each community and of each cadre, is identical to the point. The s
 started: their logs are built here (sealed, hash-chained, dense positions) and their catch-up RPC is served by stubs.
 """
 import random
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-import orjson
 import pytest
-from kombu import Connection, Exchange
 from nameko.rpc import rpc
 
 from watchpost.eventlog.model import GENESIS, event_to_json, seal
 from watchpost.eventlog.postgres import PostgresEventStore
-from watchpost.testing import TEST_DATABASE_URL
+from watchpost.testing import TEST_DATABASE_URL, publish_as_relay, wait_for
 
 from assessment.projections import ALL
 from assessment.domain.cadres import rank_cadres
@@ -113,24 +110,6 @@ def simulate(seed=2026):
     return logs
 
 
-def publish(amqp_uri, source, events):
-    exchange = Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
-    with Connection(amqp_uri) as conn:
-        producer = conn.Producer()
-        for event in events:
-            producer.publish(orjson.dumps(event_to_json(event)), exchange=exchange, routing_key=event.type,
-                             content_type="application/json", content_encoding="utf-8", delivery_mode=2,
-                             declare=[exchange])
-
-
-def wait_for(check, timeout=60.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def quarter(container_factory, service_config, client_for):
     logs = simulate()
@@ -154,7 +133,7 @@ def deliver(config, store, logs, before=None):
     for source, log in logs.items():
         start = store.consumed_position(source)
         events = [e for e in log.events[start:] if before is None or e.occurred_at < before]
-        publish(config["AMQP_URI"], source, events)
+        publish_as_relay(config["AMQP_URI"], source, events)
         want[source] = start + len(events)
     wait_for(lambda: all(store.consumed_position(s) >= n for s, n in want.items()), what=f"consumed {want}")
 

@@ -1,10 +1,11 @@
 """The onboarding saga across two services: liaison appoints a cadre, its event reaches training over RabbitMQ,
 training enrols the cadre in onboarding; attending the required sessions progresses and completes it; liaison's
 dismissal withdraws them."""
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+
+from watchpost.testing import eventually
 
 from liaison.service import LiaisonService
 from training.service import TrainingService
@@ -22,15 +23,6 @@ def services(container_factory, service_config, client_for):
     liaison = container_factory(LiaisonService, service_config())
     liaison.start()
     return client_for(liaison), client_for(training)
-
-
-def eventually(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
 
 
 def created(response):

@@ -13,6 +13,7 @@ import kombu
 import pytest
 
 from watchpost.auth import issue
+from watchpost.testing import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -72,13 +73,6 @@ class Running:
         self.stop_flag.set()
         self.thread.wait()
         self.subscriber.close()
-
-
-def eventually(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
 
 
 @pytest.fixture

@@ -1,18 +1,15 @@
 """Fixtures for assessment against the real RabbitMQ and PostgreSQL: the service, source logs whose sealed events
 are published to `<source>.events` with kombu (as the sources' relays do), stub catch-up RPC for the sources, and
 waits on what the service has consumed. The other services are never started here."""
-import time
 import uuid
 from datetime import datetime, timezone
 
-import orjson
 import psycopg2
 import pytest
-from kombu import Connection, Exchange
 from nameko.rpc import rpc
 
 from watchpost.eventlog.model import GENESIS, event_to_json, seal
-from watchpost.testing import TEST_DATABASE_URL
+from watchpost.testing import TEST_DATABASE_URL, publish_as_relay, wait_for
 
 from assessment.service import AssessmentService
 
@@ -40,28 +37,6 @@ class SourceLog:
         events = self.events[after:after + limit]
         return {"events": [event_to_json(e) for e in events],
                 "next_after": events[-1].position if events else after, "head": len(self.events)}
-
-
-def publish(amqp_uri, source, events):
-    """Publish sealed events to `<source>.events` exactly as a source's relay does (routing key = type)."""
-    exchange = Exchange(f"{source}.events", type="topic", durable=True, auto_delete=False)
-    with Connection(amqp_uri) as conn:
-        producer = conn.Producer()
-        for event in events:
-            producer.publish(orjson.dumps(event_to_json(event)), exchange=exchange, routing_key=event.type,
-                             content_type="application/json", content_encoding="utf-8", delivery_mode=2,
-                             declare=[exchange])
-
-
-def wait_for(check, timeout=20.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; last value {value!r}")
-        time.sleep(0.1)
 
 
 def consumed(schema):
@@ -107,7 +82,7 @@ def world(container_factory, service_config, client_for, logs):
         pass
     w = World()
     w.client, w.config, w.logs, w.schema = client, config, logs, config["DB_SCHEMA"]
-    w.publish = lambda source, events: publish(config["AMQP_URI"], source, events)
+    w.publish = lambda source, events: publish_as_relay(config["AMQP_URI"], source, events)
     w.consumed = lambda: consumed(config["DB_SCHEMA"])
     w.wait_consumed = lambda **want: wait_for(
         lambda: all(w.consumed().get(s, 0) >= n for s, n in want.items()), what=f"consumed {want}")

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 import orjson
 import pytest
-from kombu import Connection, Exchange, Producer
 
 from watchpost.contracts import check
-from watchpost.eventlog.model import GENESIS, event_to_json, seal
+from watchpost.eventlog.model import GENESIS, seal
+from watchpost.testing import eventually, publish_as_relay
 
 from intake_it_helpers import COMMUNITY, STREET
 
@@ -59,18 +59,7 @@ def liaison_v1_event(position, prev_hash):
 
 
 def publish(amqp_uri, event):
-    with Connection(amqp_uri) as conn:
-        exchange = Exchange("liaison.events", type="topic", durable=True)
-        Producer(conn.default_channel).publish(
-            orjson.dumps(event_to_json(event)), exchange=exchange, routing_key=event.type, declare=[exchange],
-            content_type="application/json", content_encoding="utf-8", delivery_mode=2)
-
-
-def eventually(check_, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check_()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
+    publish_as_relay(amqp_uri, "liaison", [event])
 
 
 def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_config):

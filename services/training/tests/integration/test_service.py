@@ -5,10 +5,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from kombu import Connection, Exchange
 from nameko.testing.services import entrypoint_hook
 
-from watchpost.eventlog.model import GENESIS, event_to_json, seal
+from watchpost.eventlog.model import GENESIS, seal
+from watchpost.testing import eventually, publish_as_relay
 
 from training.service import TrainingService
 
@@ -256,20 +256,7 @@ def appointment(person, role="community_secretary"):
 
 
 def publish(amqp_uri, *events):
-    exchange = Exchange("liaison.events", type="topic", durable=True)
-    with Connection(amqp_uri) as conn, conn.Producer() as producer:
-        for event in events:
-            producer.publish(event_to_json(event), exchange=exchange, routing_key=event.type, serializer="json",
-                             declare=[exchange], retry=True)
-
-
-def eventually(check, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.1)
+    publish_as_relay(amqp_uri, "liaison", events)
 
 
 def test_a_liaison_appointment_delivered_twice_enrols_once(container, training):
