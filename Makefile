@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install up down test unit bench clean
+.PHONY: install up down test unit bench clean rabbit-management
 
 $(VENV)/.installed: requirements.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -11,7 +11,13 @@ $(VENV)/.installed: requirements.txt constraints.txt shared/pyproject.toml $(wil
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+# the official AsyncAPI parser, for tests/test_asyncapi_parser.py (node 20 and npm)
+ASYNCAPI_CHECK := tools/asyncapi/node_modules/.installed
+$(ASYNCAPI_CHECK): tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed $(ASYNCAPI_CHECK)
 
 up: install
 	$(BIN)/python tools/suite.py up
@@ -19,7 +25,11 @@ up: install
 down:
 	$(BIN)/python tools/suite.py down
 
-test: install
+# the tests make a vhost per test through RabbitMQ's management API: switch the plugin on if it is off
+rabbit-management:
+	$(PYTHON) tools/rabbit_management.py
+
+test: install rabbit-management
 	$(BIN)/pytest -q
 
 unit: install
@@ -30,7 +40,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean: down
-	rm -rf $(VENV) .run
+	rm -rf $(VENV) .run tools/asyncapi/node_modules
 
 # `make demo` (after `make up`): simulates a quarter of the district through the services' HTTP APIs, prints the
 # scorecards and verifies the logs. PERIOD=2026-Q1 (a quarter or a year; default the current one), SCALE=0.1.
