@@ -35,12 +35,15 @@ def health(service):
 
 
 def pid_of(service):
+    """The pid of the service's running process, or None. A SIGKILLed process stays a zombie for a second or
+    more and `kill(pid, 0)` still succeeds on it: the state in /proc/<pid>/stat tells a dead one (Z, X) apart."""
     try:
         pid = int((RUN_DIR / f"{service}.pid").read_text())
-        os.kill(pid, 0)
-        return pid
+        stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ValueError, ProcessLookupError):
         return None
+    state = stat.rsplit(")", 1)[1].split()[0]   # after "pid (comm)"; comm may hold spaces and parentheses
+    return None if state in ("Z", "X", "x") else pid
 
 
 def up(timeout=60):
