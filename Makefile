@@ -25,11 +25,11 @@ up: install
 down:
 	$(BIN)/python tools/suite.py down
 
-# the tests make a vhost per test through RabbitMQ's management API: switch the plugin on if it is off
+# the tests make a vhost per test through RabbitMQ's management API: switch the plugin on if it is off (first: fail fast)
 rabbit-management:
 	$(PYTHON) tools/rabbit_management.py
 
-test: install rabbit-management
+test: rabbit-management install
 	$(BIN)/pytest -q
 
 unit: install
