@@ -61,7 +61,7 @@ def _rows(path):
             yield Row(event.position, {}, canonical(hashed_fields(event)).decode(), event.prev_hash, event.hash)
 
 
-def verify_export(directory, outside=(), trusted_keys=None):
+def verify_export(directory, outside=(), trusted_keys=None, development=False):
     """Check an export offline: the chain from the manifest's prev_hash, counts, hashes, root, checkpoints."""
     directory = pathlib.Path(directory)
     try:
@@ -70,7 +70,8 @@ def verify_export(directory, outside=(), trusted_keys=None):
     except (OSError, ValueError) as exc:
         raise AuditError(f"{directory}: not a readable export ({exc})") from None
     verifier = Verifier(manifest.get("service", "export"), start=manifest.get("from", 1),
-                        prev_hash=manifest.get("prev_hash", GENESIS), trusted_keys=trusted_keys)
+                        prev_hash=manifest.get("prev_hash", GENESIS), trusted_keys=trusted_keys,
+                        development=development)
     try:
         for row in _rows(directory / EVENTS):
             if isinstance(row, str):

@@ -6,7 +6,7 @@ import structlog
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
-from watchpost import config, logs
+from watchpost import config, keys, logs
 from watchpost.eventlog.migrate import migrate
 from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.eventlog.relay import ConfirmingPublisher, Relay
@@ -56,6 +56,15 @@ class EventLog(DependencyProvider):
         return self.store
 
 
+class KeyCheck(DependencyProvider):
+    """At start-up: logs the mode; outside development refuses to start (KeysRefused) on a missing, development
+    or short key, naming the variable (watchpost.keys)."""
+
+    def setup(self):
+        logs.configure_structlog()
+        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))
+
+
 class LogContext(DependencyProvider):
     """Binds the nameko call id and the correlation id into every log line a worker writes."""
 
@@ -72,6 +81,7 @@ class LogContext(DependencyProvider):
 class WatchpostService:
     """What every Watchpost service has besides its own routes: configuration and log context."""
     config = Config()
+    key_check = KeyCheck()
     log_context = LogContext()
 
     def context_extra(self):
