@@ -5,7 +5,7 @@ import psycopg2
 import psycopg2.extras
 import pytest
 
-from watchpost.audit.checkpoint import load_signing_key, sign_checkpoint
+from watchpost.audit.checkpoint import load_signing_key, published_key, sign_checkpoint
 from watchpost.audit.cli import main
 from watchpost.domain import Change
 from watchpost.eventlog.model import GENESIS, canonical, hashed_fields, seal
@@ -14,6 +14,7 @@ from watchpost.testing import TEST_DATABASE_URL, make_ctx
 pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 KEY = load_signing_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+TRUSTED = ["--trusted-key", published_key(KEY)["public_key"]]
 
 
 @pytest.fixture
@@ -29,8 +30,10 @@ def log(pg_store):
 
 
 def audit(capsys, store, *argv):
+    """`watchpost-audit` on the log; `verify` trusts KEY unless the test names its own trust."""
+    trust = TRUSTED if argv[0] == "verify" and not {"--trusted-key", "--trusted-keys"} & set(argv) else []
     code = main(["--database-url", TEST_DATABASE_URL, *argv[:1], "--service", "intake", "--schema", store.schema,
-                 *argv[1:]])
+                 *argv[1:], *trust])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 

@@ -107,6 +107,15 @@ def untrusted(checkpoint, trusted_keys, development=False):
     return None
 
 
+SELF_CHECK = object()    # as trusted_keys: check a checkpoint against its own key only (choosing one, exporting)
+
+
+def well_signed(checkpoint):
+    """The signature holds for the key the checkpoint carries: enough to pick a checkpoint to work with, never to
+    believe it (that is `check_signature` with the auditor's trusted keys)."""
+    return check_signature(checkpoint, SELF_CHECK) is None
+
+
 def check_signature(checkpoint, trusted_keys=None, development=False):
     """Return None when the signature is good and by a trusted key, else what is wrong. `trusted_keys`: base64
     public keys ({key: service or None} or a list); `development`: accept the development key too."""
@@ -114,7 +123,7 @@ def check_signature(checkpoint, trusted_keys=None, development=False):
         raw = base64.b64decode(checkpoint["public_key"], validate=True)
         if checkpoint["key_id"] != key_id(raw):
             return f"key_id {checkpoint['key_id']} does not name the public key it carries"
-        if (wrong := untrusted(checkpoint, trusted_keys, development)) is not None:
+        if trusted_keys is not SELF_CHECK and (wrong := untrusted(checkpoint, trusted_keys, development)) is not None:
             return wrong
         Ed25519PublicKey.from_public_bytes(raw).verify(base64.b64decode(checkpoint["signature"]), message(checkpoint))
     except InvalidSignature:
