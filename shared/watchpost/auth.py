@@ -149,7 +149,8 @@ def _verify(token, keyring, audience):
         except jwt.ExpiredSignatureError:
             raise Unauthenticated(EXPIRED) from None
         except jwt.InvalidAudienceError:
-            raise Unauthenticated(f"the bearer token is not for this service ({audience}): its aud names others") from None
+            raise Unauthenticated(f"the bearer token is not for this service ({audience}): its aud names "
+                                  "others") from None
         except jwt.InvalidIssuerError:
             raise Unauthenticated(f"the bearer token was not issued by {keyring.issuer!r} (its iss differs)") from None
         except jwt.MissingRequiredClaimError as exc:
