@@ -115,8 +115,12 @@ def check(service, log=None):
         return config.DEVELOPMENT
     found = problems(service)
     if found:
-        raise KeysRefused(f"{service} refuses to start in production mode (WATCHPOST_ENV={config.mode()!r}): "
-                          + "; ".join(found) + f". To fix: {HOW}.")
+        said = f"WATCHPOST_ENV={os.environ['WATCHPOST_ENV']!r}" if os.environ.get("WATCHPOST_ENV") else \
+            "WATCHPOST_ENV unset"
+        message = f"{service} refuses to start in production mode ({said}): " + "; ".join(found) + f". To fix: {HOW}."
+        if log is not None:
+            log.error("refusing to start: keys", service=service, mode=config.mode(), problems=found)
+        raise KeysRefused(message)
     if log is not None:
         log.info("production mode: every key checked", service=service, mode=config.mode())
     return config.mode()

@@ -13,7 +13,9 @@ from watchpost.eventlog.relay import ConfirmingPublisher, Relay
 
 
 class EventLog(DependencyProvider):
-    """Migrates the service's schema, opens its event store, and runs the outbox relay beside it."""
+    """Checks the service's keys (watchpost.keys: the mode is logged; outside development a missing, development
+    or short key stops the start, naming the variable), migrates the service's schema, opens its event store, and
+    runs the outbox relay beside it."""
 
     def __init__(self, projections=(), migrations=(), relay=True):
         self.projections, self.migrations, self.relay_enabled = list(projections), list(migrations), relay
@@ -21,6 +23,7 @@ class EventLog(DependencyProvider):
 
     def setup(self):
         logs.configure_structlog()
+        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))   # before any I/O
         cfg = self.container.config
         url = cfg.get("DATABASE_URL") or config.database_url()
         schema = cfg.get("DB_SCHEMA") or self.container.service_name
@@ -56,15 +59,6 @@ class EventLog(DependencyProvider):
         return self.store
 
 
-class KeyCheck(DependencyProvider):
-    """At start-up: logs the mode; outside development refuses to start (KeysRefused) on a missing, development
-    or short key, naming the variable (watchpost.keys)."""
-
-    def setup(self):
-        logs.configure_structlog()
-        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))
-
-
 class LogContext(DependencyProvider):
     """Binds the nameko call id and the correlation id into every log line a worker writes."""
 
@@ -81,7 +75,6 @@ class LogContext(DependencyProvider):
 class WatchpostService:
     """What every Watchpost service has besides its own routes: configuration and log context."""
     config = Config()
-    key_check = KeyCheck()
     log_context = LogContext()
 
     def context_extra(self):
