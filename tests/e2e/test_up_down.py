@@ -34,7 +34,8 @@ def vhost():
 
 def test_make_up_then_down(tmp_path, vhost):
     ports, db = {s: free_port() for s in SERVICES}, f"watchpost_e2e_{uuid.uuid4().hex[:6]}"
-    env = {**os.environ, "WATCHPOST_RUN_DIR": str(tmp_path), "WATCHPOST_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+    inherited = {k: v for k, v in os.environ.items() if k != "WATCHPOST_ENV"}     # `make up` sets the mode itself
+    env = {**inherited, "WATCHPOST_RUN_DIR": str(tmp_path), "WATCHPOST_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
            "WATCHPOST_DATABASE_URL": TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{db}",
            **{f"{s.upper()}_PORT": str(p) for s, p in ports.items()}}
     venv = pathlib.Path(sys.executable).parent.parent
@@ -47,7 +48,8 @@ def test_make_up_then_down(tmp_path, vhost):
         for service, port in ports.items():
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
                 assert answer.status == 200
-                assert json.load(answer)["checks"] == {"database": "ok", "broker": "ok"}
+                body = json.load(answer)
+                assert body["checks"] == {"database": "ok", "broker": "ok"} and body["mode"] == "development"
     finally:
         down = subprocess.run(["make", "down", f"VENV={venv}"], cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=120)
@@ -59,6 +61,6 @@ def test_make_up_then_down(tmp_path, vhost):
         assert not group, f"{service}'s process group still has {group}"
     assert not list(tmp_path.glob("*.pid"))
     for log in tmp_path.glob("*.log"):
-        for line in log.read_text().splitlines():
-            if line.startswith("{"):
-                json.loads(line)   # one JSON object per line
+        said = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]  # JSON lines
+        assert any(e.get("mode") == "development" and "development keys are allowed" in e.get("event", "")
+                   for e in said), f"{log.name} does not say it runs in development mode"
