@@ -14,7 +14,6 @@ import argparse
 import base64
 import binascii
 import datetime
-import hashlib
 import os
 import pathlib
 import sys
@@ -188,6 +187,3 @@ def main(argv=None, out=sys.stdout):
     out.write("".join(f"# {line}\n" for line in trusted_text.splitlines()))
     return 0
 
-
-def key_id(raw_public):
-    return hashlib.sha256(raw_public).hexdigest()[:16]
