@@ -135,3 +135,20 @@ def test_hs256_with_the_public_key_as_secret_is_refused(monkeypatch):
     for secret in (public, base64.b64decode(public)):
         with pytest.raises(Unauthenticated):
             auth.actor_from_token(forge(key=secret), audience="intake")
+
+
+def test_watchpost_token_signs_with_the_issuer_key_and_nothing_else_in_production(monkeypatch, capsys):
+    made = production(monkeypatch)
+    with pytest.raises(SystemExit) as refused:
+        auth.token_cli(["--role", "auditor", "--sub", "a-1"])
+    assert "WATCHPOST_JWT_PRIVATE_KEY" in str(refused.value) and "watchpost-keys" in str(refused.value)
+    monkeypatch.setenv("WATCHPOST_JWT_PRIVATE_KEY", made["WATCHPOST_JWT_PRIVATE_KEY"])
+    auth.token_cli(["--role", "auditor", "--sub", "a-1", "--aud", "training"])
+    token = capsys.readouterr().out.strip()
+    monkeypatch.delenv("WATCHPOST_JWT_PRIVATE_KEY")
+    assert auth.actor_from_token(token, audience="training").role == "auditor"
+    with pytest.raises(Unauthenticated, match="not for this service"):
+        auth.actor_from_token(token, audience="intake")
+    with pytest.raises(SystemExit) as refused:
+        auth.token_cli(["--role", "auditor", "--sub", "a-1", "--ttl", str(86400 * 7)])
+    assert "at most 86400 s" in str(refused.value)
