@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# this machine is a development machine: the built-in development keys are allowed (docs/operations.md, "Keys")
+export WATCHPOST_ENV ?= development
 
 .PHONY: install up down test unit bench clean rabbit-management
 

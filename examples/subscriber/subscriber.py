@@ -82,6 +82,12 @@ class _Transaction:
 
 
 # -- checkpoints ------------------------------------------------------------------------------------------------------
+def _development():
+    """A checkpoint signed with Watchpost's public development key (key_id `dev-...`) is believed only on a
+    development machine (WATCHPOST_ENV=development)."""
+    return os.environ.get("WATCHPOST_ENV") == "development"
+
+
 def verify_checkpoint(checkpoint, trusted_key=None):
     """None when the checkpoint's Ed25519 signature holds (and, if given, it is signed by `trusted_key`, base64);
     otherwise what is wrong. Uses watchpost.audit when installed, else the same rule with `cryptography`.
@@ -90,7 +96,7 @@ def verify_checkpoint(checkpoint, trusted_key=None):
         from watchpost.audit.checkpoint import check_signature
     except ImportError:
         return _verify_with_cryptography(checkpoint, trusted_key)
-    return check_signature(checkpoint, [trusted_key] if trusted_key else None)
+    return check_signature(checkpoint, [trusted_key] if trusted_key else None, _development())
 
 
 SIGNED_FIELDS = ("service", "size", "root", "signed_at", "key_id")
@@ -104,6 +110,8 @@ def _verify_with_cryptography(checkpoint, trusted_key):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
     except ImportError:
         return "not verified: install `cryptography` (or watchpost) to verify checkpoint signatures"
+    if str(checkpoint.get("key_id")).startswith("dev-") and not _development():
+        return f"signed with the development key {checkpoint.get('key_id')}, which anyone can sign with: untrusted"
     if trusted_key and checkpoint.get("public_key") != trusted_key:
         return f"signed by key {checkpoint.get('key_id')}, which is not the trusted key"
     signed = {k: checkpoint[k] for k in SIGNED_FIELDS if k in checkpoint}

@@ -46,15 +46,18 @@ def test_checkpoint_covers_the_log_before_it_and_is_signed():
     assert (event.type, event.stream_id, event.position, cp["size"], cp["service"]) == (TYPE, STREAM, 6, 5, "intake")
     leaves = [merkle.leaf_hash(e.hash) for e in store.read_after(0)[:5]]
     assert cp["root"] == merkle.root(leaves).hex()
-    assert check_signature(cp) is None
-    assert check_signature(cp, trusted_keys=[published_key(load_signing_key(KEY))["public_key"]]) is None
+    trusted = [published_key(load_signing_key(KEY))["public_key"]]
+    assert check_signature(cp, trusted) is None
+    assert "no key is trusted" in check_signature(cp)               # never only against the key it carries
     assert "not among the trusted" in check_signature(cp, trusted_keys=[published_key(load_signing_key())["public_key"]])
+    assert "trusted for liaison, not for intake" in check_signature(cp, {trusted[0]: "liaison"})
+    assert check_signature(cp, {trusted[0]: "intake"}) is None
     contract.CheckpointSigned().load(cp)
     assert contract.EVENTS[TYPE][0] == event.schema_version
     for field in ("size", "root", "signed_at", "service"):
         forged = {**cp, field: 4 if field == "size" else ("0" * 64 if field == "root" else "x")}
-        assert "signature does not verify" in check_signature(forged)
-    assert "does not name" in check_signature({**cp, "key_id": "dev-0000000000000000"})
+        assert "signature does not verify" in check_signature(forged, trusted)
+    assert "does not name" in check_signature({**cp, "key_id": "dev-0000000000000000"}, trusted)
 
 
 def test_next_checkpoint_continues_from_the_frontier_and_timer_skips_when_idle():

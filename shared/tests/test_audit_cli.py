@@ -8,7 +8,7 @@ import psycopg2
 import pytest
 
 from watchpost.audit import merkle
-from watchpost.audit.checkpoint import load_signing_key, sign_checkpoint
+from watchpost.audit.checkpoint import load_signing_key, published_key, sign_checkpoint
 from watchpost.audit.cli import main
 from watchpost.audit.replay import load_projections
 from watchpost.domain import Change
@@ -18,6 +18,7 @@ from watchpost.testing import TEST_DATABASE_URL, make_ctx
 pytestmark = pytest.mark.integration
 ACTOR = {"id": "sec-7", "role": "community_secretary"}
 KEY = load_signing_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+TRUSTED = ["--trusted-key", published_key(KEY)["public_key"]]
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
@@ -54,7 +55,8 @@ def store(pg_store):
 
 
 def run(capsys, *argv):
-    code = main(["--database-url", TEST_DATABASE_URL, *argv])
+    """`watchpost-audit`; `verify` and `prove` trust KEY."""
+    code = main(["--database-url", TEST_DATABASE_URL, *argv, *(TRUSTED if argv[0] in ("verify", "prove") else [])])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

@@ -31,10 +31,12 @@ def test_sign_on_demand_over_http_then_verify_and_prove(liaison, capsys):
     key = api.get("/checkpoints/key").json()
     assert key["public_key"] == body["checkpoint"]["public_key"]
     args = ["--database-url", TEST_DATABASE_URL]
-    assert main([*args, "verify", "--service", "liaison", "--schema", schema]) == 0
+    assert main([*args, "verify", "--service", "liaison", "--schema", schema]) == 1     # signed with the dev key
+    assert "development key" in capsys.readouterr().out
+    assert main([*args, "verify", "--service", "liaison", "--schema", schema, "--development"]) == 0
     assert "1 checkpoint(s) verified" in capsys.readouterr().out
     first = street.json()["events"][0]["event_id"]
-    assert main([*args, "prove", first, "--service", "liaison", "--schema", schema]) == 0
+    assert main([*args, "prove", first, "--service", "liaison", "--schema", schema, "--development"]) == 0
     assert json.loads(capsys.readouterr().out)["verified"]
     assert main([*args, "replay", "--service", "liaison", "--schema", schema]) == 0
     assert "0 difference(s)" in capsys.readouterr().out

@@ -1,11 +1,12 @@
 """`watchpost-audit verify` against what a PostgreSQL superuser can do with the triggers switched off."""
+import base64
 import json
 
 import psycopg2
 import psycopg2.extras
 import pytest
 
-from watchpost.audit.checkpoint import load_signing_key, sign_checkpoint
+from watchpost.audit.checkpoint import DEV_SEED, load_signing_key, published_key, sign_checkpoint
 from watchpost.audit.cli import main
 from watchpost.domain import Change
 from watchpost.eventlog.model import GENESIS, canonical, hashed_fields, seal
@@ -14,6 +15,7 @@ from watchpost.testing import TEST_DATABASE_URL, make_ctx
 pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 KEY = load_signing_key("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+TRUSTED = ["--trusted-key", published_key(KEY)["public_key"]]
 
 
 @pytest.fixture
@@ -29,8 +31,10 @@ def log(pg_store):
 
 
 def audit(capsys, store, *argv):
+    """`watchpost-audit` on the log; `verify` trusts KEY unless the test names its own trust."""
+    trust = TRUSTED if argv[0] == "verify" and not {"--trusted-key", "--trusted-keys"} & set(argv) else []
     code = main(["--database-url", TEST_DATABASE_URL, *argv[:1], "--service", "intake", "--schema", store.schema,
-                 *argv[1:]])
+                 *argv[1:], *trust])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -168,3 +172,34 @@ def _query(store, text):
         found = cur.fetchall()
     conn.close()
     return found
+
+
+def test_a_checkpoint_is_never_believed_on_its_own_key_alone(capsys, log, tmp_path):
+    """An attacker who rewrites the log re-signs with a key of their own: it is inside the checkpoint, and it
+    verifies against itself. Only keys the auditor trusts count."""
+    code, out = audit(capsys, log, "verify", "--trusted-keys", str(tmp_path / "none"))
+    assert code == 2 and "not a readable file of trusted keys" in out
+    empty = tmp_path / "empty"
+    empty.write_text("# no keys yet\n")
+    code, out = audit(capsys, log, "verify", "--trusted-keys", str(empty))
+    assert code == 1 and "no key is trusted" in out and "--trusted-key" in out
+    wrong_service = tmp_path / "trusted"
+    wrong_service.write_text(f"liaison {published_key(KEY)['public_key']}\n")
+    code, out = audit(capsys, log, "verify", "--trusted-keys", str(wrong_service))
+    assert code == 1 and "trusted for liaison, not for intake" in out
+    wrong_service.write_text(f"# from watchpost-keys\nintake {published_key(KEY)['public_key']}\n")
+    code, out = audit(capsys, log, "verify", "--trusted-keys", str(wrong_service))
+    assert code == 0, out
+
+
+def test_a_checkpoint_signed_with_the_development_key_is_untrusted_unless_told(capsys, pg_store):
+    store = pg_store()
+    store.append("thing-1", None, [Change("thing.happened", {"v": 1})], actor=ACTOR, correlation_id="c")
+    sign_checkpoint(store, make_ctx(), load_signing_key(base64.b64encode(DEV_SEED).decode()), service="intake")
+    code, out = audit(capsys, store, "verify")
+    assert code == 1 and "development key dev-" in out and "anyone can sign with: untrusted" in out
+    code, out = audit(capsys, store, "verify", "--trusted-key", published_key(load_signing_key(
+        base64.b64encode(DEV_SEED).decode()))["public_key"])
+    assert code == 1 and "untrusted" in out                   # trusting it by name is not enough either
+    code, out = audit(capsys, store, "verify", "--development")
+    assert code == 0 and "1 checkpoint(s) verified" in out

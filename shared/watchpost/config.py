@@ -14,6 +14,15 @@
 | WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
 | WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |
 | WATCHPOST_LOG_LEVEL | INFO | log level |
+| WATCHPOST_ENV | production | `development` allows the built-in development keys; anything else checks every key at start-up |
+| WATCHPOST_JWT_PUBLIC_KEYS | none | comma-separated base64 Ed25519 public keys that verify tokens (EdDSA); required in production |
+| WATCHPOST_JWT_PRIVATE_KEY | none | base64 Ed25519 private key that signs tokens: the issuer's (`watchpost-token`) alone, never a service's |
+| WATCHPOST_JWT_ISSUER | watchpost | the `iss` tokens carry and services require |
+| WATCHPOST_JWT_AUDIENCE | the four services | comma-separated `aud` of tokens from `watchpost-token`; a service requires its own name |
+| WATCHPOST_JWT_MAX_TTL | 86400 | seconds: a token that lives longer (exp - iat) is refused |
+| WATCHPOST_CATCHUP_KEY | none | base64 secret (>= 32 bytes) signing the short `subscriber` tokens consumers read catch-up with |
+| INTAKE_CHECKPOINT_KEY | none | per service (`<SERVICE>_CHECKPOINT_KEY`): that service's checkpoint signing key; required in production |
+| INTAKE_ACCUSED_KEY | none | base64 HMAC key (>= 32 bytes) for accused persons' keys (intake) |
 | <SERVICE>_PORT | intake 8001, liaison 8002, training 8003, assessment 8004 | HTTP port |
 """
 import os
@@ -24,7 +33,11 @@ DEV_MASTER_KEY = "d2F0Y2hwb3N0LWRldmVsb3BtZW50LW1hc3Rlci1rZXk="  # 32 bytes, dev
 
 
 def env(name, default):
+    """The variable's value, else the content of the file `<name>_FILE` names (compose and Kubernetes secrets)."""
     value = os.environ.get(name)
+    if value in (None, "") and os.environ.get(name + "_FILE"):
+        with open(os.environ[name + "_FILE"], encoding="utf-8") as fh:
+            value = fh.read().strip()
     return default if value in (None, "") else value
 
 
@@ -71,3 +84,52 @@ def log_level():
 
 def port(service):
     return int(env(f"{service.upper()}_PORT", str(PORTS[service])))
+
+
+# -- keys and modes (see watchpost.keys) ---------------------------------------------------------------------------
+SERVICES = tuple(PORTS)
+DEVELOPMENT = "development"
+
+
+def mode():
+    """WATCHPOST_ENV; unset means production: the safe way is the default one."""
+    return env("WATCHPOST_ENV", "production")
+
+
+def development():
+    return mode() == DEVELOPMENT
+
+
+def jwt_public_keys():
+    return [k.strip() for k in env("WATCHPOST_JWT_PUBLIC_KEYS", "").split(",") if k.strip()]
+
+
+def jwt_private_key():
+    return env("WATCHPOST_JWT_PRIVATE_KEY", None)
+
+
+def jwt_issuer():
+    return env("WATCHPOST_JWT_ISSUER", "watchpost")
+
+
+def jwt_audience():
+    return [a.strip() for a in env("WATCHPOST_JWT_AUDIENCE", ",".join(SERVICES)).split(",") if a.strip()]
+
+
+def jwt_max_ttl():
+    return int(env("WATCHPOST_JWT_MAX_TTL", "86400"))
+
+
+def catchup_keys():
+    """The first signs consumers' catch-up tokens, every one verifies (rotation)."""
+    return [k.strip() for k in env("WATCHPOST_CATCHUP_KEY", "").split(",") if k.strip()]
+
+
+def checkpoint_key_variable(service):
+    return f"{service.upper()}_CHECKPOINT_KEY"
+
+
+def service_checkpoint_key(service):
+    """The service's own signing key; WATCHPOST_CHECKPOINT_KEY stands in for it in development only."""
+    own = env(checkpoint_key_variable(service), None) if service else None
+    return own or (checkpoint_key() if development() else None)

@@ -1,10 +1,19 @@
-"""Watchpost's pytest plugin: fixtures shared by every service's tests (registered as the `watchpost` plugin)."""
+"""Watchpost's pytest plugin: fixtures shared by every service's tests (registered as the `watchpost` plugin).
+
+Tests run in development mode (WATCHPOST_ENV=development, the built-in development keys); a test of production
+mode sets the variable itself (monkeypatch), and every process a test starts inherits the mode.
+"""
+import os
 import uuid
 from datetime import datetime, timezone
 
 import pytest
 
 from watchpost.domain import Actor, Context
+
+
+def pytest_configure(config):
+    os.environ["WATCHPOST_ENV"] = "development"
 
 
 def make_ctx(role="district_commission", actor_id=None, now=None, street=None, community=None, command_id=None):
@@ -109,13 +118,15 @@ def service_config(rabbit_config):
 class Client:
     """A small HTTP client for a running service: `client.as_(role, ...)` sets the bearer token."""
 
-    def __init__(self, base_url, token=None):
-        self.base_url, self.token = base_url.rstrip("/"), token
+    def __init__(self, base_url, token=None, audience=None):
+        """`audience`: the service's name, put in the tokens `as_` makes (default: WATCHPOST_JWT_AUDIENCE)."""
+        self.base_url, self.token, self.audience = base_url.rstrip("/"), token, audience
         self.session = requests.Session()
 
     def as_(self, role, sub=None, street=None, community=None):
         from watchpost.auth import issue
-        return Client(self.base_url, issue(role, sub or f"{role}-1", street, community))
+        token = issue(role, sub or f"{role}-1", street, community, audience=[self.audience] if self.audience else None)
+        return Client(self.base_url, token, self.audience)
 
     def request(self, method, path, **kwargs):
         headers = kwargs.pop("headers", {})
@@ -134,7 +145,7 @@ class Client:
 def client_for():
     """`client_for(container) -> Client` for a started nameko container (its WEB_SERVER_ADDRESS)."""
     def make(container):
-        return Client(f"http://{container.config['WEB_SERVER_ADDRESS']}")
+        return Client(f"http://{container.config['WEB_SERVER_ADDRESS']}", audience=container.service_name)
     return make
 
 

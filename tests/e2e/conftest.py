@@ -42,7 +42,8 @@ def isolated(tmp_path):
     requests.put(f"{API}/permissions/{vhost}/guest", auth=("guest", "guest"),
                  json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
     ports = {s: free_port() for s in SERVICES}
-    inherited = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}  # as typed
+    unset = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "WATCHPOST_ENV")   # as a user types it; `make` sets the mode itself
+    inherited = {k: v for k, v in os.environ.items() if k not in unset}
     env = {**inherited, "WATCHPOST_RUN_DIR": str(tmp_path),
            "WATCHPOST_AMQP_URI": f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
            "WATCHPOST_DATABASE_URL": TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{db}", "WATCHPOST_DB_POOL": "4",

@@ -22,7 +22,8 @@ PR_SET_CHILD_SUBREAPER = 36
 
 def healthy(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
-        return answer.status == 200 and json.load(answer)["checks"] == {"database": "ok", "broker": "ok"}
+        body = json.load(answer)
+        return answer.status == 200 and body["checks"] == {"database": "ok", "broker": "ok"} and body["mode"] == "development"
 
 
 def stat(pid):
@@ -65,9 +66,9 @@ def test_make_up_then_down(isolated):
         assert not running_in_group(pid), f"{service}'s process group still has {running_in_group(pid)}"
     assert not list(isolated.run_dir.glob("*.pid"))
     for log in isolated.run_dir.glob("*.log"):
-        for line in log.read_text().splitlines():
-            if line.startswith("{"):
-                json.loads(line)   # one JSON object per line
+        said = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]  # JSON lines
+        assert any(e.get("mode") == "development" and "development keys are allowed" in e.get("event", "")
+                   for e in said), f"{log.name} does not say it runs in development mode"
 
 
 @pytest.fixture

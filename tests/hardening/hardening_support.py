@@ -18,7 +18,7 @@ STREET, COMMUNITY = "S01", "C01"
 PUBLIC_BUILTINS = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/checkpoints/key")}
 ANONYMOUS_ROUTES = {("intake", "receive_clue"), ("intake", "receive_opinion"), ("intake", "lookup_receipt"),
                     ("intake", "add_attachment")}   # an anonymous reporter's file, with the clue's receipt code
-PREFERRED = ("district_commission", "system", "street_commission", "community_secretary", "informant",
+PREFERRED = ("district_commission", "street_commission", "community_secretary", "informant",
              "supervisor", "auditor", "subscriber", "citizen")
 
 

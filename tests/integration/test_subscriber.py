@@ -185,15 +185,19 @@ def redeliver_an_old_message(amqp_uri, clients):
                          content_encoding="utf-8", serializer=None)
 
 
-def test_a_tampered_checkpoint_is_refused_and_the_fallback_agrees():
+def test_a_tampered_checkpoint_is_refused_and_the_fallback_agrees(monkeypatch):
     from watchpost.audit.checkpoint import check_signature
     from watchpost.contracts.asyncapi import example_checkpoint
     good = example_checkpoint("liaison")
     assert example.verify_checkpoint(good) is None and example._verify_with_cryptography(good, None) is None
     tampered = {**good, "size": good["size"] + 1}
-    assert example.verify_checkpoint(tampered) == check_signature(tampered) == "the Ed25519 signature does not verify"
+    assert example.verify_checkpoint(tampered) == check_signature(tampered, development=True) == \
+        "the Ed25519 signature does not verify"
     assert example._verify_with_cryptography(tampered, None) == "the Ed25519 signature does not verify"
     assert "not the trusted key" in example._verify_with_cryptography(good, "c29tZW9uZSBlbHNl")
+    monkeypatch.setenv("WATCHPOST_ENV", "production")          # outside development the dev- key is nobody's
+    assert "development key" in example.verify_checkpoint(good, good["public_key"])
+    assert "development key" in example._verify_with_cryptography(good, good["public_key"])
 
 
 @pytest.mark.parametrize("pattern,key,hit", [

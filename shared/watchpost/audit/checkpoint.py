@@ -15,13 +15,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from watchpost import config
 from watchpost.domain import Change
 from watchpost.errors import WatchpostError
+from watchpost.keys import KeysRefused
 from watchpost.eventlog.model import GENESIS, ChainBroken, canonical, iso, verify_chain
 from watchpost.audit.merkle import Frontier, leaf_hash
 
 TYPE, STREAM = "checkpoint.signed", "checkpoint-log"
 SIGNED_FIELDS = ("service", "size", "root", "signed_at", "key_id")
 DOMAIN = b"watchpost-checkpoint/v1\n"
-# DEVELOPMENT ONLY: derived from a public string, so anyone can sign with it. Set WATCHPOST_CHECKPOINT_KEY.
+# DEVELOPMENT ONLY: derived from a public string, so anyone can sign with it. Set <SERVICE>_CHECKPOINT_KEY.
 DEV_SEED = hashlib.sha256(b"watchpost-development-checkpoint-key-NOT-FOR-PRODUCTION").digest()
 
 
@@ -30,12 +31,17 @@ class LogDamaged(WatchpostError):
     status, code = 409, "log_damaged"
 
 
-def load_signing_key(value=None):
-    """The key from `value` or WATCHPOST_CHECKPOINT_KEY (base64 raw 32 bytes); else the marked development key."""
-    value = value if value is not None else config.checkpoint_key()
+def load_signing_key(value=None, service=None):
+    """The key from `value`, else the service's own <SERVICE>_CHECKPOINT_KEY (base64 raw 32 bytes); in development
+    WATCHPOST_CHECKPOINT_KEY, else the marked development key. Outside development a missing key is refused."""
+    value = value if value is not None else config.service_checkpoint_key(service)
+    variable = config.checkpoint_key_variable(service) if service else "<SERVICE>_CHECKPOINT_KEY"
+    if not value and not config.development():
+        raise KeysRefused(f"{variable} is missing: each service signs its checkpoints with its own key; make one "
+                          "with `watchpost-keys` (the development key signs only when WATCHPOST_ENV=development)")
     seed = base64.b64decode(value, validate=True) if value else DEV_SEED
     if len(seed) != 32:
-        raise ValueError("WATCHPOST_CHECKPOINT_KEY must be base64 of a raw 32-byte Ed25519 private key")
+        raise ValueError(f"{variable} must be base64 of a raw 32-byte Ed25519 private key")
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
@@ -68,14 +74,57 @@ def make_checkpoint(signing_key, service, frontier, signed_at):
     return body
 
 
-def check_signature(checkpoint, trusted_keys=None):
-    """Return None when the signature is good, else what is wrong. `trusted_keys`: base64 public keys to accept."""
+def read_trusted_keys(path):
+    """An auditor's file of trusted public keys: one a line, `KEY` or `SERVICE KEY` (as `watchpost-keys` writes
+    it); `#` starts a comment. Returns {base64 key: service or None (any service)}."""
+    trusted = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            words = line.split("#", 1)[0].split()
+            if words:
+                trusted[words[-1]] = words[0] if len(words) > 1 else None
+    return trusted
+
+
+def untrusted(checkpoint, trusted_keys, development=False):
+    """Why the key that signed `checkpoint` is not to be believed, or None. The key inside a checkpoint proves
+    nothing by itself: only keys the auditor trusts count, and the development key (key_id `dev-`), which anyone
+    can sign with, only when the auditor says this is a development machine."""
+    if checkpoint["key_id"].startswith("dev-"):
+        if development:
+            return None
+        return (f"signed with the development key {checkpoint['key_id']}, which anyone can sign with: untrusted "
+                "(on a development machine pass --development)")
+    trusted = trusted_keys if isinstance(trusted_keys, dict) else dict.fromkeys(trusted_keys or ())
+    if not trusted:
+        return (f"signed by key {checkpoint['key_id']}, but no key is trusted: pass the services' public keys "
+                "with --trusted-key or --trusted-keys FILE (from `watchpost-keys` or GET /checkpoints/key)")
+    if checkpoint["public_key"] not in trusted:
+        return f"signed by key {checkpoint['key_id']}, which is not among the trusted keys"
+    if trusted[checkpoint["public_key"]] not in (None, checkpoint.get("service")):
+        return (f"signed by key {checkpoint['key_id']}, which is trusted for {trusted[checkpoint['public_key']]}, "
+                f"not for {checkpoint.get('service')}")
+    return None
+
+
+SELF_CHECK = object()    # as trusted_keys: check a checkpoint against its own key only (choosing one, exporting)
+
+
+def well_signed(checkpoint):
+    """The signature holds for the key the checkpoint carries: enough to pick a checkpoint to work with, never to
+    believe it (that is `check_signature` with the auditor's trusted keys)."""
+    return check_signature(checkpoint, SELF_CHECK) is None
+
+
+def check_signature(checkpoint, trusted_keys=None, development=False):
+    """Return None when the signature is good and by a trusted key, else what is wrong. `trusted_keys`: base64
+    public keys ({key: service or None} or a list); `development`: accept the development key too."""
     try:
         raw = base64.b64decode(checkpoint["public_key"], validate=True)
         if checkpoint["key_id"] != key_id(raw):
             return f"key_id {checkpoint['key_id']} does not name the public key it carries"
-        if trusted_keys is not None and checkpoint["public_key"] not in trusted_keys:
-            return f"signed by key {checkpoint['key_id']}, which is not among the trusted keys"
+        if trusted_keys is not SELF_CHECK and (wrong := untrusted(checkpoint, trusted_keys, development)) is not None:
+            return wrong
         Ed25519PublicKey.from_public_bytes(raw).verify(base64.b64decode(checkpoint["signature"]), message(checkpoint))
     except InvalidSignature:
         return "the Ed25519 signature does not verify"

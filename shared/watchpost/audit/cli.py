@@ -17,6 +17,15 @@ def _service(p, required=False):
     p.add_argument("--schema", help="the schema holding that log (default: the service's name)")
 
 
+def _trust(p):
+    p.add_argument("--trusted-key", action="append", default=[], metavar="BASE64",
+                   help="a checkpoint public key you trust (GET /checkpoints/key); repeatable")
+    p.add_argument("--trusted-keys", metavar="FILE",
+                   help="a file of trusted public keys, `SERVICE KEY` or `KEY` a line (watchpost-keys writes one)")
+    p.add_argument("--development", action="store_true",
+                   help="also accept the development key (key_id dev-...), which anyone can sign with")
+
+
 def parser():
     top = argparse.ArgumentParser(prog="watchpost-audit", description=__doc__.split("\n\n")[0])
     top.add_argument("--database-url", default=None, help="default: WATCHPOST_DATABASE_URL")
@@ -26,14 +35,14 @@ def parser():
     p.add_argument("--checkpoint", action="append", default=[], metavar="FILE",
                    help="a checkpoint kept outside the database (JSON); repeatable")
     p.add_argument("--export", metavar="DIR", help="verify an export directory instead, with no database")
-    p.add_argument("--trusted-key", action="append", metavar="BASE64",
-                   help="accept only checkpoints signed by these public keys; repeatable")
+    _trust(p)
     p = sub.add_parser("checkpoint", help="save the latest signed checkpoint in the log, to keep outside it")
     _service(p, required=True)
     p.add_argument("--out", metavar="FILE", help="write it here (default: print)")
     p = sub.add_parser("prove", help="inclusion proof of an event against the latest checkpoint (JSON)")
     p.add_argument("event_id")
     _service(p)
+    _trust(p)
     p = sub.add_parser("consistency", help="consistency proof between the trees of two sizes (JSON)")
     _service(p, required=True)
     p.add_argument("--from", dest="old", type=int, required=True)

@@ -1,11 +1,12 @@
 """The subcommands of `watchpost-audit`: each takes the parsed arguments and an output, returns the exit status."""
 import json
+import sys
 from datetime import datetime, timezone
 
 from watchpost.audit import completeness as completeness_
 from watchpost.audit import export as export_
 from watchpost.audit import agreement, inspect, replay as replay_, scorecard as scorecard_
-from watchpost.audit.checkpoint import check_signature
+from watchpost.audit.checkpoint import check_signature, read_trusted_keys
 from watchpost.audit.source import AuditError, opened, targets
 from watchpost.audit.verify import Verifier
 
@@ -23,10 +24,22 @@ def _read_checkpoint(path):
     return doc.get("checkpoint", doc)       # a saved checkpoint, or `prove`'s output holding one
 
 
+def _trusted(args):
+    """{public key: service or None}: the keys named with --trusted-key and in the --trusted-keys file."""
+    trusted = dict.fromkeys(args.trusted_key or ())
+    if args.trusted_keys:
+        try:
+            trusted.update(read_trusted_keys(args.trusted_keys))
+        except OSError as exc:
+            raise AuditError(f"{args.trusted_keys}: not a readable file of trusted keys ({exc})") from None
+    return trusted
+
+
 def verify(args, out):
     outside = [(f"checkpoint file {path}", _read_checkpoint(path)) for path in args.checkpoint]
+    trusted = _trusted(args)
     if args.export:
-        report = export_.verify_export(args.export, outside, args.trusted_key)
+        report = export_.verify_export(args.export, outside, trusted, args.development)
         out.write(f"export {args.export}: {report}\n")
         return 0 if report.ok else 1
     failed, verified, chosen = False, 0, targets(args.service, args.schema)
@@ -34,7 +47,7 @@ def verify(args, out):
         mine = [(n, cp) for n, cp in outside if args.service or cp.get("service") == service]
         try:
             with opened(args.database_url, service, schema) as source:
-                verifier = Verifier(service, trusted_keys=args.trusted_key)
+                verifier = Verifier(service, trusted_keys=trusted, development=args.development)
                 report = verifier.run(source.rows(), head=source.head(), outside=mine)
         except AuditError as exc:
             if args.service:
@@ -78,7 +91,10 @@ def _find(args, fn):
 def prove(args, out):
     result = _find(args, lambda source: inspect.prove(source, args.event_id))
     _print(out, result)
-    return 0 if result["verified"] and check_signature(result["checkpoint"]) is None else 1
+    wrong = check_signature(result["checkpoint"], _trusted(args), args.development)
+    if wrong:
+        print(f"watchpost-audit: the proof's checkpoint is not trusted: {wrong}", file=sys.stderr)
+    return 0 if result["verified"] and wrong is None else 1
 
 
 def consistency(args, out):

@@ -3,7 +3,7 @@ from datetime import datetime, time, timezone
 
 from watchpost.eventlog.model import iso
 from watchpost.audit import merkle
-from watchpost.audit.checkpoint import check_signature
+from watchpost.audit.checkpoint import well_signed
 from watchpost.audit.source import AuditError
 
 
@@ -48,7 +48,7 @@ def as_of(source, stream_id, moment):
 
 def latest_checkpoint(source, size_at_least=0):
     good = [e for e in source.checkpoints() if e.payload.get("size", 0) >= size_at_least
-            and check_signature(e.payload) is None]
+            and well_signed(e.payload)]
     return good[-1] if good else None
 
 
@@ -79,7 +79,7 @@ def consistency(source, old, new):
         raise AuditError(f"{source.service}: need 0 <= from <= to <= {len(leaves)} (the log's size)")
     proof = merkle.consistency_proof(old, leaves[:new])
     old_root, new_root = merkle.root(leaves[:old]), merkle.root(leaves[:new])
-    signed = {e.payload["size"]: e.payload for e in source.checkpoints() if check_signature(e.payload) is None}
+    signed = {e.payload["size"]: e.payload for e in source.checkpoints() if well_signed(e.payload)}
     return {"service": source.service, "from": old, "to": new, "from_root": old_root.hex(), "to_root": new_root.hex(),
             "proof": [p.hex() for p in proof],
             "verified": merkle.verify_consistency(old, new, old_root, new_root, proof),

@@ -25,7 +25,7 @@ class NoFields(Schema):
 
 
 def sign_checkpoint_now(store, ctx, name):
-    [event] = sign_checkpoint(store, ctx, load_signing_key(), service=name)
+    [event] = sign_checkpoint(store, ctx, load_signing_key(service=name), service=name)
     return {"checkpoint": event.payload, "event_id": event.event_id, "position": event.position}
 
 
@@ -39,13 +39,14 @@ def post_checkpoint(self, request):
 
 
 def get_key(self, request):
-    return json_response(200, published_key(load_signing_key()))
+    return json_response(200, published_key(load_signing_key(service=self.name)))
 
 
 def checkpoint_tick(self):
     ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id="timer-checkpoint")
     try:
-        sign_checkpoint(self.store, ctx, load_signing_key(), service=self.name, only_if_new=True)
+        sign_checkpoint(self.store, ctx, load_signing_key(service=self.name), service=self.name,
+                        only_if_new=True)
     except WatchpostError as exc:
         log.warning("checkpoint refused", error=exc.code, message=exc.message)
 

@@ -29,7 +29,7 @@ def _check(actor):
 
 def http_events(self, request):
     try:
-        _check(auth.actor_from_header(request.headers.get("Authorization")))
+        _check(auth.actor_from_header(request.headers.get("Authorization"), audience=self.name))
         try:
             after, limit = int(request.args.get("after", 0)), int(request.args.get("limit", 100))
         except ValueError:
@@ -40,13 +40,13 @@ def http_events(self, request):
 
 
 def rpc_events_after(self, after=0, limit=100, token=None):
-    _check(auth.actor_from_token(token) if token else None)
+    _check(auth.actor_from_token(token, audience=self.name) if token else None)
     return page(self.store, after, limit)
 
 
 def fetch(nameko_config, source, after, limit):
     """Read `source`'s events after `after` over RPC, as a system subscriber."""
-    token = auth.issue("subscriber", "watchpost-consumer", ttl=300)
+    token = auth.catchup_token(source)
     with ClusterRpcProxy(nameko_config) as cluster:
         result = getattr(cluster, source).events_after(after=after, limit=limit, token=token)
     return [event_from_json(e) for e in result["events"]]

@@ -6,14 +6,16 @@ import structlog
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
-from watchpost import config, logs
+from watchpost import config, keys, logs
 from watchpost.eventlog.migrate import migrate
 from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.eventlog.relay import ConfirmingPublisher, Relay
 
 
 class EventLog(DependencyProvider):
-    """Migrates the service's schema, opens its event store, and runs the outbox relay beside it."""
+    """Checks the service's keys (watchpost.keys: the mode is logged; outside development a missing, development
+    or short key stops the start, naming the variable), migrates the service's schema, opens its event store, and
+    runs the outbox relay beside it."""
 
     def __init__(self, projections=(), migrations=(), relay=True):
         self.projections, self.migrations, self.relay_enabled = list(projections), list(migrations), relay
@@ -21,6 +23,7 @@ class EventLog(DependencyProvider):
 
     def setup(self):
         logs.configure_structlog()
+        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))   # before any I/O
         cfg = self.container.config
         url = cfg.get("DATABASE_URL") or config.database_url()
         schema = cfg.get("DB_SCHEMA") or self.container.service_name

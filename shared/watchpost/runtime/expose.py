@@ -64,7 +64,7 @@ def _rpc_entry(by_name, allowed):
         route = by_name.get(name)
         if route is None:
             raise NotFound(f"no command or read named {name!r}; there are: {', '.join(sorted(by_name))}")
-        actor = auth.actor_from_token(token) if token else None
+        actor = auth.actor_from_token(token, audience=self.name) if token else None
         if actor is None:
             actor = Actor(id="anonymous", role="citizen")
         authorise(name, actor, allowed.get(name, ()))

@@ -1,6 +1,7 @@
 """`GET /health`: 200 when the database and the broker are reachable, 503 naming what is down."""
 import amqp
 
+from watchpost import config
 from watchpost.eventlog.relay import _connection_params
 from watchpost.runtime.web import json_response
 
@@ -17,7 +18,7 @@ def _broker(amqp_uri):
 
 
 def respond(service):
-    checks, body = {}, {"service": service.name}
+    checks, body = {}, {"service": service.name, "mode": config.mode()}
     try:
         body["log_head"] = _database(service.store)
         checks["database"] = "ok"

@@ -54,8 +54,9 @@ def json_response(status, body, headers=None):
                     mimetype="application/json", headers=headers)
 
 
-def authenticate(request, allowed):
-    actor = auth.actor_from_header(request.headers.get("Authorization"))
+def authenticate(request, allowed, audience=None):
+    """The actor of the request's token, which must be for `audience` (the service's name)."""
+    actor = auth.actor_from_header(request.headers.get("Authorization"), audience=audience)
     if actor is None:
         if "citizen" in allowed:
             return Actor(id="anonymous", role="citizen")
@@ -161,7 +162,7 @@ def handle(service, route, allowed, request, path):
     structlog.contextvars.bind_contextvars(correlation_id=correlation_id, route=route.name)
     role, headers = None, {"X-Correlation-Id": correlation_id}
     try:
-        actor = authenticate(request, allowed.get(route.name, ()))
+        actor = authenticate(request, allowed.get(route.name, ()), getattr(service, "name", None))
         role = actor.role
         authorise(route.name, actor, allowed.get(route.name, ()))
         if actor.id == "anonymous":
