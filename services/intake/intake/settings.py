@@ -1,0 +1,57 @@
+"""intake's settings, read from the environment once, when the service starts (`Settings`, a dependency provider),
+and handed to the commands through `ctx.extra["settings"]` (`of(ctx)`; the defaults when a test gives none).
+
+| variable | default | meaning |
+|---|---|---|
+| INTAKE_PORT | 8001 | HTTP port (read by `config.yml`) |
+| WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping each reporter's key |
+| INTAKE_ATTACHMENT_MAX_BYTES | 5242880 | the largest attachment; a value that is not a positive whole number keeps it |
+"""
+import os
+from dataclasses import dataclass
+
+from nameko.extensions import DependencyProvider
+
+from intake.attachments import DEFAULT_MAX_BYTES
+
+PORT_VARIABLE, DEFAULT_PORT = "INTAKE_PORT", 8001
+MASTER_KEY_VARIABLE = "WATCHPOST_MASTER_KEY"
+DEV_MASTER_KEY = "d2F0Y2hwb3N0LWRldmVsb3BtZW50LW1hc3Rlci1rZXk="  # 32 bytes, development only
+MAX_BYTES_VARIABLE = "INTAKE_ATTACHMENT_MAX_BYTES"
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    master_key: str = DEV_MASTER_KEY
+    attachment_max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def _positive(text, default):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
+def from_mapping(mapping):
+    """Settings from a mapping such as `os.environ`; blank or absent variables keep the defaults."""
+    return IntakeSettings(master_key=mapping.get(MASTER_KEY_VARIABLE) or DEV_MASTER_KEY,
+                          attachment_max_bytes=_positive(mapping.get(MAX_BYTES_VARIABLE), DEFAULT_MAX_BYTES))
+
+
+DEFAULT = IntakeSettings()
+
+
+def of(ctx):
+    return ctx.extra.get("settings") or DEFAULT
+
+
+class Settings(DependencyProvider):
+    """Reads the settings once, at start."""
+
+    def setup(self):
+        self.settings = from_mapping(os.environ)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings

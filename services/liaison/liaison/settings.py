@@ -1,0 +1,35 @@
+"""liaison's settings, read from the environment once, when the service starts (`Settings`, a dependency
+provider), and handed to the commands, reads and timers through `ctx.extra["settings"]` (`of(ctx)`; the defaults
+when a test gives none).
+
+| variable | default | meaning |
+|---|---|---|
+| LIAISON_PORT | 8002 | HTTP port (read by `config.yml`) |
+| LIAISON_FEEDBACK_DUE_DAY, LIAISON_REPORT_DUE_DAYS, LIAISON_DUE_SOON_DAYS, LIAISON_CONTACT_LAPSE_DAYS | 5, 10, 3, 60 | the cadence (`domain.periods.Settings`) |
+"""
+import os
+
+from nameko.extensions import DependencyProvider
+
+from liaison.domain import periods
+
+PORT_VARIABLE, DEFAULT_PORT = "LIAISON_PORT", 8002
+
+
+def of(ctx):
+    return ctx.extra.get("settings") or periods.DEFAULT
+
+
+def today_of(ctx):
+    """The district's today at `ctx.now`."""
+    return periods.today(ctx.now, of(ctx))
+
+
+class Settings(DependencyProvider):
+    """Reads the settings once, at start: a bad value stops the service there."""
+
+    def setup(self):
+        self.settings = periods.Settings.from_mapping(os.environ)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
