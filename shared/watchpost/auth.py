@@ -14,7 +14,6 @@ from watchpost.domain import ROLES, Actor
 from watchpost.errors import Invalid, Unauthenticated
 
 ALGORITHM = "HS256"
-ASSIGNABLE = tuple(r for r in ROLES if r != "system")
 EXPIRED = "the bearer token has expired; ask for a new one"
 
 
