@@ -5,7 +5,12 @@ when a test gives none).
 | variable | default | meaning |
 |---|---|---|
 | LIAISON_PORT | 8002 | HTTP port (read by `config.yml`) |
-| LIAISON_FEEDBACK_DUE_DAY, LIAISON_REPORT_DUE_DAYS, LIAISON_DUE_SOON_DAYS, LIAISON_CONTACT_LAPSE_DAYS | 5, 10, 3, 60 | the cadence (`domain.periods.Settings`) |
+| LIAISON_FEEDBACK_DUE_DAY | 5 | a month's feedback is due this day of the next month |
+| LIAISON_REPORT_DUE_DAYS | 10 | a quarter's report is due this many days after it ends |
+| LIAISON_DUE_SOON_DAYS | 3 | `*.due_soon` from this many days before the due date |
+| LIAISON_CONTACT_LAPSE_DAYS | 60 | a pairing with no contact this long has lapsed |
+
+Every field of `domain.periods.Settings` is read from `LIAISON_<FIELD>` the same way.
 """
 import os
 

@@ -5,8 +5,9 @@ clue's receipt code and before the clue is screened (`domain.evidence`). The rea
 and `reads.get_attachment`. The file name is kept only in the vault, never in an event or a projection; a reporter
 who attaches is recorded, like a submitter, as a sealed vault reference.
 
-The size limit is the setting INTAKE_ATTACHMENT_MAX_BYTES (`intake.settings`, default 5 MiB). The HTTP body limit (`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom:
-a limit above about 5.9 MB needs a larger MAX_BODY.
+The size limit is the setting INTAKE_ATTACHMENT_MAX_BYTES (`intake.settings`, default 5 MiB). The HTTP body limit
+(`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom: a limit above about 5.9 MB needs a
+larger MAX_BODY.
 """
 import uuid
 from dataclasses import dataclass
