@@ -1,6 +1,6 @@
 """The training system's rules as data: kinds, roles, yearly hours, the onboarding programme, periods.
 
-Defaults only: a deployment passes its own `yearly_hours` and `programme` (from config) to the handlers.
+Defaults only: a deployment passes its own `yearly_hours` and `programme` (from its settings) to the commands.
 """
 from datetime import date, datetime
 
