@@ -1,7 +1,7 @@
 """The intake service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
 import pathlib
 
-from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
+from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
 
 from intake import reads, timers
 from intake.access import ALLOWED
@@ -10,7 +10,7 @@ from intake.consumers import CONSUMERS
 from intake.dependencies import Vault
 from intake.projections import PROJECTIONS
 from intake.schemas import SCHEMAS
-from intake.settings import Settings
+from intake.settings import from_mapping as read_settings
 
 MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 VAULT = ("vault",)
@@ -81,7 +81,4 @@ class IntakeService(WatchpostService):
     name = "intake"
     store = EventLog(projections=PROJECTIONS, migrations=[MIGRATIONS])
     vault = Vault()
-    settings = Settings()
-
-    def context_extra(self):
-        return {"settings": self.settings}
+    settings = Settings(read_settings)

@@ -1,5 +1,6 @@
-"""intake's settings, read from the environment once, when the service starts (`Settings`, a dependency provider),
-and handed to the commands through `ctx.extra["settings"]` (`of(ctx)`; the defaults when a test gives none).
+"""intake's settings, read from the environment once, when the service starts (`from_mapping`, by the service's
+`watchpost.runtime.Settings` provider), and handed to the commands through `ctx.extra["settings"]` (`of(ctx)`; the
+defaults when a test gives none).
 
 | variable | default | meaning |
 |---|---|---|
@@ -7,10 +8,7 @@ and handed to the commands through `ctx.extra["settings"]` (`of(ctx)`; the defau
 | WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping each reporter's key |
 | INTAKE_ATTACHMENT_MAX_BYTES | 5242880 | the largest attachment; a value that is not a positive whole number keeps it |
 """
-import os
 from dataclasses import dataclass
-
-from nameko.extensions import DependencyProvider
 
 from intake.attachments import DEFAULT_MAX_BYTES
 
@@ -45,13 +43,3 @@ DEFAULT = IntakeSettings()
 
 def of(ctx):
     return ctx.extra.get("settings") or DEFAULT
-
-
-class Settings(DependencyProvider):
-    """Reads the settings once, at start."""
-
-    def setup(self):
-        self.settings = from_mapping(os.environ)
-
-    def get_dependency(self, worker_ctx):
-        return self.settings

@@ -1,12 +1,12 @@
 """The liaison service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
-from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
+from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
 
 from liaison import reads, timers
 from liaison.access import ALLOWED
 from liaison.commands import cadence, directory, loading, pairings, personnel
 from liaison.projections import PROJECTIONS
 from liaison.schemas import READS, REQUESTS
-from liaison.settings import Settings
+from liaison.settings import from_mapping as read_settings
 
 SCHEMAS = {**REQUESTS, **READS}
 
@@ -46,7 +46,4 @@ class LiaisonService(WatchpostService):
     """监察联络站 directory, personnel, 包片联系 pairings and the 月反馈季报告 cadence."""
     name = "liaison"
     store = EventLog(projections=PROJECTIONS)
-    settings = Settings()
-
-    def context_extra(self):
-        return {"settings": self.settings}
+    settings = Settings(read_settings)

@@ -1,6 +1,6 @@
-"""liaison's settings, read from the environment once, when the service starts (`Settings`, a dependency
-provider), and handed to the commands, reads and timers through `ctx.extra["settings"]` (`of(ctx)`; the defaults
-when a test gives none).
+"""liaison's settings, read from the environment once, when the service starts (`from_mapping`, by the service's
+`watchpost.runtime.Settings` provider), and handed to the commands, reads and timers through `ctx.extra["settings"]`
+(`of(ctx)`; the defaults when a test gives none).
 
 | variable | default | meaning |
 |---|---|---|
@@ -12,13 +12,14 @@ when a test gives none).
 
 Every field of `domain.periods.Settings` is read from `LIAISON_<FIELD>` the same way.
 """
-import os
-
-from nameko.extensions import DependencyProvider
-
 from liaison.domain import periods
 
 PORT_VARIABLE, DEFAULT_PORT = "LIAISON_PORT", 8002
+
+
+def from_mapping(mapping):
+    """The cadence from a mapping such as `os.environ`: `LIAISON_<FIELD>`; absent ones keep their default."""
+    return periods.Settings.from_mapping(mapping)
 
 
 def of(ctx):
@@ -28,13 +29,3 @@ def of(ctx):
 def today_of(ctx):
     """The district's today at `ctx.now`."""
     return periods.today(ctx.now, of(ctx))
-
-
-class Settings(DependencyProvider):
-    """Reads the settings once, at start: a bad value stops the service there."""
-
-    def setup(self):
-        self.settings = periods.Settings.from_mapping(os.environ)
-
-    def get_dependency(self, worker_ctx):
-        return self.settings

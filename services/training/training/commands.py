@@ -11,6 +11,7 @@ from watchpost.domain import Answer
 from watchpost.errors import Invalid, NotFound
 from watchpost.handling import execute
 
+from training import settings
 from training.access import require, require_cover, require_manage
 from training.domain import onboarding, record, rules, sessions
 
@@ -107,7 +108,7 @@ def correct_attendance(store, ctx, session_id, person_id, status, reason):
 def enrol_cadre(store, ctx, person_id, role, street, appointed_on, community=None, programme=None):
     """Enrol a cadre in onboarding once; attendance already recorded since the appointment counts at once."""
     require("enrol_cadre", ctx.actor)
-    table = rules.DEFAULT_PROGRAMME if programme is None else programme
+    table = settings.of(ctx).programme if programme is None else programme
     events = execute(store, f"onboarding-{person_id}", onboarding.fold,
                      lambda o: onboarding.enrol(o, person_id, role, street, community, appointed_on, table), ctx)
     if not events:
@@ -146,6 +147,7 @@ def close_year(store, ctx, year, yearly_hours=None):
     cadre appointed during the year owes the yearly hours pro rata by month. Running it again emits nothing new.
     """
     require("close_year", ctx.actor)
+    yearly_hours = settings.of(ctx).yearly_hours if yearly_hours is None else yearly_hours
     if isinstance(year, bool) or not isinstance(year, int):
         raise Invalid(f"year must be a whole year such as 2026, not {year!r}", fields={"year": year})
     if ctx.now.date() <= datetime.date(year, 12, 31):

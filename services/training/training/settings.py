@@ -1,6 +1,6 @@
-"""training's settings, read from the environment once, when the service starts (`Settings`, a dependency provider:
-a bad value stops the service there), and handed to commands, timers and consumers through `ctx.extra["settings"]`
-(`of(ctx)`; the defaults when a test gives none).
+"""training's settings, read from the environment once, when the service starts (`from_mapping`, by the service's
+`watchpost.runtime.Settings` provider: a bad value stops the service there), and handed to commands, timers and
+consumers through `ctx.extra["settings"]` (`of(ctx)`; the defaults when a test gives none).
 
 - TRAINING_PORT (default 8003): the HTTP port (read by `config.yml`).
 
@@ -10,11 +10,8 @@ a bad value stops the service there), and handed to commands, timers and consume
   by kind and/or topic: `{"informant": [{"item": "forum", "kind": "new_cadre_forum", "topic": null}]}`.
 """
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
-
-from nameko.extensions import DependencyProvider
 
 from watchpost.errors import Invalid
 
@@ -95,13 +92,3 @@ DEFAULT = TrainingSettings(DEFAULT_YEARLY_HOURS, DEFAULT_PROGRAMME)
 
 def of(ctx):
     return ctx.extra.get("settings") or DEFAULT
-
-
-class Settings(DependencyProvider):
-    """Reads the settings once, at start."""
-
-    def setup(self):
-        self.settings = from_mapping(os.environ)
-
-    def get_dependency(self, worker_ctx):
-        return self.settings
