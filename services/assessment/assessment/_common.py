@@ -4,7 +4,7 @@ force in a period, the facts merged for a period, scorecards, the consumed posit
 from watchpost.errors import Forbidden, NotFound
 
 from assessment.consumers import SOURCES
-from assessment.domain import facts as F
+from assessment.domain import facts
 from assessment.domain import periods
 from assessment.domain.rulebook import in_force
 from assessment.domain.scoring import score
@@ -45,7 +45,7 @@ def merged_facts(store, period, community=None):
     for doc in all_docs(store, "assessment_facts", where):
         if periods.contains(period, doc["period"]):
             docs.setdefault(doc["community"], []).append(doc)
-    return {c: F.merge(d) for c, d in docs.items()}
+    return {c: facts.merge(d) for c, d in docs.items()}
 
 
 def street_of(store, community):

@@ -9,7 +9,7 @@ from assessment._common import (consumed_through, known_communities, merged_fact
                                 rulebook_in_force, scorecards, street_of)
 from assessment.access import require
 from assessment.domain import closing, periods
-from assessment.domain import facts as F
+from assessment.domain import facts
 from assessment.domain.rulebook import validate
 from assessment.domain.scoring import score
 
@@ -30,8 +30,11 @@ def close_period(store, ctx, period):
     require("close_period", ctx.actor)
     periods.kind(period)
     through, rulebook = consumed_through(store), rulebook_in_force(store, period)
-    return execute(store, f"period-{period}", closing.fold, lambda state: closing.close(
-        state, period, rulebook, scorecards(store, rulebook, period, through, known_communities(store)), through, ctx.now), ctx)
+
+    def decide(state):
+        cards = scorecards(store, rulebook, period, through, known_communities(store))
+        return closing.close(state, period, rulebook, cards, through, ctx.now)
+    return execute(store, f"period-{period}", closing.fold, decide, ctx)
 
 
 def record_adjustments(store, ctx, period):
@@ -44,7 +47,7 @@ def record_adjustments(store, ctx, period):
             return closing.adjust(state, through, [])
         rulebook, merged, changed = rulebook_by_version(store, state["version"]), merged_facts(store, period), []
         for c in sorted(set(merged) | set(state["communities"])):
-            late = [f for f in F.late(merged.get(c, {}), state["through"]) if F.known(f, through)]
+            late = [f for f in facts.late(merged.get(c, {}), state["through"]) if facts.known(f, through)]
             if late:
                 street = state["communities"].get(c) or street_of(store, c)
                 before, after = (score(merged[c], rulebook, c, period, cut, street)
@@ -79,7 +82,8 @@ def raise_warnings(store, ctx, period):
 
     def decide(state):
         if state["status"] == "closed":
-            cards = scorecards(store, rulebook_by_version(store, state["version"]), period, state["through"], state["communities"])
+            frozen = rulebook_by_version(store, state["version"])
+            cards = scorecards(store, frozen, period, state["through"], state["communities"])
         else:
             cards = scorecards(store, rulebook_in_force(store, period), period, None, known_communities(store))
         return closing.warnings(state, cards)

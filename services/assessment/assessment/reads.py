@@ -14,7 +14,7 @@ from watchpost.errors import Forbidden, Invalid, NotFound
 from assessment._common import (all_docs, check_scope, known_communities, merged_facts, period_view,
                                 rulebook_by_version, rulebook_in_force, scorecards, street_of)
 from assessment.access import require
-from assessment.domain import facts as F
+from assessment.domain import facts
 from assessment.domain import periods
 from assessment.domain.cadres import rank_cadres, score_cadre, where_counted
 from assessment.domain.metrics import terms
@@ -33,7 +33,7 @@ def scorecard(store, ctx, community, period):
     closed = bool(doc and doc["status"] == "closed")
     card["status"] = "closed" if closed else "open"
     card["adjustments"] = [a for a in (doc or {}).get("adjustments", []) if a["community"] == community]
-    card["pending_adjustments"] = F.late(merged, through) if closed else []
+    card["pending_adjustments"] = facts.late(merged, through) if closed else []
     return card
 
 
@@ -117,7 +117,7 @@ def _cadre_scope(store, ctx, person_id, places):
 def _card(store, person_id, period, docs, view):
     doc, rulebook, through = view
     places, latest = where_counted(docs)
-    merged = F.merge(docs)
+    merged = facts.merge(docs)
     community = latest["community"] if latest else None
     street = (street_of(store, community) or latest["street"]) if latest else None
     card = score_cadre(person_id, merged, rulebook, period, through, community, street,
@@ -127,7 +127,7 @@ def _card(store, person_id, period, docs, view):
     card["status"] = "closed" if closed else "open"
     card["adjustments"] = [a for a in (doc or {}).get("adjustments", [])
                            if any(e["event_id"] in mine for e in a["events"])]
-    card["pending_adjustments"] = F.late(merged, through) if closed else []
+    card["pending_adjustments"] = facts.late(merged, through) if closed else []
     return card
 
 
