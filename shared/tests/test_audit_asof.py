@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 import psycopg2
 import pytest
 
-from assessment import handlers
+from assessment import commands, reads
 from assessment.domain.rulebook import default
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 from watchpost.audit.cli import main
 from watchpost.domain import Change
 from watchpost.testing import TEST_DATABASE_URL, make_ctx
@@ -60,7 +60,7 @@ def world(pg_store):
 
 
 def live(store, community="C1", period="2026-03"):
-    card = handlers.scorecard(store, make_ctx("auditor"), community=community, period=period)
+    card = reads.scorecard(store, make_ctx("auditor"), community=community, period=period)
     return json.loads(json.dumps(card))
 
 
@@ -72,7 +72,7 @@ def as_of(world, capsys, moment, community="C1", period="2026-03"):
 
 def test_a_scorecard_as_of_a_time_is_folded_from_the_logs_and_ends_equal_to_the_live_one(capsys, world):
     before_rulebook = world.clock.stamp()
-    handlers.publish_rulebook(world.assessment, make_ctx("district_commission"), **default())
+    commands.publish_rulebook(world.assessment, make_ctx("district_commission"), **default())
     world.emit("intake", "clue-1", "clue.acceptance_notified", clue_id="k1", **C1)
     world.emit("liaison", "fb-1", "feedback.submitted", person_id="p1", period="2026-03", on_time=True, **C1)
     world.feed()
@@ -82,7 +82,7 @@ def test_a_scorecard_as_of_a_time_is_folded_from_the_logs_and_ends_equal_to_the_
     world.emit("training", "att-1", "attendance.recorded", session_id="s1", person_id="p1", status="present",
                held_on="2026-03-12", **C1)
     world.feed()
-    handlers.close_period(world.assessment, make_ctx("district_commission", now=world.clock.now), period="2026-03")
+    commands.close_period(world.assessment, make_ctx("district_commission", now=world.clock.now), period="2026-03")
     world.emit("intake", "clue-2", "clue.acceptance_notified", clue_id="k2", **C1)   # after the close: pending
     world.emit("intake", "clue-3", "clue.acceptance_notified", clue_id="k3", **C1)   # not consumed yet
     for event in world.logs["intake"].read_after(world.assessment.consumed_position("intake"), 1):
@@ -118,7 +118,7 @@ def test_a_scorecard_as_of_a_time_is_folded_from_the_logs_and_ends_equal_to_the_
 
 
 def test_as_of_refuses_a_source_log_that_does_not_verify(capsys, world):
-    handlers.publish_rulebook(world.assessment, make_ctx("district_commission"), **default())
+    commands.publish_rulebook(world.assessment, make_ctx("district_commission"), **default())
     world.emit("intake", "clue-1", "clue.acceptance_notified", clue_id="k1", **C1)
     world.emit("intake", "clue-2", "clue.acceptance_notified", clue_id="k2", **C1)
     world.feed()

@@ -7,7 +7,6 @@
 | WATCHPOST_DB_POOL | 12 | connections per service process (>= nameko max_workers) |
 | WATCHPOST_JWT_KEYS | a development key | comma-separated HS256 keys; the first signs, all verify (rotation) |
 | WATCHPOST_JWT_TTL | 3600 | seconds a token from `watchpost-token` lives |
-| WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping reporters' keys (intake) |
 | WATCHPOST_ANON_RATE | 30 | requests a minute one address may make without a token, per route (anonymous submission, receipt lookup) |
 | WATCHPOST_ANON_BURST | 10 | requests one address may make at once without a token, per route, before WATCHPOST_ANON_RATE applies |
 | WATCHPOST_TIMER_SECONDS | 60 | how often statutory clocks and cadences are checked |
@@ -23,20 +22,25 @@
 | WATCHPOST_CATCHUP_KEY | none | base64 secret (>= 32 bytes) signing the short `subscriber` tokens consumers read catch-up with |
 | INTAKE_CHECKPOINT_KEY | none | per service (`<SERVICE>_CHECKPOINT_KEY`): that service's checkpoint signing key; required in production |
 | INTAKE_ACCUSED_KEY | none | base64 HMAC key (>= 32 bytes) for accused persons' keys (intake) |
-| <SERVICE>_PORT | intake 8001, liaison 8002, training 8003, assessment 8004 | HTTP port |
+
+A service's own settings (its port, intake's master key and attachment limit, liaison's cadence, training's
+programme) are read by that service's `settings` module.
 """
+import hashlib
 import os
 
-PORTS = {"intake": 8001, "liaison": 8002, "training": 8003, "assessment": 8004}
 DEV_JWT_KEY = "watchpost-development-key-not-for-production-use!"
-DEV_MASTER_KEY = "d2F0Y2hwb3N0LWRldmVsb3BtZW50LW1hc3Rlci1rZXk="  # 32 bytes, development only
+DEV_CHECKPOINT_SEED = hashlib.sha256(b"watchpost-development-checkpoint-key-NOT-FOR-PRODUCTION").digest()
+DEV_MASTER_KEY = "d2F0Y2hwb3N0LWRldmVsb3BtZW50LW1hc3Rlci1rZXk="  # 32 bytes: intake's vault, development only
 
 
-def env(name, default):
-    """The variable's value, else the content of the file `<name>_FILE` names (compose and Kubernetes secrets)."""
-    value = os.environ.get(name)
-    if value in (None, "") and os.environ.get(name + "_FILE"):
-        with open(os.environ[name + "_FILE"], encoding="utf-8") as fh:
+def env(name, default, mapping=None):
+    """The variable's value, else the content of the file `<name>_FILE` names (compose and Kubernetes secrets).
+    `mapping` (default `os.environ`) is where a service's `settings.from_mapping` reads its own variables."""
+    mapping = os.environ if mapping is None else mapping
+    value = mapping.get(name)
+    if value in (None, "") and mapping.get(name + "_FILE"):
+        with open(mapping[name + "_FILE"], encoding="utf-8") as fh:
             value = fh.read().strip()
     return default if value in (None, "") else value
 
@@ -61,10 +65,6 @@ def jwt_ttl():
     return int(env("WATCHPOST_JWT_TTL", "3600"))
 
 
-def master_key():
-    return env("WATCHPOST_MASTER_KEY", DEV_MASTER_KEY)
-
-
 def timer_seconds():
     return float(env("WATCHPOST_TIMER_SECONDS", "60"))
 
@@ -82,12 +82,8 @@ def log_level():
     return env("WATCHPOST_LOG_LEVEL", "INFO")
 
 
-def port(service):
-    return int(env(f"{service.upper()}_PORT", str(PORTS[service])))
-
-
 # -- keys and modes (see watchpost.keys) ---------------------------------------------------------------------------
-SERVICES = tuple(PORTS)
+SERVICES = ("intake", "liaison", "training", "assessment")
 DEVELOPMENT = "development"
 
 

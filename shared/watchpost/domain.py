@@ -2,7 +2,7 @@
 
 No I/O and no nameko here: aggregates fold `Event`s into state and decide `Change`s.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 from datetime import datetime, timezone
 
@@ -63,6 +63,27 @@ class Context:
     causation_id: str | None = None
     command_id: str | None = None
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Answer:
+    """A command's recorded events plus what its caller is shown once (a new id, a receipt code): a subclass
+    declares those as fields. It iterates, indexes and counts as its events; the HTTP and RPC boundary answers
+    `{events: [...], **the other fields}`."""
+    events: list
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self):
+        return len(self.events)
+
+    def __getitem__(self, index):
+        return self.events[index]
+
+    def shown(self):
+        """The fields besides the events, as the caller sees them."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "events"}
 
 
 def utcnow():

@@ -46,8 +46,7 @@ def decode(value):
 
 
 def _development_values():
-    from watchpost.audit.checkpoint import DEV_SEED
-    return {config.DEV_JWT_KEY.encode(), decode(config.DEV_MASTER_KEY), DEV_SEED}
+    return {config.DEV_JWT_KEY.encode(), decode(config.DEV_MASTER_KEY), config.DEV_CHECKPOINT_SEED}
 
 
 def is_development_key(raw):

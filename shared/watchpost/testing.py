@@ -24,11 +24,6 @@ def make_ctx(role="district_commission", actor_id=None, now=None, street=None, c
         correlation_id=str(uuid.uuid4()), command_id=command_id)
 
 
-@pytest.fixture
-def ctx_factory():
-    return make_ctx
-
-
 # -- real PostgreSQL -------------------------------------------------------------------------------------------
 import os  # noqa: E402
 

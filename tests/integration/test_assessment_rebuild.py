@@ -15,7 +15,7 @@ from watchpost.eventlog.model import GENESIS, event_to_json, seal
 from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.testing import TEST_DATABASE_URL, publish_as_relay, wait_for
 
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 from assessment.domain.cadres import rank_cadres
 from assessment.rebuild import cadre_scorecards, compare, fold_logs, rebuild, scorecards
 from assessment.service import AssessmentService

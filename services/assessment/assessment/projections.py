@@ -114,4 +114,4 @@ class Periods(Projection):
         return {**doc, "warnings": [*doc["warnings"], {**ref, **p}]}
 
 
-ALL = [Facts(), CadreFacts(), Communities(), Rulebooks(), Periods()]
+PROJECTIONS = [Facts(), CadreFacts(), Communities(), Rulebooks(), Periods()]

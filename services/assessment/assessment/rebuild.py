@@ -14,11 +14,12 @@ from watchpost.errors import NotFound, Unavailable, WatchpostError
 from watchpost.eventlog.model import ChainBroken, verify_chain
 from watchpost.eventlog.projections import fold, matches
 
-from assessment import cadres, handlers
+from assessment import reads
+from assessment._common import all_docs
+from assessment.access import require
+from assessment.consumers import SOURCES
 from assessment.domain import periods
-from assessment.projections import ALL
-
-SOURCES = handlers.SOURCES
+from assessment.projections import PROJECTIONS
 PAGE = 500
 CHECKER = Actor(id="assessment-rebuild", role="auditor")
 
@@ -82,22 +83,22 @@ def read_log(source, fetch, until, page=PAGE):
 
 def fold_logs(own, logs, through):
     """The rebuilt read view: every source event (in source order) and assessment's own events."""
-    return Folded(fold(ALL, [e for s in SOURCES for e in logs.get(s, ())] + list(own)), through)
+    return Folded(fold(PROJECTIONS, [e for s in SOURCES for e in logs.get(s, ())] + list(own)), through)
 
 
 def scorecards(view):
     """{(community, period): scorecard or the refusal's code} for every community and period the view knows."""
     ctx = Context(actor=CHECKER, now=None, correlation_id="rebuild")
-    communities = sorted(d["community"] for d in handlers._all(view, "assessment_communities"))
+    communities = sorted(d["community"] for d in all_docs(view, "assessment_communities"))
     found = set()
-    for doc in handlers._all(view, "assessment_facts"):
+    for doc in all_docs(view, "assessment_facts"):
         found.update(p for p in (doc["period"], doc["quarter"], doc["year"]) if p)
-    found.update(d["period"] for d in handlers._all(view, "assessment_periods"))
+    found.update(d["period"] for d in all_docs(view, "assessment_periods"))
     cards = {}
     for period in sorted(found, key=lambda p: (periods.months(p)[0], len(periods.months(p)))):
         for community in communities:
             try:
-                cards[(community, period)] = handlers.scorecard(view, ctx, community=community, period=period)
+                cards[(community, period)] = reads.scorecard(view, ctx, community=community, period=period)
             except WatchpostError as refused:   # e.g. no rulebook in force: the same refusal on both sides
                 cards[(community, period)] = refused.code
     return cards
@@ -106,16 +107,16 @@ def scorecards(view):
 def cadre_scorecards(view):
     """{(person_id, period): cadre scorecard or the refusal's code} for every cadre and every period the view knows."""
     ctx = Context(actor=CHECKER, now=None, correlation_id="rebuild")
-    docs = handlers._all(view, "assessment_cadre_facts")
+    docs = all_docs(view, "assessment_cadre_facts")
     found = set()
     for doc in docs:
         found.update(p for p in (doc["period"], doc["quarter"], doc["year"]) if p)
-    found.update(d["period"] for d in handlers._all(view, "assessment_periods"))
+    found.update(d["period"] for d in all_docs(view, "assessment_periods"))
     cards = {}
     for person in sorted({d["person_id"] for d in docs}):
         for period in sorted(found, key=lambda p: (periods.months(p)[0], len(periods.months(p)))):
             try:
-                cards[(person, period)] = cadres.cadre_scorecard(view, ctx, person_id=person, period=period)
+                cards[(person, period)] = reads.cadre_scorecard(view, ctx, person_id=person, period=period)
             except WatchpostError as refused:
                 cards[(person, period)] = refused.code
     return cards
@@ -161,7 +162,7 @@ def rebuild(store, sources, attempts=3):
 
 def check_rebuild(store, ctx, source_logs):
     """The audit act: rebuild from the sources' catch-up and report whether the live scorecards are identical."""
-    handlers.authorise(ctx, "check_rebuild")
+    require("check_rebuild", ctx.actor)
     missing = [s for s in SOURCES if s not in source_logs]
     if missing:
         raise NotFound(f"no catch-up for {', '.join(missing)}; rebuild needs {', '.join(SOURCES)}")

@@ -6,8 +6,9 @@ received -> assigned -> resolved -> feedback -> closed. Reporters are protected:
 encrypted, in the vault (`intake.vault`); events carry an opaque `reporter_ref`, and every report gets a
 receipt code of which only the sha256 is kept (`intake.receipts`).
 
-Layout: `domain/` (pure), `handlers.py` (commands), `reads.py` (scoped reads), `timers.py` (clock alerts),
-`projections.py`, `schemas.py`, `access.py`, `vault.py` (and `pgvault.py`, its PostgreSQL form), `receipts.py`;
-at the edge: `service.py` (routes), `submissions.py` (retry-safe receipt codes), `consumers.py` (liaison's
-escalations), `dependencies.py` (the vault provider), `migrations/`.
+Layout (the shape of every service, docs/architecture.md): `domain/` (pure), `commands/` (one module per
+aggregate: clues, attachments, opinions, inspections; `submissions` gives retry-safe receipt codes), `reads.py`,
+`consumers.py` (liaison's escalations), `timers.py` (clock alerts), `projections.py`, `schemas.py`, `settings.py`,
+`access.py`, `service.py` (routes); intake's own: `vault.py` (and `pgvault.py`, its PostgreSQL form, with
+`dependencies.py`, the vault provider), `receipts.py`, `attachments.py`, `indexes.py`, `migrations/`.
 """

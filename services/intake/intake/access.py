@@ -39,7 +39,7 @@ ALLOWED = {
 }
 
 
-def authorise(name, actor):
+def require(name, actor):
     roles = ALLOWED.get(name)
     if roles is None:
         raise Forbidden(f"{name} is not an intake command or read")

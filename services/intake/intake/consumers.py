@@ -11,8 +11,9 @@ import uuid
 
 from watchpost.reference import catalogue
 
-from intake import handlers
-from intake.pgvault import PostgresVault
+from intake import settings
+from intake.commands import clues
+from intake.pgvault import PostgresVault, master_key
 
 CHANNELS = ("informant", "supervisor")
 UNCLASSIFIED = "C10"          # 群众诉求办理: where an unclassified major problem waits for the screener
@@ -33,14 +34,18 @@ def clue_id_for(vault, flag_id):
 
 def major_problem_flagged(tx, ctx, event, vault=None):
     p = event.payload
-    vault = vault or PostgresVault.within(tx)
+    vault = vault or PostgresVault.within(tx, master_key(settings.of(ctx).master_key))
     clue_id = clue_id_for(vault, p["flag_id"])
     category, item = classify(p.get("category"))
     details = (f"重大问题 flagged for {p['period']} by a {p['role']} of community {p['community']} "
                f"(liaison flag {p['flag_id']}, flagged on {p['flagged_on']}).\n{p['summary']}")
-    return handlers.receive_clue(
+    return clues.receive_clue(
         tx, ctx, vault=vault, clue_id=clue_id, channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
         summary=p["summary"][:200], details=details, community=p["community"], street=p["street"],
         category=category, item=item,
         # who is accused is for the screener to establish; a name of its own keeps it from matching as a repeat
         accused={"name": f"待查明 {clue_id}", "post": "待查明 (to be established)", "rank": ACCUSED_RANK})
+
+
+# source service -> event type -> fn(tx, ctx, event), as `expose(consumes=...)` takes it
+CONSUMERS = {"liaison": {"feedback.major_problem_flagged": major_problem_flagged}}

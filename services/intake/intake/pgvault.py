@@ -8,13 +8,14 @@ committed with the events it appends, or not at all.
 import base64
 import binascii
 import contextlib
+import os
 
 import psycopg2
 from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
 
-from watchpost import config
 from watchpost.errors import NotFound, Unavailable
 
+from intake import settings
 from intake.vault import ReporterVault, decrypt, encrypt, new_ref
 from intake.vault_files import PostgresFiles
 
@@ -22,9 +23,9 @@ DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
 def master_key(text=None):
-    """The 32-byte master key from WATCHPOST_MASTER_KEY (base64); the message never shows the key."""
+    """The 32-byte master key from `text` or WATCHPOST_MASTER_KEY (base64); the message never shows the key."""
     try:
-        key = base64.b64decode(text or config.master_key(), validate=True)
+        key = base64.b64decode(text or settings.from_mapping(os.environ).master_key, validate=True)
     except (binascii.Error, ValueError):
         raise ValueError("WATCHPOST_MASTER_KEY is not valid base64") from None
     if len(key) != 32:

@@ -126,4 +126,4 @@ class Inspections(Projection):
 
 from intake.indexes import Counts, Deadlines, Receipts  # noqa: E402  (the three small indexes)
 
-ALL = (Clues(), Opinions(), Inspections(), Receipts(), Counts(), Deadlines())
+PROJECTIONS = (Clues(), Opinions(), Inspections(), Receipts(), Counts(), Deadlines())

@@ -38,7 +38,7 @@ def decrypt(key, blob, ref):
 
 
 class ReporterVault(ABC):
-    """What the handlers need: seal a record, open it (with a recorded reason, by the caller), erase it."""
+    """What the commands need: seal a record, open it (with a recorded reason, by the caller), erase it."""
     _master: bytes
 
     @abstractmethod

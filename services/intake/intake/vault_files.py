@@ -32,7 +32,7 @@ def _bound(attachment_id, clue_id, part):
 
 
 class SealedFiles:
-    """What the attachment handlers need: keep a file, open it, drop one unused, erase a clue's files."""
+    """What the attachment commands need: keep a file, open it, drop one unused, erase a clue's files."""
     _master: bytes
 
     def keep_file(self, attachment_id, clue_id, record, body):

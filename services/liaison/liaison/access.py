@@ -1,4 +1,4 @@
-"""Which roles may call each liaison command and read (ALLOWED); the handlers add the scope checks."""
+"""Which roles may call each liaison command and read (ALLOWED); the commands and reads add the scope checks."""
 from watchpost.errors import Forbidden
 
 ADMIN = {"district_commission", "system"}

@@ -186,4 +186,4 @@ class Compliance(Projection):
         return doc
 
 
-ALL = (Streets(), Communities(), People(), Coverage(), Pairings(), Compliance())
+PROJECTIONS = (Streets(), Communities(), People(), Coverage(), Pairings(), Compliance())

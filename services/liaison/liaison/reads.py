@@ -3,11 +3,10 @@
 """
 from watchpost.errors import Invalid, NotFound
 
-from liaison import access
+from liaison import access, settings
 from liaison.domain import cadence, periods
 from liaison.domain.personnel import WATCHERS
 from liaison.domain.scope import require, scoped_filter
-from liaison.handlers import settings_of, today_of
 from liaison.schemas import MAX_PAGE
 
 
@@ -92,12 +91,12 @@ def get_compliance(store, ctx, community, period):
     access.require("get_compliance", ctx.actor)
     found = _doc(store, "communities", community, "community")
     require(ctx.actor, found["street"], community, f"community {community}")
-    when = periods.clock(period, today_of(ctx), settings_of(ctx))
+    when = periods.clock(period, settings.today_of(ctx), settings.of(ctx))
     unrecorded = {"overdue": "missed", "due_soon": "due_soon"}.get(when, "pending")
     doc = store.doc("compliance", f"{community}/{period}") or {}
     station = found["station"] or {}
     base = {"community": community, "street": found["street"], "station_id": station.get("station_id"),
-            "period": period, "kind": periods.kind(period), "due_on": periods.due_on(period, settings_of(ctx))
+            "period": period, "kind": periods.kind(period), "due_on": periods.due_on(period, settings.of(ctx))
             .isoformat(), "clock": when}
     if base["kind"] == "quarter":
         owed = bool(station) and cadence.owes(period, station["opened_on"])

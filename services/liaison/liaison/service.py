@@ -1,35 +1,35 @@
-"""The liaison service's nameko entrypoints: routes to handlers, nothing else (see watchpost.runtime)."""
-import os
+"""The liaison service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
+from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
 
-from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
-
-from liaison import handlers, loader, reads, timers
+from liaison import reads, timers
 from liaison.access import ALLOWED
-from liaison.projections import ALL
+from liaison.commands import cadence, directory, loading, pairings, personnel
+from liaison.projections import PROJECTIONS
 from liaison.schemas import READS, REQUESTS
-from liaison.domain.periods import Settings
+from liaison.settings import from_mapping as read_settings
 
+SCHEMAS = {**REQUESTS, **READS}
 
-post, get = route_makers({**REQUESTS, **READS})
+post, get = route_makers(SCHEMAS)
 
 
 ROUTES = [
-    post("/streets", handlers.register_street, 201),
-    post("/communities", handlers.register_community, 201),
-    post("/stations", handlers.register_station, 201),
-    post("/groups", handlers.register_group, 201),
-    post("/centres", handlers.register_centre, 201),
-    post("/platforms", handlers.register_platform, 201),
-    post("/directory", loader.load_directory),
-    post("/people", handlers.appoint_person, 201),
-    post("/people/<person_id>/reassign", handlers.reassign_person),
-    post("/people/<person_id>/dismiss", handlers.dismiss_person),
-    post("/pairings", handlers.establish_pairing, 201),
-    post("/pairings/<pairing_id>/end", handlers.end_pairing),
-    post("/pairings/<pairing_id>/contacts", handlers.record_contact, 201),
-    post("/feedback", handlers.submit_feedback, 201),
-    post("/major-problems", handlers.report_major_problem, 201),
-    post("/reports", handlers.submit_report, 201),
+    post("/streets", directory.register_street, 201),
+    post("/communities", directory.register_community, 201),
+    post("/stations", directory.register_station, 201),
+    post("/groups", directory.register_group, 201),
+    post("/centres", directory.register_centre, 201),
+    post("/platforms", directory.register_platform, 201),
+    post("/directory", loading.load_directory),
+    post("/people", personnel.appoint_person, 201),
+    post("/people/<person_id>/reassign", personnel.reassign_person),
+    post("/people/<person_id>/dismiss", personnel.dismiss_person),
+    post("/pairings", pairings.establish_pairing, 201),
+    post("/pairings/<pairing_id>/end", pairings.end_pairing),
+    post("/pairings/<pairing_id>/contacts", pairings.record_contact, 201),
+    post("/feedback", cadence.submit_feedback, 201),
+    post("/major-problems", cadence.report_major_problem, 201),
+    post("/reports", cadence.submit_report, 201),
     get("/directory", reads.get_directory),
     get("/people", reads.list_people),
     get("/people/<person_id>", reads.get_person),
@@ -45,7 +45,5 @@ ROUTES = [
 class LiaisonService(WatchpostService):
     """监察联络站 directory, personnel, 包片联系 pairings and the 月反馈季报告 cadence."""
     name = "liaison"
-    store = EventLog(projections=ALL)
-
-    def context_extra(self):
-        return {"liaison_settings": Settings.from_mapping(os.environ)}
+    store = EventLog(projections=PROJECTIONS)
+    settings = Settings(read_settings)

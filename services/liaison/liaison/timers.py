@@ -8,10 +8,9 @@ from datetime import date
 
 from watchpost.handling import execute
 
-from liaison import access
+from liaison import access, settings as configured
 from liaison.domain import cadence, pairing, periods
 from liaison.domain.personnel import WATCHERS
-from liaison.handlers import settings_of, today_of
 
 PAGE = 500
 
@@ -19,7 +18,7 @@ PAGE = 500
 def tick(store, ctx):
     """Run every clock as of `ctx.now`; returns the events emitted."""
     access.require("tick", ctx.actor)
-    settings, today = settings_of(ctx), today_of(ctx)
+    settings, today = configured.of(ctx), configured.today_of(ctx)
     emitted = []
 
     def emit(stream_id, fold, decide):

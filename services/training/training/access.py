@@ -27,11 +27,11 @@ ALLOWED = {
 EVERYWHERE = {"district_commission", "auditor", "system"}
 
 
-def require(ctx, name):
+def require(name, actor):
     roles = ALLOWED[name]
-    if ctx.actor.role not in roles:
-        raise Forbidden(f"{name} is not open to the role {ctx.actor.role}; allowed: {', '.join(sorted(roles))}",
-                        role=ctx.actor.role, allowed=sorted(roles))
+    if actor.role not in roles:
+        raise Forbidden(f"{name} is not open to the role {actor.role}; allowed: {', '.join(sorted(roles))}",
+                        role=actor.role, allowed=sorted(roles))
 
 
 def covers(actor, street, community):

@@ -1,11 +1,11 @@
 """What training does with other services' events: liaison's appointments and dismissals drive onboarding.
 
-Mappings onto the handlers: `on_*(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
+Mappings onto the commands: `on_*(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
 causation = the foreign event); `CONSUMERS` wraps them in the runtime's signature `fn(tx, ctx, event)`.
 Idempotent in the domain as well as by position: an appointment delivered twice (replay, redelivery) enrols once;
 a dismissal of someone never enrolled, or already withdrawn, changes nothing.
 """
-from training import handlers, settings
+from training import commands, settings
 from training.domain.rules import CADRE_ROLES
 
 
@@ -17,19 +17,19 @@ def on_person_appointed(store, ctx, payload, programme=None):
     """
     if payload.get("role") not in CADRE_ROLES:
         return []
-    return handlers.enrol_cadre(store, ctx, person_id=payload["person_id"], role=payload["role"],
+    return commands.enrol_cadre(store, ctx, person_id=payload["person_id"], role=payload["role"],
                                 street=payload["street"], community=payload.get("community"),
                                 appointed_on=payload["appointed_on"], programme=programme)
 
 
 def on_person_dismissed(store, ctx, payload):
     """liaison `person.dismissed {person_id, street, community, dismissed_on}` -> withdrawal from the roster."""
-    return handlers.withdraw_cadre(store, ctx, person_id=payload["person_id"], dismissed_on=payload["dismissed_on"])
+    return commands.withdraw_cadre(store, ctx, person_id=payload["person_id"], dismissed_on=payload["dismissed_on"])
 
 
 def person_appointed(tx, ctx, event, programme=None):
     """The runtime's entry: the deployment's programme (TRAINING_PROGRAMME) unless one is given."""
-    table = settings.current().programme if programme is None else programme
+    table = settings.of(ctx).programme if programme is None else programme
     return on_person_appointed(tx, ctx, event.payload, programme=table)
 
 

@@ -25,7 +25,7 @@ def _year(year):
 
 
 def get_session(store, ctx, session_id):
-    require(ctx, "get_session")
+    require("get_session", ctx.actor)
     doc = store.doc("training_sessions", session_id)
     if doc is None:
         raise NotFound(f"session {session_id} does not exist", session_id=session_id)
@@ -36,7 +36,7 @@ def get_session(store, ctx, session_id):
 
 def sessions_by_period(store, ctx, period, kind=None, status=None, limit=500, offset=0):
     """Sessions whose date (held_on once held) falls in `period` (2026, 2026-03 or 2026-Q1), that the reader sees."""
-    require(ctx, "sessions_by_period")
+    require("sessions_by_period", ctx.actor)
     where = period_filter(period)
     if kind is not None:
         if kind not in KINDS:
@@ -57,7 +57,7 @@ def sessions_by_period(store, ctx, period, kind=None, status=None, limit=500, of
 
 def person_record(store, ctx, person_id, year):
     """A cadre's training record for a year; zero hours if training knows the cadre but they attended nothing."""
-    require(ctx, "person_record")
+    require("person_record", ctx.actor)
     year = _year(year)
     doc = store.doc("training_records", f"{person_id}:{year}")
     if doc is None:
@@ -72,7 +72,7 @@ def person_record(store, ctx, person_id, year):
 
 
 def onboarding_status(store, ctx, person_id):
-    require(ctx, "onboarding_status")
+    require("onboarding_status", ctx.actor)
     doc = store.doc("training_cadres", person_id)
     if doc is None:
         raise NotFound(f"{person_id} is not enrolled in onboarding", person_id=person_id)
@@ -92,10 +92,10 @@ def _participation(store, ctx, scope, key, year):
 
 
 def community_participation(store, ctx, community, year):
-    require(ctx, "community_participation")
+    require("community_participation", ctx.actor)
     return _participation(store, ctx, "community", community, year)
 
 
 def street_participation(store, ctx, street, year):
-    require(ctx, "street_participation")
+    require("street_participation", ctx.actor)
     return _participation(store, ctx, "street", street, year)

@@ -1,4 +1,8 @@
-"""Training's deployment settings, read from the environment (JSON), checked once and cached.
+"""training's settings, read from the environment once, when the service starts (`from_mapping`, by the service's
+`watchpost.runtime.Settings` provider: a bad value stops the service there), and handed to commands, timers and
+consumers through `ctx.extra["settings"]` (`of(ctx)`; the defaults when a test gives none).
+
+- TRAINING_PORT (default 8003): the HTTP port (read by `config.yml`).
 
 - TRAINING_YEARLY_HOURS (default `rules.DEFAULT_YEARLY_HOURS`): `{"informant": 8, "community_secretary": 24}`,
   the hours each role owes a year (pro rata in the year of appointment); a role left out is not assessed.
@@ -6,7 +10,6 @@
   by kind and/or topic: `{"informant": [{"item": "forum", "kind": "new_cadre_forum", "topic": null}]}`.
 """
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,10 +18,11 @@ from watchpost.errors import Invalid
 from training.domain.rules import CADRE_ROLES, DEFAULT_PROGRAMME, DEFAULT_YEARLY_HOURS, KINDS
 
 HOURS_VAR, PROGRAMME_VAR = "TRAINING_YEARLY_HOURS", "TRAINING_PROGRAMME"
+PORT_VARIABLE, DEFAULT_PORT = "TRAINING_PORT", 8003
 
 
 @dataclass(frozen=True)
-class Settings:
+class TrainingSettings:
     yearly_hours: dict
     programme: dict
 
@@ -74,7 +78,7 @@ def programme(raw):
 
 @lru_cache(maxsize=8)
 def _parse(hours_raw, programme_raw):
-    return Settings(DEFAULT_YEARLY_HOURS if hours_raw is None else yearly_hours(hours_raw),
+    return TrainingSettings(DEFAULT_YEARLY_HOURS if hours_raw is None else yearly_hours(hours_raw),
                     DEFAULT_PROGRAMME if programme_raw is None else programme(programme_raw))
 
 
@@ -83,5 +87,8 @@ def from_mapping(mapping):
     return _parse(mapping.get(HOURS_VAR) or None, mapping.get(PROGRAMME_VAR) or None)
 
 
-def current():
-    return from_mapping(os.environ)
+DEFAULT = TrainingSettings(DEFAULT_YEARLY_HOURS, DEFAULT_PROGRAMME)
+
+
+def of(ctx):
+    return ctx.extra.get("settings") or DEFAULT

@@ -7,8 +7,7 @@ appointment or attendance that arrives after the new year is still settled at th
 """
 import weakref
 
-from training import settings
-from training.yearend import close_year
+from training.commands import close_year
 
 _settled = weakref.WeakKeyDictionary()   # store -> fingerprint after its last uninterrupted close
 
@@ -24,7 +23,7 @@ def close_previous_year(store, ctx):
     if _settled.get(store) == _fingerprint(store, year):
         return []
     before, _ = store.head()
-    events = close_year(store, ctx, year=year, yearly_hours=settings.current().yearly_hours)
+    events = close_year(store, ctx, year=year)
     after, _ = store.head()
     if after - before == len(events):        # only our own events were appended meanwhile
         _settled[store] = _fingerprint(store, year)

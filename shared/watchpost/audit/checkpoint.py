@@ -23,7 +23,7 @@ TYPE, STREAM = "checkpoint.signed", "checkpoint-log"
 SIGNED_FIELDS = ("service", "size", "root", "signed_at", "key_id")
 DOMAIN = b"watchpost-checkpoint/v1\n"
 # DEVELOPMENT ONLY: derived from a public string, so anyone can sign with it. Set <SERVICE>_CHECKPOINT_KEY.
-DEV_SEED = hashlib.sha256(b"watchpost-development-checkpoint-key-NOT-FOR-PRODUCTION").digest()
+DEV_SEED = config.DEV_CHECKPOINT_SEED
 
 
 class LogDamaged(WatchpostError):

@@ -4,7 +4,7 @@ Assessment's own log (rulebooks, period closes, adjustments, rescorings, warning
 each read up to the last event recorded at or before the time (a log is appended in time order, so that is a
 prefix), a source never beyond the position assessment has consumed by now (what it has not consumed yet it had not
 consumed then either). Each chain is verified, the events are folded with `assessment.rebuild.fold_logs` (its
-projections, sources first, then its own log) and the card is `assessment.handlers.scorecard`, so nothing of the
+projections, sources first, then its own log) and the card is `assessment.reads.scorecard`, so nothing of the
 scoring is re-implemented here. Needs the assessment package installed (as `replay` does).
 """
 import contextlib
@@ -21,7 +21,7 @@ AUDITOR = Actor(id="watchpost-audit", role="auditor")
 
 def _assessment():
     try:
-        return importlib.import_module("assessment.handlers"), importlib.import_module("assessment.rebuild")
+        return importlib.import_module("assessment.reads"), importlib.import_module("assessment.rebuild")
     except ImportError as exc:
         raise AuditError(f"cannot import assessment ({exc}); install the assessment package") from None
 

@@ -9,12 +9,6 @@ import orjson
 from watchpost.domain import Event
 
 GENESIS = "0" * 64
-HASHED_FIELDS = (
-    "event_id", "type", "schema_version", "stream_id", "stream_version", "position", "occurred_at",
-    "recorded_at", "actor", "correlation_id", "causation_id", "payload",
-)
-
-
 @functools.lru_cache(maxsize=4096)
 def iso(moment):
     """UTC, microseconds, `Z`: one spelling of a time, so the hash of an event never depends on who wrote it.

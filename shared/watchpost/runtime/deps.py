@@ -1,5 +1,6 @@
 """Dependency providers: the composition root of every service. Nothing connects at import time."""
 import gc
+import os
 
 import eventlet
 import structlog
@@ -72,11 +73,25 @@ class LogContext(DependencyProvider):
         structlog.contextvars.clear_contextvars()
 
 
+class Settings(DependencyProvider):
+    """A service's settings, read once, when the service starts, by `read(os.environ)` (a bad value stops it there).
+    Declared as the service's `settings`, they reach its commands, timers and consumers as `ctx.extra["settings"]`."""
+
+    def __init__(self, read):
+        self.read = read
+
+    def setup(self):
+        self.settings = self.read(os.environ)
+
+    def get_dependency(self, worker_ctx):
+        return self.settings
+
+
 class WatchpostService:
     """What every Watchpost service has besides its own routes: configuration and log context."""
     config = Config()
     log_context = LogContext()
 
     def context_extra(self):
-        """Settings a service hands its handlers through `ctx.extra`."""
-        return {}
+        """What a service hands its commands, timers and consumers through `ctx.extra`: its settings, if it has any."""
+        return {"settings": getattr(self, "settings", None)}

@@ -14,7 +14,7 @@ from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from watchpost import auth
-from watchpost.domain import Actor, Context, Event, utcnow
+from watchpost.domain import Actor, Answer, Context, Event, utcnow
 from watchpost.errors import BadRequest, Forbidden, Invalid, RateLimited, Unauthenticated, WatchpostError
 from watchpost.runtime import ratelimit
 
@@ -140,14 +140,17 @@ def _instance(schema):
 
 
 def render(result, command=True):
-    """A command's events become `{events: [...]}` plus whatever the handler attached (e.g. an id and a receipt
-    code); a read's result is returned as it is."""
-    if command and isinstance(result, list) and (not result or isinstance(result[0], Event)):
-        body = {k: v for k, v in getattr(result, "__dict__", {}).items() if not k.startswith("_")}
-        body["events"] = [{"event_id": e.event_id, "type": e.type, "stream_id": e.stream_id,
-                           "stream_version": e.stream_version, "position": e.position} for e in result]
-        return body
-    return result
+    """A command's events become `{events: [...]}`, plus the fields of an `Answer` (e.g. an id and a receipt code);
+    a read's result is returned as it is."""
+    if isinstance(result, Answer):
+        result, body = result.events, result.shown()
+    elif command and isinstance(result, list) and (not result or isinstance(result[0], Event)):
+        body = {}
+    else:
+        return result
+    body["events"] = [{"event_id": e.event_id, "type": e.type, "stream_id": e.stream_id,
+                       "stream_version": e.stream_version, "position": e.position} for e in result]
+    return body
 
 
 def call(service, route, ctx, fields):

@@ -11,7 +11,7 @@ numbers except where the section gives its own, with two exceptions: `baseline` 
 baseline counts many people's facts; a cadre is held to none unless the section says so) and `warn_below` to none.
 """
 from assessment.domain.metrics import person_rules
-from assessment.domain.rulebook import D
+from assessment.domain.rulebook import as_decimal
 from assessment.domain.scoring import score
 
 DEFAULT_SECTION = {"base": None, "warning_threshold": None, "indicators": [
@@ -54,10 +54,10 @@ def score_cadre(person_id, facts, rulebook, period, through=None, community=None
 
 def rank_cadres(cards):
     """[{rank, person_id, community, total, below_threshold}] highest total first; equal totals share a rank."""
-    ordered = sorted(cards, key=lambda c: (-D(c["total"]), c["person_id"]))
+    ordered = sorted(cards, key=lambda c: (-as_decimal(c["total"]), c["person_id"]))
     rows = []
     for i, card in enumerate(ordered):
-        same = rows and D(rows[-1]["total"]) == D(card["total"])
+        same = rows and as_decimal(rows[-1]["total"]) == as_decimal(card["total"])
         rows.append({"rank": rows[-1]["rank"] if same else i + 1, "person_id": card["person_id"],
                      "community": card["community"], "total": card["total"],
                      "below_threshold": card["below_threshold"]})

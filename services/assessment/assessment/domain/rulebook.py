@@ -29,16 +29,16 @@ NUMBERS = ("baseline", "points_above", "points_below", "cap", "weight")
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
-def D(value):
+def as_decimal(value):
     return Decimal(str(value))
 
 
 def _number(value, where, problems, minimum=Decimal(0)):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         problems[where] = f"must be a number, not {type(value).__name__}"
-    elif D(value).as_tuple().exponent < -2:
+    elif as_decimal(value).as_tuple().exponent < -2:
         problems[where] = f"{value} has more than two decimals; at most two are allowed"
-    elif minimum is not None and D(value) < minimum:
+    elif minimum is not None and as_decimal(value) < minimum:
         problems[where] = f"{value} is below {minimum}; it must be {minimum} or more"
 
 

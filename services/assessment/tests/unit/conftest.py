@@ -13,9 +13,9 @@ from watchpost.eventlog.model import GENESIS, seal
 from watchpost.eventlog.projections import fold, matches
 from watchpost.testing import make_ctx
 
-from assessment import handlers
+from assessment import commands
 from assessment.domain.rulebook import INDICATORS, default
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 
 MARCH = datetime(2026, 3, 10, 2, 0, tzinfo=timezone.utc)
 
@@ -86,7 +86,7 @@ def district():
 @pytest.fixture
 def publish(store, district):
     def publish(rulebook=None):
-        return handlers.publish_rulebook(store, district, **(rulebook or simple_rulebook()))
+        return commands.publish_rulebook(store, district, **(rulebook or simple_rulebook()))
     return publish
 
 

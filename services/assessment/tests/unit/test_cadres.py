@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assessment import cadres, handlers
+from assessment import commands, reads
 from assessment.domain.cadres import cadre_rulebook
 from assessment.domain.rulebook import default, validate
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 from assessment.rebuild import cadre_scorecards, compare, fold_logs, rebuild
 from assessment.schemas import SCHEMAS
 from watchpost.contracts import check
@@ -38,7 +38,7 @@ def attended(log, person, status="present", session="s1", here=C1):
 
 
 def card(store, person, period="2026-03", ctx=AUDITOR):
-    return cadres.cadre_scorecard(store, ctx, person_id=person, period=period)
+    return reads.cadre_scorecard(store, ctx, person_id=person, period=period)
 
 
 def rows_add_up(block):
@@ -48,7 +48,7 @@ def rows_add_up(block):
 
 @pytest.fixture
 def v1(store, district):
-    handlers.publish_rulebook(store, district, **default())
+    commands.publish_rulebook(store, district, **default())
 
 
 def test_feedback_on_time_late_and_missed_each_count_for_their_person(store, logs, feed, publish):
@@ -74,7 +74,7 @@ def test_feedback_on_time_late_and_missed_each_count_for_their_person(store, log
         rows_add_up(block)
     # the station's report and the (anonymous) major-problem flag count for the community, for no person
     assert card(store, "p1", "2026-Q1")["indicators"]["information_reporting"]["value"] == 1
-    community = handlers.scorecard(store, AUDITOR, community="C1", period="2026-Q1")
+    community = reads.scorecard(store, AUDITOR, community="C1", period="2026-Q1")
     assert community["indicators"]["information_reporting"]["value"] == 4     # 1 + 0 - 1 + flag 1 + report 3
 
 
@@ -164,7 +164,7 @@ def test_a_cadres_section_chooses_indicators_and_numbers_and_is_validated():
 def test_a_published_section_scores_cadres_by_its_own_numbers(logs, district):
     # its own store: rulebook.published's contract (watchpost.contracts.assessment) does not yet name `cadres`
     store = MemoryEventStore(projections=ALL)
-    handlers.publish_rulebook(store, district, **{**default(), "cadres": {"warning_threshold": 99, "indicators": [
+    commands.publish_rulebook(store, district, **{**default(), "cadres": {"warning_threshold": 99, "indicators": [
         {"indicator": "information_reporting", "points_below": 3}]}})
     missed(logs["liaison"], "p1")
     for event in logs["liaison"].events:
@@ -225,21 +225,21 @@ def test_a_cadre_who_moved_reads_where_they_count_latest(store, people):
 
 def test_cadres_ranked_within_their_community(store, people):
     secretary = make_ctx("community_secretary", street="S1", community="C1")
-    ranked = cadres.cadre_ranking(store, secretary, community="C1", period="2026-Q1")
+    ranked = reads.cadre_ranking(store, secretary, community="C1", period="2026-Q1")
     assert [(r["rank"], r["person_id"], r["total"]) for r in ranked["rows"]] == [
         (1, "p1", 102), (1, "p5", 102), (3, "p2", 101)]
     assert ranked["street"] == "S1" and ranked["status"] == "open" and ranked["rulebook_version"] == "t1"
-    assert [r["person_id"] for r in cadres.cadre_ranking(store, AUDITOR, community="C1", period="2026-03")["rows"]] \
+    assert [r["person_id"] for r in reads.cadre_ranking(store, AUDITOR, community="C1", period="2026-03")["rows"]] \
         == ["p1", "p2"]
     with pytest.raises(Forbidden, match="only their own community C1, not C2"):
-        cadres.cadre_ranking(store, secretary, community="C2", period="2026-03")
+        reads.cadre_ranking(store, secretary, community="C2", period="2026-03")
     with pytest.raises(Forbidden, match="only its own street S1, not S2"):
-        cadres.cadre_ranking(store, make_ctx("street_commission", street="S1"), community="C3", period="2026-03")
+        reads.cadre_ranking(store, make_ctx("street_commission", street="S1"), community="C3", period="2026-03")
     with pytest.raises(Forbidden, match="cadre_ranking is for"):
-        cadres.cadre_ranking(store, make_ctx("informant", actor_id="p1"), community="C1", period="2026-03")
+        reads.cadre_ranking(store, make_ctx("informant", actor_id="p1"), community="C1", period="2026-03")
     with pytest.raises(NotFound, match="community 'C9' is not known"):
-        cadres.cadre_ranking(store, AUDITOR, community="C9", period="2026-03")
-    assert cadres.cadre_ranking(store, AUDITOR, community="C3", period="2026-01")["rows"] == []
+        reads.cadre_ranking(store, AUDITOR, community="C9", period="2026-03")
+    assert reads.cadre_ranking(store, AUDITOR, community="C3", period="2026-01")["rows"] == []
 
 
 def test_a_closed_period_freezes_cadre_cards_and_late_facts_wait_as_adjustments(store, logs, feed, publish,
@@ -248,13 +248,13 @@ def test_a_closed_period_freezes_cadre_cards_and_late_facts_wait_as_adjustments(
     li = logs["liaison"]
     missed(li, "p1")
     feed()
-    handlers.close_period(store, district, period="2026-03")
+    commands.close_period(store, district, period="2026-03")
     late = feedback(li, "p1", on_time=False, at=APRIL)
     feed()
     frozen = card(store, "p1")
     assert frozen["status"] == "closed" and frozen["total"] == 99
     assert [p["event_id"] for p in frozen["pending_adjustments"]] == [late.event_id]
-    [adjusted] = handlers.record_adjustments(store, district, period="2026-03")
+    [adjusted] = commands.record_adjustments(store, district, period="2026-03")
     after = card(store, "p1")
     assert after["total"] == 100 and after["pending_adjustments"] == []
     assert [a["event_id"] for a in after["adjustments"]] == [adjusted.event_id]

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assessment import handlers
+from assessment import commands, reads
 from watchpost.errors import IllegalTransition, Invalid, NotFound
 from watchpost.testing import make_ctx
 
@@ -24,45 +24,45 @@ def march(store, logs, publish, feed):
 def test_a_period_closes_only_after_it_ends(store, march):
     early = make_ctx(now=datetime(2026, 3, 31, 15, 0, tzinfo=timezone.utc))     # 23:00 in Chengdu
     with pytest.raises(Invalid, match="can be closed from 2026-04-01"):
-        handlers.close_period(store, early, period="2026-03")
+        commands.close_period(store, early, period="2026-03")
 
 
 def test_closing_freezes_and_records_the_cut_off(store, march, district):
-    [closed] = handlers.close_period(store, district, period="2026-03")
+    [closed] = commands.close_period(store, district, period="2026-03")
     assert closed.type == "period.closed"
     assert closed.payload["through"] == {"intake": 2, "liaison": 1, "training": 0}
     assert {c["community"]: c["total"] for c in closed.payload["scorecards"]} == {"C1": 100, "C2": 101}
     with pytest.raises(IllegalTransition, match="close_period is not allowed while the state is 'closed'"):
-        handlers.close_period(store, district, period="2026-03")
+        commands.close_period(store, district, period="2026-03")
 
 
 def test_late_events_are_pending_then_recorded_as_adjustments(store, logs, march, feed, district):
-    handlers.close_period(store, district, period="2026-03")
+    commands.close_period(store, district, period="2026-03")
     late = logs["liaison"].emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-03",
                                 on_time=False, at=APRIL, **C1)
     resolved = logs["intake"].emit("opinion.resolved", opinion_id="o3", at=datetime(2026, 3, 31, tzinfo=timezone.utc),
                                    **C1)
     feed()
-    card = handlers.scorecard(store, district, community="C1", period="2026-03")
+    card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert card["status"] == "closed" and card["total"] == 100                       # frozen: not merged silently
     assert [p["event_id"] for p in card["pending_adjustments"]] == [resolved.event_id, late.event_id]
-    adjusted = handlers.record_adjustments(store, district, period="2026-03")
+    adjusted = commands.record_adjustments(store, district, period="2026-03")
     assert [e.type for e in adjusted] == ["scorecard.adjusted"]
     p = adjusted[0].payload
     assert (p["community"], p["total_before"], p["total_after"]) == ("C1", 100, 102)
     assert p["indicators"] == {"petition_handling": {"before": 1, "after": 2},
                                "information_reporting": {"before": -1, "after": 0}}
     assert p["through"] == {"intake": 3, "liaison": 2, "training": 0}
-    card = handlers.scorecard(store, district, community="C1", period="2026-03")
+    card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert card["total"] == 102 and card["pending_adjustments"] == []
     assert [a["event_id"] for a in card["adjustments"]] == [adjusted[0].event_id]
-    assert handlers.record_adjustments(store, district, period="2026-03") == []      # nothing new: nothing recorded
-    assert handlers.scorecard(store, district, community="C2", period="2026-03")["total"] == 101
+    assert commands.record_adjustments(store, district, period="2026-03") == []      # nothing new: nothing recorded
+    assert reads.scorecard(store, district, community="C2", period="2026-03")["total"] == 101
 
 
 def test_adjustments_need_a_closed_period(store, march, district):
     with pytest.raises(IllegalTransition, match="record_adjustments"):
-        handlers.record_adjustments(store, district, period="2026-03")
+        commands.record_adjustments(store, district, period="2026-03")
 
 
 def test_warnings_below_the_threshold(store, logs, march, feed, district):
@@ -70,36 +70,36 @@ def test_warnings_below_the_threshold(store, logs, march, feed, district):
         logs["intake"].emit("clue.overdue", clue_id=f"k{n}", clock="disposal" if n < 9 else "reply",
                             due_on="2026-03-01", **C2)
     feed()
-    [warning] = handlers.raise_warnings(store, district, period="2026-03")
+    [warning] = commands.raise_warnings(store, district, period="2026-03")
     assert warning.payload["community"] == "C2" and warning.payload["total"] == 89   # 100 + 1 - 9 - 3
     assert warning.payload["status"] == "open"
-    assert handlers.raise_warnings(store, district, period="2026-03") == []           # once per rulebook version
-    assert [e.type for e in handlers.close_period(store, district, period="2026-03")] == ["period.closed"]
+    assert commands.raise_warnings(store, district, period="2026-03") == []           # once per rulebook version
+    assert [e.type for e in commands.close_period(store, district, period="2026-03")] == ["period.closed"]
 
 
 def test_rescoring_is_explicit(store, march, district, kit):
-    handlers.close_period(store, district, period="2026-03")
-    handlers.publish_rulebook(store, district, **kit.simple_rulebook("t2", base=50, warning_threshold=60))
-    assert handlers.scorecard(store, district, community="C1", period="2026-03")["total"] == 100   # still t1
+    commands.close_period(store, district, period="2026-03")
+    commands.publish_rulebook(store, district, **kit.simple_rulebook("t2", base=50, warning_threshold=60))
+    assert reads.scorecard(store, district, community="C1", period="2026-03")["total"] == 100   # still t1
     with pytest.raises(NotFound, match="published: t1, t2"):
-        handlers.rescore_period(store, district, period="2026-03", version="t9")
+        commands.rescore_period(store, district, period="2026-03", version="t9")
     with pytest.raises(Invalid, match="already scored under rulebook t1"):
-        handlers.rescore_period(store, district, period="2026-03", version="t1")
-    events = handlers.rescore_period(store, district, period="2026-03", version="t2")
+        commands.rescore_period(store, district, period="2026-03", version="t1")
+    events = commands.rescore_period(store, district, period="2026-03", version="t2")
     assert [e.type for e in events] == ["period.rescored", "score.warning_raised", "score.warning_raised"]
     assert events[0].payload["scorecards"][0] == {"community": "C1", "street": "S1", "total": 50,
                                                   "below_threshold": True, "previous_total": 100}
-    card = handlers.scorecard(store, district, community="C1", period="2026-03")
+    card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert (card["rulebook_version"], card["total"]) == ("t2", 50)
-    assert handlers.scorecard(store, district, community="C1", period="2026-04")["rulebook_version"] == "t2"
+    assert reads.scorecard(store, district, community="C1", period="2026-04")["rulebook_version"] == "t2"
 
 
 def test_rankings_within_street_and_district(store, logs, march, feed, district):
     logs["intake"].emit("opinion.resolved", opinion_id="o9", **{"community": "C3", "street": "S2"})
     feed()
-    rows = handlers.ranking(store, district, period="2026-03")["rows"]
+    rows = reads.ranking(store, district, period="2026-03")["rows"]
     assert [(r["rank"], r["community"]) for r in rows] == [(1, "C2"), (1, "C3"), (3, "C1")]
-    street = handlers.ranking(store, district, period="2026-03", scope="street", street="S1")
+    street = reads.ranking(store, district, period="2026-03", scope="street", street="S1")
     assert [r["community"] for r in street["rows"]] == ["C2", "C1"]
-    handlers.close_period(store, district, period="2026-03")
-    assert handlers.ranking(store, district, period="2026-03")["rows"] == rows
+    commands.close_period(store, district, period="2026-03")
+    assert reads.ranking(store, district, period="2026-03")["rows"] == rows

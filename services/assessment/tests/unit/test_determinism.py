@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from assessment import cadres, handlers
+from assessment import commands, reads as assessment_reads
 from assessment.domain.rulebook import default
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.testing import make_ctx
@@ -78,7 +78,7 @@ def simulate(kit, seed=7):
 def run_live(kit, logs):
     """Deliver by the clock, closing each month on the 2nd of the next, recording adjustments, raising warnings."""
     store = MemoryEventStore(projections=ALL)
-    handlers.publish_rulebook(store, make_ctx(), **default())
+    commands.publish_rulebook(store, make_ctx(), **default())
     closes = [("2026-01", datetime(2026, 2, 2, tzinfo=timezone.utc)),
               ("2026-02", datetime(2026, 3, 2, tzinfo=timezone.utc)),
               ("2026-03", datetime(2026, 4, 2, tzinfo=timezone.utc)),
@@ -90,23 +90,23 @@ def run_live(kit, logs):
                                          if e.occurred_at < now])
         ctx = make_ctx(now=now)
         for earlier in closed:
-            handlers.record_adjustments(store, ctx, period=earlier)
-        handlers.close_period(store, ctx, period=period)
+            commands.record_adjustments(store, ctx, period=earlier)
+        commands.close_period(store, ctx, period=period)
         closed.append(period)
     for service, log in logs.items():
         kit.deliver(store, service, log.events[store.consumed_position(service):])
-    handlers.raise_warnings(store, make_ctx(), period="2026")
+    commands.raise_warnings(store, make_ctx(), period="2026")
     return store
 
 
 def reads(store):
     ctx = make_ctx(role="auditor")
-    cards = {(c, p): handlers.scorecard(store, ctx, community=c, period=p) for c, _ in COMMUNITIES for p in PERIODS}
-    ranks = {p: handlers.ranking(store, ctx, period=p) for p in PERIODS}
-    why = handlers.explain(store, ctx, community="C1", period="2026-Q1", indicator="information_reporting")
-    people = {(p, period): cadres.cadre_scorecard(store, ctx, person_id=p, period=period)
+    cards = {(c, p): assessment_reads.scorecard(store, ctx, community=c, period=p) for c, _ in COMMUNITIES for p in PERIODS}
+    ranks = {p: assessment_reads.ranking(store, ctx, period=p) for p in PERIODS}
+    why = assessment_reads.explain(store, ctx, community="C1", period="2026-Q1", indicator="information_reporting")
+    people = {(p, period): assessment_reads.cadre_scorecard(store, ctx, person_id=p, period=period)
               for p in ("C1-p0", "C2-p3", "C6-p5") for period in PERIODS}
-    return cards, ranks, why, people, cadres.cadre_ranking(store, ctx, community="C1", period="2026-Q1")
+    return cards, ranks, why, people, assessment_reads.cadre_ranking(store, ctx, community="C1", period="2026-Q1")
 
 
 def interleave(logs, rng):
@@ -166,5 +166,5 @@ def test_any_interleaving_and_redelivery_gives_the_same_scores(kit, seed, duplic
 
 def run_once_own(kit):
     store = MemoryEventStore()
-    handlers.publish_rulebook(store, make_ctx(), **default())
+    commands.publish_rulebook(store, make_ctx(), **default())
     return store.replay()

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assessment import handlers, timers
+from assessment import commands, reads, timers
 from watchpost.errors import Forbidden
 from watchpost.testing import make_ctx
 
@@ -16,7 +16,7 @@ def test_a_first_run_publishes_rulebook_v1_once(store, district):
     assert event.type == "rulebook.published" and event.payload["version"] == "v1"
     assert event.actor["role"] == "system"
     assert timers.publish_default_rulebook(store, SYSTEM) == []
-    assert [r["version"] for r in handlers.rulebooks(store, district)["rulebooks"]] == ["v1"]
+    assert [r["version"] for r in reads.rulebooks(store, district)["rulebooks"]] == ["v1"]
 
 
 def test_no_default_once_the_district_has_published(store, publish):
@@ -33,7 +33,7 @@ def test_a_tick_records_late_facts_of_closed_periods(store, logs, publish, feed,
     publish()
     logs["intake"].emit("opinion.resolved", opinion_id="o1", **C1)
     feed()
-    handlers.close_period(store, district, period="2026-03")
+    commands.close_period(store, district, period="2026-03")
     assert timers.tick(store, SYSTEM) == []
     logs["intake"].emit("opinion.resolved", opinion_id="o2", **C1)
     feed()

@@ -1,5 +1,5 @@
 """Redelivery, replay and reordering change nothing: projections are idempotent by event id."""
-from assessment import handlers
+from assessment import reads
 from assessment.projections import Facts
 
 C = {"community": "C1", "street": "S1"}
@@ -12,7 +12,7 @@ def test_an_event_projected_twice_counts_once(store, logs, publish, district):
                                   scope="x", **C)]
     for event in events + events:
         store.project(event)                         # bypassing the consumer's position check on purpose
-    card = handlers.scorecard(store, district, community="C1", period="2026-03")
+    card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert card["indicators"]["petition_handling"]["value"] == 1
     assert card["indicators"]["supervision_inspection"]["value"] == 1
 

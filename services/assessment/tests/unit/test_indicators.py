@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assessment import handlers
+from assessment import commands, reads
 from watchpost.testing import make_ctx
 
 C = {"community": "C1", "street": "S1"}
@@ -15,7 +15,7 @@ def card(store, publish, feed, district):
 
     def card(indicator, period="2026-03"):
         feed()
-        return handlers.scorecard(store, district, community="C1", period=period)["indicators"][indicator]
+        return reads.scorecard(store, district, community="C1", period=period)["indicators"][indicator]
     return card
 
 
@@ -141,15 +141,15 @@ def test_events_without_community_or_unknown_types_count_for_nothing(store, logs
 
 def test_baseline_rate_and_cap(store, logs, feed, district):
     from assessment.domain.rulebook import default
-    handlers.publish_rulebook(store, district, **default())
+    commands.publish_rulebook(store, district, **default())
     for n in range(30):
         logs["intake"].emit("inspection.recorded", inspection_id=f"n{n}", held_on="2026-03-02", subject="x",
                             scope="y", **C)
     feed()
-    block = handlers.scorecard(store, district, community="C1", period="2026-03")["indicators"][
+    block = reads.scorecard(store, district, community="C1", period="2026-03")["indicators"][
         "supervision_inspection"]
     assert (block["value"], block["baseline"], block["rate"], block["baseline_points"]) == (30, 1, 1, -1)
     assert (block["score"], block["cap_points"], block["weighted"]) == (10, -19, 15)
     rows_add_up(block)
-    quarter = handlers.scorecard(store, make_ctx(), community="C1", period="2026-Q1")
+    quarter = reads.scorecard(store, make_ctx(), community="C1", period="2026-Q1")
     assert quarter["indicators"]["petition_handling"]["baseline_points"] == -6        # 1/month × 3 × 2 below

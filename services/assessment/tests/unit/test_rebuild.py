@@ -1,7 +1,7 @@
 """The rebuild check: source logs read from position 0 through a catch-up, chains verified, scorecards compared."""
 import pytest
 
-from assessment import handlers
+from assessment import commands
 from assessment.rebuild import check_rebuild, read_log, rebuild
 from watchpost.eventlog.model import event_from_json, event_to_json
 from watchpost.errors import Forbidden, Unavailable
@@ -22,7 +22,7 @@ def scored(store, logs, publish, feed, district):
     logs["liaison"].emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-01",
                          on_time=True, **C1)
     feed()
-    handlers.close_period(store, district, period="2026-03")
+    commands.close_period(store, district, period="2026-03")
     logs["intake"].emit("opinion.resolved", opinion_id="late", **C1)   # consumed later: pending on the closed card
     feed()
     return {s: fetcher(log.events) for s, log in logs.items()}

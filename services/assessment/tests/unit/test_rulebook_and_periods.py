@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from assessment import handlers
+from assessment import commands, reads
 from assessment.domain import periods
 from assessment.domain.rulebook import default, in_force, validate
 from assessment.schemas import SCHEMAS
@@ -59,19 +59,19 @@ def test_the_rulebook_in_force_follows_effective_periods():
 
 
 def test_publish_is_for_the_district_once_per_version(store, district, kit):
-    [event] = handlers.publish_rulebook(store, district, **default())
+    [event] = commands.publish_rulebook(store, district, **default())
     assert event.type == "rulebook.published" and event.stream_id == "rulebook-v1"
     with pytest.raises(Conflict, match="v1 is already published"):
-        handlers.publish_rulebook(store, district, **default())
+        commands.publish_rulebook(store, district, **default())
     with pytest.raises(Forbidden, match="publish_rulebook is for district_commission; not for street_commission"):
-        handlers.publish_rulebook(store, make_ctx("street_commission", street="S1"), **default())
-    assert handlers.rulebook(store, district, period="2026-05")["version"] == "v1"
-    assert [r["version"] for r in handlers.rulebooks(store, district)["rulebooks"]] == ["v1"]
+        commands.publish_rulebook(store, make_ctx("street_commission", street="S1"), **default())
+    assert reads.rulebook(store, district, period="2026-05")["version"] == "v1"
+    assert [r["version"] for r in reads.rulebooks(store, district)["rulebooks"]] == ["v1"]
 
 
 def test_no_rulebook_in_force_is_a_clear_not_found(store, district):
     with pytest.raises(NotFound, match="no rulebook is in force in 2026-03"):
-        handlers.scorecard(store, district, community="C1", period="2026-03")
+        reads.scorecard(store, district, community="C1", period="2026-03")
 
 
 def test_a_new_version_applies_to_open_periods_it_covers(store, district, publish, kit, logs, feed):
@@ -79,7 +79,7 @@ def test_a_new_version_applies_to_open_periods_it_covers(store, district, publis
     feed()
     publish(kit.simple_rulebook("t1"))
     publish(kit.simple_rulebook("t2", effective_from="2026-04", base=80))
-    read = lambda period: handlers.scorecard(store, district, community="C1", period=period)  # noqa: E731
+    read = lambda period: reads.scorecard(store, district, community="C1", period=period)  # noqa: E731
     assert (read("2026-03")["rulebook_version"], read("2026-04")["rulebook_version"]) == ("t1", "t2")
     assert read("2026-05")["total"] == 80
 

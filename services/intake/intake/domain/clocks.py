@@ -8,7 +8,6 @@ from watchpost.reference.calendar import add_months, add_working_days, next_work
 
 CHINA = timezone(timedelta(hours=8))
 DUE_SOON_WORKING_DAYS = 3
-CLUE_CLOCKS = ("disposal", "reply", "report", "forwarding", "acceptance_notice", "feedback")
 
 
 def local_date(now):

@@ -1,6 +1,8 @@
 """Disposing of a clue (处置): proposal and approval by different people at the right level, the four ways of
 disposal (谈话函询, 初步核实, 暂存待查, 予以了结), outcomes, feedback and objections.
 """
+from watchpost.contracts.intake import DISPOSALS, OUTCOMES  # the published words: one source
+from watchpost.contracts.intake import MEASURES as LIGHT_MEASURES  # 提醒/批评教育/责令检查/诫勉
 from watchpost.domain import Change
 from watchpost.errors import Invalid
 
@@ -8,10 +10,6 @@ from intake.domain import clocks
 from intake.domain.clue import require
 from intake.domain.rules import approver_level, check_approver
 
-DISPOSALS = ("talk_inquiry", "preliminary_verification", "suspended", "closed")
-OUTCOMES = ("closed_cleared", "closed_light_handling", "case_filed", "referred_to_party_org",
-            "false_accusation_referred")
-LIGHT_MEASURES = ("reminder", "criticism_education", "ordered_review", "admonishment")  # 提醒/批评教育/责令检查/诫勉
 
 
 def _on_time(clue, name, today):

@@ -6,11 +6,11 @@ rank requires; a clue about a member of the same-level committee goes one level 
 import hashlib
 from datetime import timedelta
 
+from watchpost.contracts.intake import LEVELS  # the published words: one source
 from watchpost.errors import Forbidden, Invalid
 
 from intake.domain.clocks import parse
 
-LEVELS = ("street_commission", "district_commission", "upper_level")
 # accused rank -> the lowest level that may approve a disposal about them
 RANK_APPROVER = {
     "resident_group_leader": "street_commission",   # 居民小组长

@@ -3,6 +3,7 @@
 Each function returns the `Change`s to record, or raises: IllegalTransition for the wrong state, Invalid for a
 wrong field, Forbidden for a rule about who may act.
 """
+from watchpost.contracts.intake import CHANNELS, SCREENINGS as OUTCOMES  # the published words: one source
 from watchpost.domain import Change
 from watchpost.errors import Invalid
 
@@ -10,9 +11,6 @@ from intake.domain import clocks
 from intake.domain.clue import require
 from intake.domain.rules import approver_level, handled_here
 
-CHANNELS = ("informant", "supervisor", "wechat", "citizen_platform", "visit", "letter", "phone", "meeting",
-            "inspection", "referral", "feedback_escalation")
-OUTCOMES = ("accepted", "duplicate_retained", "out_of_scope", "forwarded_up")
 
 
 def receive(clue, today, *, clue_id, channel, community, street, category, item, summary, accused, real_name,

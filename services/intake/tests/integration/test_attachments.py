@@ -91,7 +91,17 @@ def test_type_and_size_refusals_name_the_field(intake, monkeypatch):
                                                               "data": "%%%"}), 422, "data")
     refused(commission.post(f"/clues/{clue_id}/attachments", {"content_type": "image/jpeg", "data": "AA=="}),
             422, "filename")
+
+
+@pytest.fixture
+def limit_of_100_bytes(monkeypatch):
+    """INTAKE_ATTACHMENT_MAX_BYTES is read once, when the service starts: set it before."""
     monkeypatch.setenv("INTAKE_ATTACHMENT_MAX_BYTES", "100")
+
+
+def test_the_size_refusal_names_the_field_and_the_limit(limit_of_100_bytes, intake):
+    clue_id = intake.submit()["clue_id"]
+    commission = intake.as_("street_commission")
     body = refused(upload(commission, clue_id, s.gps_jpeg()), 422, "data")
     assert body["details"]["limit"] == 100 and body["details"]["size"] == len(s.gps_jpeg())
 

@@ -8,8 +8,8 @@ from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.testing import make_ctx
 
-from intake import handlers as h
-from intake.projections import ALL
+from intake.commands import attachments, clues, inspections, opinions
+from intake.projections import PROJECTIONS as ALL
 from intake.vault import MemoryVault
 
 STREET, COMMUNITY = "yongquan", "lijinggang"
@@ -38,10 +38,10 @@ class World:
                                                             "rank": "community_cadre"},
                     details="栋情邻里项目资金使用未上会", reporter={"name": NAME, "phone": PHONE})
         base.update(fields)
-        return h.receive_clue(self.store, ctx or self.ctx("informant"), vault=self.vault, **base)
+        return clues.receive_clue(self.store, ctx or self.ctx("informant"), vault=self.vault, **base)
 
     def run(self, command, role="street_commission", who=None, day=None, **fields):
-        fn = getattr(h, command)
+        fn = next(getattr(m, command) for m in (clues, attachments, opinions, inspections) if hasattr(m, command))
         if command in ("screen_clue", "reveal_reporter", "receive_opinion", "escalate_finding"):
             fields.setdefault("vault", self.vault)
         return fn(self.store, self.ctx(role, who, day), **fields)

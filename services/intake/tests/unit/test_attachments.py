@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from watchpost.errors import Conflict, Forbidden, Invalid, NotFound
 
-from intake import attachments as a, handlers as h, reads, receipts
+from intake import attachments as a, reads, receipts
+from intake.commands import attachments as commands
 from intake.vault import MemoryVault
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -178,7 +179,7 @@ def test_garbage_behind_a_magic_number_is_refused_as_invalid_never_a_crash(magic
 # -- who may attach, and the sealed files --------------------------------------------------------------------------
 def attach(world, clue_id, role="street_commission", data=None, kind=a.JPEG, **extra):
     ctx = world.ctx(role)
-    return h.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue_id, filename=f"C:\\照片\\{s.NAME}.jpg",
+    return commands.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue_id, filename=f"C:\\照片\\{s.NAME}.jpg",
                             content_type=kind, data=B64(data or s.gps_jpeg()), **extra)
 
 
@@ -217,7 +218,7 @@ def test_a_reporter_attaches_only_with_the_clues_receipt_code_and_before_screeni
 
 def test_scope_unknown_clue_limit_and_forwarded_stub(world, clue):
     with pytest.raises(Forbidden):
-        h.add_attachment(world.store, world.ctx("street_commission", street="elsewhere"), vault=world.vault,
+        commands.add_attachment(world.store, world.ctx("street_commission", street="elsewhere"), vault=world.vault,
                          clue_id=clue, filename="a.jpg", content_type=a.JPEG, data=B64(s.clean_jpeg()))
     with pytest.raises(NotFound):
         attach(world, "no-such-clue")
@@ -241,7 +242,7 @@ def test_forwarding_a_clue_up_erases_its_attachments(world):
 
 def test_a_retried_attachment_keeps_one_file_and_the_first_answer(world, clue):
     ctx = world.ctx(command_id="attach-1")
-    first, again = (h.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue, filename="a.png",
+    first, again = (commands.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue, filename="a.png",
                                      content_type=a.PNG, data=B64(s.tagged_png())) for _ in range(2))
     assert first.attachment_id == again.attachment_id and len(world.vault._file_keys) == 1
 

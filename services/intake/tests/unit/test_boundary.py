@@ -1,4 +1,6 @@
 """The boundary: request schemas, the access table, scoped reads, and the contract covering every event."""
+from types import SimpleNamespace
+
 import pytest
 from marshmallow import ValidationError
 
@@ -6,8 +8,12 @@ from watchpost.contracts import check, published
 from watchpost.domain import Actor
 from watchpost.errors import Forbidden, Invalid
 
-from intake import access, handlers, reads
+from intake import access, reads, timers
+from intake.commands import attachments, clues, inspections, opinions
 from intake.schemas import SCHEMAS
+
+handlers = SimpleNamespace(**{name: fn for module in (clues, attachments, inspections, opinions, timers)
+                              for name, fn in vars(module).items()})
 
 
 def test_every_command_and_read_has_a_schema_a_role_set_and_a_function():
@@ -45,10 +51,10 @@ def test_unknown_fields_are_refused_and_enums_checked():
 def test_access_table(name, role, allowed):
     actor = Actor("a", role)
     if allowed:
-        access.authorise(name, actor)
+        access.require(name, actor)
     else:
         with pytest.raises(Forbidden):
-            access.authorise(name, actor)
+            access.require(name, actor)
 
 
 def test_list_reads_are_scoped(world):

@@ -3,7 +3,7 @@ import pytest
 
 from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 
-from intake import handlers as h
+from intake.commands import clues as h
 
 STREET, COMMUNITY = "yongquan", "lijinggang"
 

@@ -7,7 +7,8 @@ import pytest
 from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound, WatchpostError
 from watchpost.eventlog.model import event_to_json
 
-from intake import handlers as h, reads, timers
+from intake import reads, timers
+from intake.commands import clues as h
 
 NAME, PHONE = "易会容测试", "13800138000"
 

@@ -131,8 +131,14 @@ def test_no_published_event_links_a_flag_to_the_person_who_flagged_it(small, pub
     assert small.as_("district_commission").get("/compliance/C1/2026-02").json()["flags"] == 1
 
 
-def test_the_timer_uses_the_districts_settings_like_the_http_entrypoints(small, clock, tick, published, monkeypatch):
+@pytest.fixture
+def feedback_due_on_the_10th(monkeypatch):
+    """The settings are read once, when the service starts: set them before."""
     monkeypatch.setenv("LIAISON_FEEDBACK_DUE_DAY", "10")      # February's feedback is due on 10 March, not 5
+
+
+def test_the_timer_uses_the_districts_settings_like_the_http_entrypoints(feedback_due_on_the_10th, small, clock, tick,
+                                                                         published):
     clock.set(2026, 3, 8)                                      # by default it would be missed by now
     tick()
     small.as_("district_commission").post("/streets", {"street_id": "S3", "name": "marker"})

@@ -8,8 +8,8 @@ from watchpost.eventlog.memory import MemoryEventStore
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from liaison import handlers, loader  # noqa: E402
-from liaison.projections import ALL  # noqa: E402
+from liaison.commands import loading  # noqa: E402
+from liaison.projections import PROJECTIONS as ALL  # noqa: E402
 from liaison_helpers import SMALL, ctx  # noqa: E402
 
 
@@ -25,5 +25,5 @@ def store():
 
 @pytest.fixture
 def small(store):
-    loader.load_directory(store, ctx(), SMALL)
+    loading.load_directory(store, ctx(), SMALL)
     return store

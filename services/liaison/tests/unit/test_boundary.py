@@ -1,12 +1,18 @@
 """The boundary: request schemas refuse unknown fields, the access table covers every call, and every event type
 liaison emits is published in its contract (and nothing else is)."""
+from types import SimpleNamespace
+
 import pytest
 from watchpost.contracts import check, published
 
-from liaison import handlers as h, reads as r
+from liaison import reads as r, timers
+from liaison.commands import cadence, directory, loading, pairings, personnel
 from liaison.access import ALLOWED
 from liaison.schemas import REQUESTS, load
 from liaison_helpers import SMALL, as_person, at, ctx, system
+
+h = SimpleNamespace(**{name: fn for module in (directory, personnel, pairings, cadence, loading, timers)
+                       for name, fn in vars(module).items()})
 from watchpost.errors import Invalid
 
 EXAMPLES = {
@@ -61,20 +67,20 @@ def test_every_command_and_read_has_an_access_entry_and_a_function():
 
 
 def test_every_contract_type_is_emitted_and_valid(store):
-    events = list(h.load_directory(store, ctx(now=at(2025, 12, 1)), SMALL))
-    events += h.appoint_person(store, ctx(now=at(2025, 12, 1)), "SUP2", "x", "supervisor", community="C1",
+    events = list(loading.load_directory(store, ctx(now=at(2025, 12, 1)), SMALL))
+    events += personnel.appoint_person(store, ctx(now=at(2025, 12, 1)), "SUP2", "x", "supervisor", community="C1",
                                groups=["C1-G2"])
-    events += h.reassign_person(store, ctx(now=at(2025, 12, 1)), "SUP2", groups=["C1-G3"])
-    events += h.dismiss_person(store, ctx(now=at(2025, 12, 1)), "SUP2")
-    events += h.establish_pairing(store, ctx(now=at(2025, 12, 1)), "M1", "C1")
-    events += h.establish_pairing(store, ctx(now=at(2025, 12, 1)), "M1", "C2")
-    events += h.record_contact(store, ctx(now=at(2025, 12, 2)), "M1-C1", "exchange_report", "2025-12-02")
-    events += h.end_pairing(store, ctx(now=at(2025, 12, 3)), "M1-C2")
-    events += h.submit_feedback(store, as_person("SUP1", "supervisor", now=at(2026, 1, 4)), "SUP1", "2025-12",
+    events += personnel.reassign_person(store, ctx(now=at(2025, 12, 1)), "SUP2", groups=["C1-G3"])
+    events += personnel.dismiss_person(store, ctx(now=at(2025, 12, 1)), "SUP2")
+    events += pairings.establish_pairing(store, ctx(now=at(2025, 12, 1)), "M1", "C1")
+    events += pairings.establish_pairing(store, ctx(now=at(2025, 12, 1)), "M1", "C2")
+    events += pairings.record_contact(store, ctx(now=at(2025, 12, 2)), "M1-C1", "exchange_report", "2025-12-02")
+    events += pairings.end_pairing(store, ctx(now=at(2025, 12, 3)), "M1-C2")
+    events += cadence.submit_feedback(store, as_person("SUP1", "supervisor", now=at(2026, 1, 4)), "SUP1", "2025-12",
                                 major_problem=True, problem_summary="资金使用未经集体研究", category="三资管理")
-    events += h.submit_report(store, ctx("community_secretary", community="C1", now=at(2026, 1, 4)), "C1", "2025-Q4")
+    events += cadence.submit_report(store, ctx("community_secretary", community="C1", now=at(2026, 1, 4)), "C1", "2025-Q4")
     for day in (at(2026, 1, 3), at(2026, 1, 8), at(2026, 1, 12), at(2026, 3, 2)):
-        events += h.tick(store, system(now=day))
+        events += timers.tick(store, system(now=day))
     for e in events:
         check("liaison", e.type, e.payload, e.schema_version)
     assert {e.type for e in events} == set(published("liaison"))

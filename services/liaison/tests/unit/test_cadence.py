@@ -4,14 +4,14 @@ import re
 import pytest
 from watchpost.errors import Forbidden, IllegalTransition, Invalid
 
-from liaison import handlers as h
+from liaison.commands import cadence, personnel
 from liaison.domain.periods import Settings
 from liaison_helpers import as_person, at, ctx
 from watchpost.testing import make_ctx
 
 
 def feedback(store, person, period, now, role="informant", **kw):
-    return h.submit_feedback(store, as_person(person, role, now=now), person, period, **kw)
+    return cadence.submit_feedback(store, as_person(person, role, now=now), person, period, **kw)
 
 
 @pytest.mark.parametrize("period, now, on_time, days_late", [
@@ -34,8 +34,8 @@ def test_feedback_on_time_or_late(small, period, now, on_time, days_late):
 
 def test_feedback_due_day_is_a_setting(small):
     c = as_person("SUP1", "supervisor", now=at(2026, 3, 8))
-    c.extra["liaison_settings"] = Settings(feedback_due_day=10)
-    [e] = h.submit_feedback(small, c, "SUP1", "2026-02")
+    c.extra["settings"] = Settings(feedback_due_day=10)
+    [e] = cadence.submit_feedback(small, c, "SUP1", "2026-02")
     assert e.payload["due_on"] == "2026-03-10" and e.payload["on_time"]
 
 
@@ -50,7 +50,7 @@ def test_feedback_flagging_a_major_problem(small):
     assert flag == {"flag_id": flag["flag_id"], "period": "2026-02", "street": "S1", "community": "C1",
                     "role": "supervisor", "summary": "低保公示不齐全", "category": "三务公开",
                     "flagged_on": "2026-03-02"} and flagged.schema_version == 2
-    [again] = h.report_major_problem(small, as_person("SUP1", "supervisor", now=at(2026, 3, 20)), "SUP1",
+    [again] = cadence.report_major_problem(small, as_person("SUP1", "supervisor", now=at(2026, 3, 20)), "SUP1",
                                      "项目资金未经集体研究")
     assert again.payload["period"] == "2026-03" and again.payload["flag_id"] not in (flag["flag_id"], None)
     assert "flags" not in small.doc("people", "SUP1")["feedback"]["2026-02"]      # no flag count per person
@@ -63,7 +63,7 @@ def test_feedback_flagging_a_major_problem(small):
 def test_no_recorded_event_links_the_flagging_person_to_the_flag(small):
     feedback(small, "SUP1", "2026-02", at(2026, 3, 2), role="supervisor", major_problem=True,
              problem_summary="低保公示不齐全")
-    h.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
+    cadence.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
     flags = [e for e in small.replay() if e.type == "feedback.major_problem_flagged"]
     others = [e for e in small.replay() if e.type != "feedback.major_problem_flagged"]
     assert len(flags) == 2
@@ -82,12 +82,12 @@ def test_a_retried_feedback_with_a_flag_completes_without_duplicates(small, monk
         raise RuntimeError("the service stopped between the two appends")
     body = dict(period="2026-02", major_problem=True, problem_summary="资金未经公示")
     with monkeypatch.context() as patched:
-        patched.setattr(h.flags, "flag", crash)
+        patched.setattr(cadence.flags, "flag", crash)
         with pytest.raises(RuntimeError):
-            h.submit_feedback(small, person("k1"), "INF1", **body)
+            cadence.submit_feedback(small, person("k1"), "INF1", **body)
     assert [e.type for e in small.replay() if e.type.startswith("feedback.")] == ["feedback.submitted"]
-    first = h.submit_feedback(small, person("k1"), "INF1", **body)       # the retry records the flag
-    again = h.submit_feedback(small, person("k1"), "INF1", **body)       # and a further retry nothing new
+    first = cadence.submit_feedback(small, person("k1"), "INF1", **body)       # the retry records the flag
+    again = cadence.submit_feedback(small, person("k1"), "INF1", **body)       # and a further retry nothing new
     assert [e.type for e in first] == ["feedback.submitted", "feedback.major_problem_flagged"]
     assert [e.event_id for e in again] == [e.event_id for e in first]
     assert [e.type for e in small.replay() if e.type.startswith("feedback.")] == [
@@ -105,10 +105,10 @@ def test_feedback_refusals(small):
     with pytest.raises(Invalid, match="must be a month"):
         feedback(small, "INF1", "2026-Q1", at(2026, 3, 3))
     with pytest.raises(Forbidden, match="done by the person themself"):
-        h.submit_feedback(small, as_person("SUP1", "supervisor"), "INF1", "2026-01")
+        cadence.submit_feedback(small, as_person("SUP1", "supervisor"), "INF1", "2026-01")
     with pytest.raises(Forbidden, match="may not submit_feedback"):
-        h.submit_feedback(small, ctx("community_secretary", community="C1", actor_id="SEC1"), "SEC1", "2026-01")
-    h.dismiss_person(small, ctx(), "SUP1")
+        cadence.submit_feedback(small, ctx("community_secretary", community="C1", actor_id="SEC1"), "SEC1", "2026-01")
+    personnel.dismiss_person(small, ctx(), "SUP1")
     with pytest.raises(Invalid, match="not an active informant or supervisor"):
         feedback(small, "SUP1", "2026-02", at(2026, 3, 3), role="supervisor")
 
@@ -119,7 +119,7 @@ def test_feedback_refusals(small):
 ])
 def test_quarterly_report_on_time_or_late_across_the_year(small, period, now, on_time):
     sec = ctx("community_secretary", community="C1", actor_id="SEC1", now=now)
-    [e] = h.submit_report(small, sec, "C1", period, summary="季度工作报告")
+    [e] = cadence.submit_report(small, sec, "C1", period, summary="季度工作报告")
     assert e.payload["report_id"] == f"STN-C1-{period}" and e.payload["on_time"] is on_time
     assert small.doc("communities", "C1")["station"]["reports"][period]["status"] == (
         "submitted" if on_time else "late")
@@ -128,16 +128,16 @@ def test_quarterly_report_on_time_or_late_across_the_year(small, period, now, on
 
 def test_report_refusals(small):
     sec = ctx("community_secretary", community="C1", actor_id="SEC1", now=at(2026, 4, 2))
-    h.submit_report(small, sec, "C1", "2026-Q1")
+    cadence.submit_report(small, sec, "C1", "2026-Q1")
     with pytest.raises(IllegalTransition, match="submit_report is not allowed while the state is 'submitted'"):
-        h.submit_report(small, sec, "C1", "2026-Q1")
+        cadence.submit_report(small, sec, "C1", "2026-Q1")
     with pytest.raises(Invalid, match="must be a quarter"):
-        h.submit_report(small, sec, "C1", "2026-03")
+        cadence.submit_report(small, sec, "C1", "2026-03")
     with pytest.raises(Invalid, match="has not begun"):
-        h.submit_report(small, sec, "C1", "2026-Q3")
+        cadence.submit_report(small, sec, "C1", "2026-Q3")
     with pytest.raises(Invalid, match="ended before 2025-01-01"):
-        h.submit_report(small, sec, "C1", "2024-Q4")
+        cadence.submit_report(small, sec, "C1", "2024-Q4")
     with pytest.raises(Forbidden, match="acts only in community C1"):
-        h.submit_report(small, sec, "C3", "2026-Q1")
+        cadence.submit_report(small, sec, "C3", "2026-Q1")
     with pytest.raises(Forbidden, match="may not submit_report"):
-        h.submit_report(small, ctx(), "C1", "2026-Q1")
+        cadence.submit_report(small, ctx(), "C1", "2026-Q1")

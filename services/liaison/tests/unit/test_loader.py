@@ -6,14 +6,14 @@ import io
 import pytest
 from watchpost.errors import BadRequest, Forbidden, Invalid
 
-from liaison import handlers as h
-from liaison.loader import from_tables
+from liaison.commands import loading, pairings, personnel
+from liaison.commands.loading import from_tables
 from liaison.sample import generate, load
 from liaison_helpers import SMALL, ctx
 
 
 def test_the_sample_is_sized_like_the_seed_and_marked(store):
-    events = h.load_directory(store, ctx(), load())
+    events = loading.load_directory(store, ctx(), load())
     summary = events[-1]
     assert summary.type == "directory.loaded" and summary.payload["sample"] is True
     counts = summary.payload["counts"]
@@ -27,20 +27,20 @@ def test_the_sample_is_sized_like_the_seed_and_marked(store):
 
 
 def test_loading_the_same_directory_twice_writes_nothing_new(store):
-    h.load_directory(store, ctx(), load())
+    loading.load_directory(store, ctx(), load())
     head = store.head()
-    assert h.load_directory(store, ctx(), load()) == []
+    assert loading.load_directory(store, ctx(), load()) == []
     assert store.head() == head
 
 
 def test_a_reload_after_changes_skips_what_stands_and_adds_what_is_new(small):
-    h.dismiss_person(small, ctx(), "SUP1")
-    h.establish_pairing(small, ctx(), "M1", "C1")
-    h.end_pairing(small, ctx(), "M1-C1")
+    personnel.dismiss_person(small, ctx(), "SUP1")
+    pairings.establish_pairing(small, ctx(), "M1", "C1")
+    pairings.end_pairing(small, ctx(), "M1-C1")
     data = copy.deepcopy(SMALL)
     data["pairings"] = [{"member_id": "M1", "community": "C1"}]
     data["communities"][1]["groups"].append({"group_id": "C2-G2", "name": "第二居民小组"})
-    events = h.load_directory(small, ctx(), data)
+    events = loading.load_directory(small, ctx(), data)
     assert [e.type for e in events] == ["group.registered", "directory.loaded"]
 
 
@@ -56,19 +56,19 @@ def test_references_are_checked_before_anything_is_written(store):
     data["people"].append({"person_id": "X", "name": "x", "role": "informant", "community": "C9", "groups": ["G"]})
     data["pairings"].append({"member_id": "SUP1", "community": "C1"})
     with pytest.raises(Invalid, match="2 problems; first: person X: community C9 is not in the data") as err:
-        h.load_directory(store, ctx(), data)
+        loading.load_directory(store, ctx(), data)
     assert len(err.value.details["problems"]) == 2 and store.head()[0] == 0
 
 
 def test_schema_refusals(store):
     with pytest.raises(Invalid, match="streets"):
-        h.load_directory(store, ctx(), {"directory_id": "d", "streets": [{"street_id": "S1"}]})
+        loading.load_directory(store, ctx(), {"directory_id": "d", "streets": [{"street_id": "S1"}]})
     with pytest.raises(Invalid, match="colour"):
-        h.load_directory(store, ctx(), {"directory_id": "d", "colour": "red"})
+        loading.load_directory(store, ctx(), {"directory_id": "d", "colour": "red"})
     with pytest.raises(BadRequest, match="JSON object"):
-        h.load_directory(store, ctx(), [])
+        loading.load_directory(store, ctx(), [])
     with pytest.raises(Forbidden, match="may not load_directory"):
-        h.load_directory(store, ctx("street_commission", street="S1"), SMALL)
+        loading.load_directory(store, ctx("street_commission", street="S1"), SMALL)
 
 
 def rows(text):
@@ -87,9 +87,9 @@ def test_from_csv_tables(store):
         "pairings": rows("member_id,community,established_on\nM1,C1,2025-02-01"),
     }
     data = from_tables(tables, "csv-test")
-    events = h.load_directory(store, ctx(), data)
+    events = loading.load_directory(store, ctx(), data)
     assert events[-1].payload["counts"]["groups"] == 2
     assert store.doc("people", "INF1")["groups"] == ["C1-G1", "C1-G2"]
     assert store.doc("pairings", "M1-C1")["established_on"] == "2025-02-01"
     assert store.doc("streets", "S1")["centres"]["NC1"]["community"] is None
-    assert h.load_directory(store, ctx(), from_tables(tables, "csv-test")) == []
+    assert loading.load_directory(store, ctx(), from_tables(tables, "csv-test")) == []

@@ -2,7 +2,7 @@
 import pytest
 from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 
-from liaison import handlers as h
+from liaison.commands import directory, personnel
 from liaison_helpers import ctx
 
 
@@ -20,24 +20,24 @@ def test_appointment_records_post_groups_and_reporting_line(small):
 
 def test_a_supervisor_is_appointed_by_the_community_secretary(small):
     sec = ctx("community_secretary", community="C1", actor_id="SEC1")
-    [e] = h.appoint_person(small, sec, "SUP2", "监督员丁", "supervisor", community="C1", groups=["C1-G3"])
+    [e] = personnel.appoint_person(small, sec, "SUP2", "监督员丁", "supervisor", community="C1", groups=["C1-G3"])
     assert e.payload["appointed_on"] == "2026-03-02"
     assert small.doc("coverage", "C1-G3")["supervisors"] == ["SUP2"]
     with pytest.raises(Forbidden, match="may not appoint, reassign or dismiss people in the role informant"):
-        h.appoint_person(small, sec, "INF9", "x", "informant", community="C1", groups=["C1-G3"])
+        personnel.appoint_person(small, sec, "INF9", "x", "informant", community="C1", groups=["C1-G3"])
     with pytest.raises(Forbidden, match="acts only in community C1"):
-        h.appoint_person(small, sec, "SUP9", "x", "supervisor", community="C2", groups=["C2-G1"])
+        personnel.appoint_person(small, sec, "SUP9", "x", "supervisor", community="C2", groups=["C2-G1"])
 
 
 def test_street_commission_appoints_in_its_street_only(small):
     street = ctx("street_commission", street="S1")
-    assert h.appoint_person(small, street, "INF2", "x", "informant", community="C2", groups=["C2-G1"])
+    assert personnel.appoint_person(small, street, "INF2", "x", "informant", community="C2", groups=["C2-G1"])
     with pytest.raises(Forbidden, match="acts only in street S1"):
-        h.appoint_person(small, street, "INF3", "x", "informant", community="C3", groups=["C3-G1"])
+        personnel.appoint_person(small, street, "INF3", "x", "informant", community="C3", groups=["C3-G1"])
     with pytest.raises(Forbidden, match="allowed: district_commission, system"):
-        h.appoint_person(small, street, "M9", "x", "street_commission_member", street="S1")
+        personnel.appoint_person(small, street, "M9", "x", "street_commission_member", street="S1")
     with pytest.raises(Forbidden, match="may not appoint_person"):
-        h.appoint_person(small, ctx("informant", community="C1"), "SUP9", "x", "supervisor", community="C1",
+        personnel.appoint_person(small, ctx("informant", community="C1"), "SUP9", "x", "supervisor", community="C1",
                          groups=["C1-G1"])
 
 
@@ -57,54 +57,54 @@ def test_street_commission_appoints_in_its_street_only(small):
 ])
 def test_appointment_refusals(small, fields, error, message):
     with pytest.raises(error, match=message):
-        h.appoint_person(small, ctx(), "NEW1", "新人", **fields)
+        personnel.appoint_person(small, ctx(), "NEW1", "新人", **fields)
 
 
 def test_appointment_needs_a_station(small):
-    h.register_community(small, ctx(), "C5", "S1", "新社区")
-    h.register_group(small, ctx(), "C5", "C5-G1", "一组")
+    directory.register_community(small, ctx(), "C5", "S1", "新社区")
+    directory.register_group(small, ctx(), "C5", "C5-G1", "一组")
     with pytest.raises(Invalid, match="no liaison station yet"):
-        h.appoint_person(small, ctx(), "INF5", "x", "informant", community="C5", groups=["C5-G1"])
+        personnel.appoint_person(small, ctx(), "INF5", "x", "informant", community="C5", groups=["C5-G1"])
 
 
 def test_reappointing_the_same_is_a_no_op_and_other_fields_are_refused(small):
-    assert h.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G1"]) == []
+    assert personnel.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G1"]) == []
     with pytest.raises(Invalid, match="already registered with other groups"):
-        h.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G2"])
+        personnel.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G2"])
 
 
 def test_reassignment_moves_coverage_and_keeps_history(small):
-    [e] = h.reassign_person(small, ctx(), "INF1", groups=["C1-G3"])
+    [e] = personnel.reassign_person(small, ctx(), "INF1", groups=["C1-G3"])
     assert e.payload["previous"]["groups"] == ["C1-G1", "C1-G2"]
     assert small.doc("coverage", "C1-G1")["informants"] == [] and small.doc("coverage", "C1-G3")["informants"] == [
         "INF1"]
-    [moved] = h.reassign_person(small, ctx(), "INF1", groups=["C2-G1"], community="C2")
+    [moved] = personnel.reassign_person(small, ctx(), "INF1", groups=["C2-G1"], community="C2")
     assert moved.payload["station_id"] == "STN-C2" and small.doc("people", "INF1")["community"] == "C2"
     assert [x["event"] for x in small.doc("people", "INF1")["history"]] == [
         "person.appointed", "person.reassigned", "person.reassigned"]
-    assert h.reassign_person(small, ctx(), "INF1", groups=["C2-G1"]) == []
+    assert personnel.reassign_person(small, ctx(), "INF1", groups=["C2-G1"]) == []
 
 
 def test_reassignment_refusals(small):
     with pytest.raises(Invalid, match="only informants and supervisors are reassigned"):
-        h.reassign_person(small, ctx(), "SEC1", groups=["C1-G1"])
+        personnel.reassign_person(small, ctx(), "SEC1", groups=["C1-G1"])
     with pytest.raises(NotFound, match="has not been appointed"):
-        h.reassign_person(small, ctx(), "NOBODY", groups=["C1-G1"])
+        personnel.reassign_person(small, ctx(), "NOBODY", groups=["C1-G1"])
     with pytest.raises(Invalid, match="before the appointment"):
-        h.reassign_person(small, ctx(), "SUP1", groups=["C1-G2"], reassigned_on="2024-12-31")
+        personnel.reassign_person(small, ctx(), "SUP1", groups=["C1-G2"], reassigned_on="2024-12-31")
     with pytest.raises(Forbidden, match="acts only in community C1"):
-        h.reassign_person(small, ctx("community_secretary", community="C1"), "SUP1", groups=["C2-G1"],
+        personnel.reassign_person(small, ctx("community_secretary", community="C1"), "SUP1", groups=["C2-G1"],
                           community="C2")
 
 
 def test_dismissal_ends_coverage_headship_and_further_changes(small):
-    [e] = h.dismiss_person(small, ctx(), "SUP1", reason="moved away")
+    [e] = personnel.dismiss_person(small, ctx(), "SUP1", reason="moved away")
     assert e.payload["groups"] == ["C1-G1"] and e.payload["reason"] == "moved away"
     assert small.doc("coverage", "C1-G1")["supervisors"] == []
     assert small.doc("people", "SUP1")["status"] == "dismissed"
-    h.dismiss_person(small, ctx(), "SEC1")
+    personnel.dismiss_person(small, ctx(), "SEC1")
     assert small.doc("communities", "C1")["station"]["head"] is None
     with pytest.raises(IllegalTransition, match="dismiss_person is not allowed while the state is 'dismissed'"):
-        h.dismiss_person(small, ctx(), "SUP1")
+        personnel.dismiss_person(small, ctx(), "SUP1")
     with pytest.raises(IllegalTransition, match="appoint_person"):
-        h.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G1"])
+        personnel.appoint_person(small, ctx(), "SUP1", "监督员乙", "supervisor", community="C1", groups=["C1-G1"])

@@ -2,7 +2,8 @@
 import pytest
 from watchpost.errors import Forbidden, Invalid, NotFound
 
-from liaison import handlers as h, reads as r
+from liaison import reads as r
+from liaison.commands import cadence, pairings
 from liaison_helpers import as_person, at, ctx
 
 STREET1 = ctx("street_commission", street="S1")
@@ -50,9 +51,9 @@ def test_who_covers_a_group(small):
 
 
 def test_pairings_with_contact_log(small):
-    h.establish_pairing(small, ctx(), "M1", "C1", established_on="2026-01-01")
-    h.establish_pairing(small, ctx(), "M2", "C3", established_on="2026-01-01")
-    h.record_contact(small, ctx(), "M1-C1", "duty_talk", "2026-02-01", notes="谈话述责")
+    pairings.establish_pairing(small, ctx(), "M1", "C1", established_on="2026-01-01")
+    pairings.establish_pairing(small, ctx(), "M2", "C3", established_on="2026-01-01")
+    pairings.record_contact(small, ctx(), "M1-C1", "duty_talk", "2026-02-01", notes="谈话述责")
     assert [p["pairing_id"] for p in r.list_pairings(small, STREET1)["pairings"]] == ["M1-C1"]
     assert r.list_pairings(small, ctx(), status="active")["total"] == 2
     assert r.get_pairing(small, SEC1, "M1-C1")["contacts"][0]["notes"] == "谈话述责"
@@ -61,7 +62,7 @@ def test_pairings_with_contact_log(small):
 
 
 def test_compliance_per_station_and_period(small):
-    h.submit_feedback(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "2026-02")
+    cadence.submit_feedback(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "2026-02")
     before = r.get_compliance(small, ctx(now=at(2026, 3, 4)), "C1", "2026-02")
     assert before["feedback"]["INF1"]["status"] == "submitted" and before["feedback"]["SUP1"]["status"] == "due_soon"
     after = r.get_compliance(small, ctx("community_secretary", community="C1", now=at(2026, 3, 9)), "C1", "2026-02")
@@ -78,7 +79,7 @@ def test_compliance_per_station_and_period(small):
 
 
 def test_compliance_counts_a_flag_raised_before_the_months_feedback(small):
-    h.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
+    cadence.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
     month = r.get_compliance(small, ctx(now=at(2026, 3, 4)), "C1", "2026-03")
     assert month["feedback"]["INF1"] == {"role": "informant", "status": "pending"}     # the flag names no one
     assert month["flags"] == 1 and month["counts"] == {"pending": 2}

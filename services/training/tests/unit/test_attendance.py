@@ -4,12 +4,12 @@ from hypothesis import given, settings, strategies as st
 
 from watchpost.errors import Forbidden, IllegalTransition, Invalid
 
-from training import handlers
+from training import commands
 from training_support import at, attend, contract_checked, district, held_session, new_store, secretary, street
 
 
 def test_attendance_is_refused_before_the_session_is_held(store):
-    sid = handlers.schedule_session(store, district(), kind="other", topic="t", date="2026-03-10", hours=1,
+    sid = commands.schedule_session(store, district(), kind="other", topic="t", date="2026-03-10", hours=1,
                                     organiser="o")[0].payload["session_id"]
     with pytest.raises(IllegalTransition, match="state is 'scheduled'; allowed: cancel_session, hold_session"):
         attend(store, sid)
@@ -46,7 +46,7 @@ def test_attendance_refuses_bad_fields(store, over, words):
 def test_correction_is_a_new_event_naming_what_it_replaces(store):
     sid = held_session(store, hours=2)
     attend(store, sid, status="absent")
-    [c] = handlers.correct_attendance(store, district(), session_id=sid, person_id="P1", status="present",
+    [c] = commands.correct_attendance(store, district(), session_id=sid, person_id="P1", status="present",
                                       reason="签到表漏记")
     assert c.type == "attendance.corrected"
     assert (c.payload["status"], c.payload["hours"], c.payload["previous_status"], c.payload["previous_hours"]) == \
@@ -61,12 +61,12 @@ def test_correction_is_a_new_event_naming_what_it_replaces(store):
 def test_correction_refusals(store):
     sid = held_session(store)
     with pytest.raises(IllegalTransition, match="no attendance recorded'; allowed: record_attendance"):
-        handlers.correct_attendance(store, district(), session_id=sid, person_id="P1", status="absent", reason="x")
+        commands.correct_attendance(store, district(), session_id=sid, person_id="P1", status="absent", reason="x")
     attend(store, sid)
     with pytest.raises(Invalid, match="already recorded as present; a correction must change the status"):
-        handlers.correct_attendance(store, district(), session_id=sid, person_id="P1", status="present", reason="x")
+        commands.correct_attendance(store, district(), session_id=sid, person_id="P1", status="present", reason="x")
     with pytest.raises(Invalid, match="needs a reason"):
-        handlers.correct_attendance(store, district(), session_id=sid, person_id="P1", status="absent", reason="")
+        commands.correct_attendance(store, district(), session_id=sid, person_id="P1", status="absent", reason="")
 
 
 def test_attendance_is_scoped_to_the_recorders_area(store):
@@ -77,9 +77,9 @@ def test_attendance_is_scoped_to_the_recorders_area(store):
         attend(store, sid, street_id="S2", community="C9", ctx=street("S1"))
     attend(store, sid, ctx=secretary("C1"))
     with pytest.raises(Forbidden):
-        handlers.correct_attendance(store, secretary("C2"), session_id=sid, person_id="P1", status="absent",
+        commands.correct_attendance(store, secretary("C2"), session_id=sid, person_id="P1", status="absent",
                                     reason="x")
-    handlers.correct_attendance(store, street("S1"), session_id=sid, person_id="P1", status="absent", reason="x")
+    commands.correct_attendance(store, street("S1"), session_id=sid, person_id="P1", status="absent", reason="x")
 
 
 @pytest.mark.parametrize("held_on, year", [("2026-12-31", 2026), ("2027-01-01", 2027)])
@@ -93,10 +93,10 @@ def test_the_year_of_a_session_is_the_year_it_was_held(store, held_on, year):
 
 def test_a_session_moved_across_new_year_counts_for_the_year_it_was_held(store):
     ctx = district(now=at(2027, 1, 5))
-    sid = handlers.schedule_session(store, ctx, kind="monthly_lecture", topic="t", date="2026-12-30", hours=2,
+    sid = commands.schedule_session(store, ctx, kind="monthly_lecture", topic="t", date="2026-12-30", hours=2,
                                     organiser="o")[0].payload["session_id"]
-    handlers.reschedule_session(store, ctx, session_id=sid, date="2027-01-02")
-    handlers.hold_session(store, ctx, session_id=sid)
+    commands.reschedule_session(store, ctx, session_id=sid, date="2027-01-02")
+    commands.hold_session(store, ctx, session_id=sid)
     assert attend(store, sid)[0].stream_id == "record-P1-2027"
     assert store.doc("training_sessions", sid)["year"] == 2027
 
@@ -112,7 +112,7 @@ def test_after_any_corrections_the_record_reflects_the_last_status(first, later)
     for status in later:
         if status == last:
             continue
-        handlers.correct_attendance(store, district(), session_id=sid, person_id="P1", status=status, reason="r")
+        commands.correct_attendance(store, district(), session_id=sid, person_id="P1", status=status, reason="r")
         last = status
     record = store.doc("training_records", "P1:2026")
     assert record["hours"] == (1.5 if last == "present" else 0.0)

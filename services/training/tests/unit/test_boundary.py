@@ -2,6 +2,7 @@
 import inspect
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from marshmallow import ValidationError
@@ -9,9 +10,11 @@ from marshmallow import ValidationError
 from watchpost.contracts import check, published
 
 import training.domain as domain
-from training import handlers
+from training import commands, reads
 from training.access import ALLOWED
 from training.schemas import SCHEMAS
+
+handlers = SimpleNamespace(**{**vars(commands), **vars(reads)})
 
 VALID = {
     "schedule_session": {"kind": "monthly_lecture", "topic": "每月讲坛", "date": "2026-03-02", "hours": 2,

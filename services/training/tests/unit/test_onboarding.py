@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from watchpost.errors import Forbidden, Invalid
 
-from training import handlers
+from training import commands
 from training.consumers import CONSUMERS, on_person_appointed, on_person_dismissed
 from training_support import (appointed, at, attend, contract_checked, district, held_session, new_store, secretary,
                               system)
@@ -86,12 +86,12 @@ def test_a_correction_away_from_present_revokes_progress_and_reopens_completion(
     enrol(store, programme={"community_secretary": [{"item": "forum", "kind": "new_cadre_forum"}]})
     forum = held_session(store, kind="new_cadre_forum", topic="t", date="2026-02-01")
     attend(store, forum)
-    events = handlers.correct_attendance(store, district(), session_id=forum, person_id="P1", status="absent",
+    events = commands.correct_attendance(store, district(), session_id=forum, person_id="P1", status="absent",
                                          reason="代签")
     assert [e.type for e in events] == ["attendance.corrected", "onboarding.progress_revoked"]
     assert events[1].payload["reopened"] is True and events[1].payload["remaining"] == ["forum"]
     assert store.doc("training_cadres", "P1")["status"] == "enrolled"
-    events = handlers.correct_attendance(store, district(), session_id=forum, person_id="P1", status="present",
+    events = commands.correct_attendance(store, district(), session_id=forum, person_id="P1", status="present",
                                          reason="核实确已参加")
     assert [e.type for e in events] == ["attendance.corrected", "onboarding.progressed", "onboarding.completed"]
 
@@ -111,7 +111,7 @@ def test_a_role_with_an_empty_programme_completes_at_enrolment(store):
 def test_a_non_cadre_role_is_ignored_not_refused(store):
     assert enrol(store, appointed(role="mayor")) == []
     with pytest.raises(Invalid, match="role 'mayor' is unknown"):
-        handlers.enrol_cadre(store, district(), person_id="P9", role="mayor", street="S1", appointed_on="2026-01-01")
+        commands.enrol_cadre(store, district(), person_id="P9", role="mayor", street="S1", appointed_on="2026-01-01")
 
 
 def test_dismissal_withdraws_once_and_reappointment_enrols_afresh(store):
@@ -129,7 +129,7 @@ def test_dismissal_withdraws_once_and_reappointment_enrols_afresh(store):
 
 def test_enrolment_by_hand_is_for_the_district_only(store):
     with pytest.raises(Forbidden, match="enrol_cadre is not open to the role community_secretary"):
-        handlers.enrol_cadre(store, secretary(), person_id="P1", role="supervisor", street="S1",
+        commands.enrol_cadre(store, secretary(), person_id="P1", role="supervisor", street="S1",
                              appointed_on="2026-01-01")
 
 
@@ -145,11 +145,11 @@ def test_a_retried_attendance_command_neither_repeats_nor_loses_the_onboarding_s
 def test_a_retry_after_a_crash_between_the_two_appends_completes_the_onboarding_step(store, monkeypatch):
     enrol(store)
     forum = held_session(store, kind="new_cadre_forum", topic="t", date="2026-02-01")
-    real = handlers._advance
-    monkeypatch.setattr(handlers, "_advance", lambda *a: (_ for _ in ()).throw(ConnectionError("db gone")))
+    real = commands._advance
+    monkeypatch.setattr(commands, "_advance", lambda *a: (_ for _ in ()).throw(ConnectionError("db gone")))
     with pytest.raises(ConnectionError):
         attend(store, forum, ctx=district(command_id="att-2"))
-    monkeypatch.setattr(handlers, "_advance", real)
+    monkeypatch.setattr(commands, "_advance", real)
     events = attend(store, forum, ctx=district(command_id="att-2"))
     assert [e.type for e in events] == ["attendance.recorded", "onboarding.progressed"]
     assert len(store.load("record-P1-2026")) == 1

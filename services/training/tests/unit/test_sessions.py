@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from watchpost.testing import make_ctx
 
-from training import handlers
+from training import commands as handlers
 from training_support import at, contract_checked, district, new_store, secretary, street
 
 FIELDS = dict(kind="campaign", topic="抓反思 查风险 严纪律 铸铁军", date="2026-03-10", hours=3,

@@ -1,5 +1,6 @@
 """Deployment settings from the environment (TRAINING_YEARLY_HOURS, TRAINING_PROGRAMME) and the year-end timer."""
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -65,9 +66,9 @@ def test_the_timer_settles_a_cadre_whose_appointment_arrived_after_the_close(sto
     assert (late.type, late.payload["person_id"], late.payload["required"]) == ("requirement.shortfall", "P3", 2.0)
 
 
-def test_the_timer_uses_the_configured_yearly_hours(store, monkeypatch):
-    monkeypatch.setenv("TRAINING_YEARLY_HOURS", json.dumps({"community_secretary": 2}))
+def test_the_timer_uses_the_configured_yearly_hours(store):
+    configured = settings.from_mapping({"TRAINING_YEARLY_HOURS": json.dumps({"community_secretary": 2})})
     on_person_appointed(store, system(), appointed("P2", on="2025-02-01"))
     attend(store, held_session(store, date="2026-05-04", hours=2), "P2")
-    [e] = timers.close_previous_year(store, system(now=at(2027, 1, 1)))
+    [e] = timers.close_previous_year(store, replace(system(now=at(2027, 1, 1)), extra={"settings": configured}))
     assert (e.type, e.payload["required"]) == ("requirement.met", 2.0)

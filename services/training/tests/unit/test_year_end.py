@@ -3,7 +3,7 @@ import pytest
 
 from watchpost.errors import Forbidden, IllegalTransition, Invalid
 
-from training import handlers
+from training import commands
 from training.consumers import on_person_appointed, on_person_dismissed
 from training_support import appointed, at, attend, district, held_session, secretary, system
 
@@ -12,7 +12,7 @@ NEW_YEAR = at(2027, 1, 1)
 
 
 def close(store, year=2026, now=NEW_YEAR, **kw):
-    return handlers.close_year(store, system(now=now, **kw), year=year, yearly_hours=HOURS)
+    return commands.close_year(store, system(now=now, **kw), year=year, yearly_hours=HOURS)
 
 
 def test_met_and_shortfall_with_hours_and_requirement(store):
@@ -47,9 +47,9 @@ def test_the_year_cannot_be_closed_before_it_ends(store):
     with pytest.raises(Invalid, match=r"year 2026 has not ended: close_year\(2026\) is allowed from 2027-01-01"):
         close(store, now=at(2026, 12, 31))
     with pytest.raises(Invalid, match="whole year"):
-        handlers.close_year(store, system(now=NEW_YEAR), year="2026")
+        commands.close_year(store, system(now=NEW_YEAR), year="2026")
     with pytest.raises(Forbidden):
-        handlers.close_year(store, secretary(now=NEW_YEAR), year=2026)
+        commands.close_year(store, secretary(now=NEW_YEAR), year=2026)
 
 
 def test_dec_31_counts_for_its_year_and_jan_1_for_the_next(store):
@@ -91,7 +91,7 @@ def test_a_closed_year_takes_no_more_attendance_or_corrections(store):
     attend(store, sid, "P1")
     close(store)
     with pytest.raises(IllegalTransition, match="year 2026 closed as met'; allowed: none"):
-        handlers.correct_attendance(store, district(now=NEW_YEAR), session_id=sid, person_id="P1",
+        commands.correct_attendance(store, district(now=NEW_YEAR), session_id=sid, person_id="P1",
                                     status="absent", reason="x")
     on_person_appointed(store, system(), appointed("P2", on="2025-01-01"))
     close(store)

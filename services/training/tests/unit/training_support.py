@@ -8,7 +8,7 @@ from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.testing import make_ctx
 
-from training import handlers
+from training import commands
 from training.projections import PROJECTIONS
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -48,15 +48,15 @@ def held_session(store, date="2026-02-20", hours=2.0, kind="monthly_lecture", to
                  audience=None, ctx=None):
     """Schedule and hold a session; returns its id."""
     ctx = ctx or district(now=max(NOW, at(*map(int, date.split("-")))))
-    sid = handlers.schedule_session(store, ctx, kind=kind, topic=topic, date=date, hours=hours,
+    sid = commands.schedule_session(store, ctx, kind=kind, topic=topic, date=date, hours=hours,
                                     organiser="温江区纪委监委", audience=audience)[0].payload["session_id"]
-    handlers.hold_session(store, ctx, session_id=sid)
+    commands.hold_session(store, ctx, session_id=sid)
     return sid
 
 
 def attend(store, sid, person="P1", status="present", role="community_secretary", street_id="S1", community="C1",
            ctx=None):
-    return handlers.record_attendance(store, ctx or district(now=at(2027, 6, 1)), session_id=sid, person_id=person,
+    return commands.record_attendance(store, ctx or district(now=at(2027, 6, 1)), session_id=sid, person_id=person,
                                       role=role, street=street_id, community=community, status=status)
 
 

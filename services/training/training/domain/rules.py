@@ -1,14 +1,11 @@
 """The training system's rules as data: kinds, roles, yearly hours, the onboarding programme, periods.
 
-Defaults only: a deployment passes its own `yearly_hours` and `programme` (from config) to the handlers.
+Defaults only: a deployment passes its own `yearly_hours` and `programme` (from its settings) to the commands.
 """
 from datetime import date, datetime
 
+from watchpost.contracts.training import KINDS, STATUSES, ROLES as CADRE_ROLES  # noqa: F401 (the published words)
 from watchpost.errors import Invalid
-
-KINDS = ("campaign", "monthly_lecture", "new_cadre_forum", "other")
-CADRE_ROLES = ("informant", "supervisor", "community_secretary", "street_commission_member")
-STATUSES = ("present", "absent", "excused")
 
 # Yearly required hours per cadre role (年度学时). A role missing here is not assessed at year end.
 DEFAULT_YEARLY_HOURS = {

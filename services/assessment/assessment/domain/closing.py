@@ -1,4 +1,4 @@
-"""The assessment period (考核期) as an aggregate: open, then closed with frozen scorecards, then adjusted or rescored.
+"""Closing an assessment period (考核期): the period as an aggregate: open, then closed with frozen scorecards, then adjusted or rescored.
 
 Stream `period-<period>`. Closing records the cut-off `through` ({source: last consumed position}) and the rulebook
 version: the frozen scorecard is the score of the facts consumed by then. A later fact for a closed period is never

@@ -6,10 +6,9 @@ from watchpost.handling import execute
 
 from intake import receipts
 from intake.access import check_scope
+from intake.commands._common import Receipted, check_classification, release_unused, sealed_submitter
 from intake.domain import opinion as opinions
 from intake.domain.clocks import local_date
-
-__all__ = ["receive_opinion", "assign_opinion", "resolve_opinion", "give_opinion_feedback", "close_opinion"]
 
 
 def _stream(opinion_id):
@@ -18,7 +17,6 @@ def _stream(opinion_id):
 
 def receive_opinion(store, ctx, *, vault, kind, channel, community, street, summary, category=None,
                     reporter=None, opinion_id=None, receipt_code=None):
-    from intake.handlers import Receipted, check_classification, release_unused, sealed_submitter
     if category:
         check_classification(category, None)
     opinion_id = opinion_id or str(uuid.uuid4())
@@ -31,10 +29,8 @@ def receive_opinion(store, ctx, *, vault, kind, channel, community, street, summ
         reporter_ref=reporter_ref, receipt_hash=receipts.receipt_hash(code)), ctx)
     release_unused(vault, events, reporter_ref, submitter_ref)
     first = events[0].payload
-    result = Receipted(events)
-    result.id = first["opinion_id"]
-    result.receipt_code = code if first["receipt_hash"] == receipts.receipt_hash(code) else None
-    return result
+    return Receipted(events, id=first["opinion_id"],
+                     receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None)
 
 
 def _on_opinion(store, ctx, opinion_id, decide):

@@ -6,11 +6,10 @@ from watchpost.errors import NotFound
 from watchpost.handling import execute
 
 from intake.access import check_scope
+from intake.commands._common import check_classification
+from intake.commands.clues import receive_clue
 from intake.domain import inspection as inspections
 from intake.domain.clocks import local_date, parse
-
-__all__ = ["record_inspection", "record_finding", "order_rectification", "report_rectification",
-           "verify_rectification", "escalate_finding"]
 
 
 def _stream(inspection_id):
@@ -19,7 +18,6 @@ def _stream(inspection_id):
 
 def record_inspection(store, ctx, *, community, street, held_on, subject, scope, category=None, inspectors=(),
                       inspection_id=None):
-    from intake.handlers import check_classification
     if category:
         check_classification(category, None)
     check_scope(ctx.actor, community, street)
@@ -40,7 +38,6 @@ def _on_inspection(store, ctx, inspection_id, decide):
 
 
 def record_finding(store, ctx, *, inspection_id, summary, category, item=None, finding_id=None):
-    from intake.handlers import check_classification
     check_classification(category, item)
     finding_id = finding_id or str(uuid.uuid4())
     return _on_inspection(store, ctx, inspection_id, lambda i, t: inspections.record_finding(
@@ -71,7 +68,6 @@ def escalated_clue_ctx(ctx, cause):
 
 def escalate_finding(store, ctx, *, vault, inspection_id, finding_id, accused, summary=None, clue_id=None):
     """The finding becomes a clue (channel `inspection`): `finding.escalated` first, then `clue.received`."""
-    from intake.handlers import receive_clue
     clue_id = clue_id or str(uuid.uuid4())
     found = {}
 

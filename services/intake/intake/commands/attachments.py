@@ -5,40 +5,30 @@ clue's receipt code and before the clue is screened (`domain.evidence`). The rea
 and `reads.get_attachment`. The file name is kept only in the vault, never in an event or a projection; a reporter
 who attaches is recorded, like a submitter, as a sealed vault reference.
 
-The size limit is INTAKE_ATTACHMENT_MAX_BYTES (default 5 MiB; a value that is not a positive whole number falls
-back to it). The HTTP body limit (`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom:
-a limit above about 5.9 MB needs a larger MAX_BODY.
+The size limit is the setting INTAKE_ATTACHMENT_MAX_BYTES (`intake.settings`, default 5 MiB). The HTTP body limit
+(`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom: a limit above about 5.9 MB needs a
+larger MAX_BODY.
 """
 import uuid
+from dataclasses import dataclass
 
-from watchpost import config
+from watchpost.domain import Answer
 from watchpost.errors import Invalid, NotFound
 from watchpost.handling import execute
 
-from intake import attachments, receipts
+from intake import attachments, receipts, settings
 from intake.access import check_scope
+from intake.commands._common import sealed_submitter, stream
 from intake.domain import clue as clues, evidence
-from intake.handlers import sealed_submitter, stream
-
-__all__ = ["add_attachment"]
-MAX_BYTES_ENV = "INTAKE_ATTACHMENT_MAX_BYTES"
 
 
-class Attached(list):
+@dataclass
+class Attached(Answer):
     """The recorded `clue.attachment_added` event, plus the new attachment's id and what was stored."""
     attachment_id: str | None = None
     content_type: str | None = None
     size: int | None = None
     sha256: str | None = None
-
-
-def max_bytes():
-    """INTAKE_ATTACHMENT_MAX_BYTES, or the default 5 MiB when unset or not a positive whole number."""
-    try:
-        limit = int(config.env(MAX_BYTES_ENV, attachments.DEFAULT_MAX_BYTES))
-    except ValueError:
-        return attachments.DEFAULT_MAX_BYTES
-    return limit if limit > 0 else attachments.DEFAULT_MAX_BYTES
 
 
 def file_name(filename):
@@ -67,7 +57,7 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
     _checked(ctx, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
         clues.fold(store.load(stream(clue_id))))
     name = file_name(filename)
-    prepared = attachments.prepare(content_type, data, max_bytes())
+    prepared = attachments.prepare(content_type, data, settings.of(ctx).attachment_max_bytes)
     attachment_id = str(uuid.uuid4())
     vault.keep_file(attachment_id, clue_id, {"filename": name, "content_type": prepared.content_type,
                                              "size": prepared.size, "sha256": prepared.sha256}, prepared.body)
@@ -84,7 +74,4 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
     if first.get("attachment_id") != attachment_id:          # a retried command: the first attempt's answer
         vault.drop_file(attachment_id)
         vault.erase(submitter_ref)
-    result = Attached(events)
-    for key in ("attachment_id", "content_type", "size", "sha256"):
-        setattr(result, key, first.get(key))
-    return result
+    return Attached(events, **{key: first.get(key) for key in ("attachment_id", "content_type", "size", "sha256")})

@@ -1,19 +1,19 @@
-"""The training service layer: one function per command, `(store, ctx, **fields) -> [Event]`, on `execute`.
+"""training's commands: one function per command, `(store, ctx, **fields) -> [Event]`, on `execute`.
 
 A command that touches a second stream (attendance moving onboarding on) derives that append's command id from
 its own, so a retried command completes what a crash interrupted without repeating what was recorded.
 """
+import datetime
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from watchpost.errors import NotFound
+from watchpost.domain import Answer
+from watchpost.errors import Invalid, NotFound
 from watchpost.handling import execute
 
+from training import settings
 from training.access import require, require_cover, require_manage
 from training.domain import onboarding, record, rules, sessions
-from training.reads import (community_participation, get_session, onboarding_status,  # noqa: F401 (one entry point)
-                            person_record, sessions_by_period, street_participation)
-from training.yearend import close_year  # noqa: F401 (one entry point)
 
 
 def _derived(ctx, suffix):
@@ -36,36 +36,36 @@ def _managed(ctx, session_id, decide):
     return run
 
 
-class Scheduled(list):
+@dataclass
+class Scheduled(Answer):
     """The recorded events, plus the id of the session (chosen here when the caller gave none)."""
     session_id: str | None = None
 
 
 def schedule_session(store, ctx, kind, topic, date, hours, organiser, audience=None, session_id=None):
-    require(ctx, "schedule_session")
+    require("schedule_session", ctx.actor)
     aud = sessions.audience(audience)
     require_manage(ctx, aud)
     sid = str(session_id or uuid.uuid4())
-    done = Scheduled(execute(store, f"session-{sid}", sessions.fold,
-                             lambda s: sessions.schedule(s, sid, kind, topic, date, hours, organiser, aud), ctx))
-    done.session_id = done[0].payload["session_id"] if done else sid
-    return done
+    done = execute(store, f"session-{sid}", sessions.fold,
+                   lambda s: sessions.schedule(s, sid, kind, topic, date, hours, organiser, aud), ctx)
+    return Scheduled(done, session_id=done[0].payload["session_id"] if done else sid)
 
 
 def reschedule_session(store, ctx, session_id, date, reason=None):
-    require(ctx, "reschedule_session")
+    require("reschedule_session", ctx.actor)
     return execute(store, f"session-{session_id}", sessions.fold,
                    _managed(ctx, session_id, lambda s: sessions.reschedule(s, date, reason)), ctx)
 
 
 def cancel_session(store, ctx, session_id, reason):
-    require(ctx, "cancel_session")
+    require("cancel_session", ctx.actor)
     return execute(store, f"session-{session_id}", sessions.fold,
                    _managed(ctx, session_id, lambda s: sessions.cancel(s, reason)), ctx)
 
 
 def hold_session(store, ctx, session_id, held_on=None, hours=None):
-    require(ctx, "hold_session")
+    require("hold_session", ctx.actor)
     return execute(store, f"session-{session_id}", sessions.fold,
                    _managed(ctx, session_id, lambda s: sessions.hold(s, ctx.now.date(), held_on, hours)), ctx)
 
@@ -82,7 +82,7 @@ def _advance(store, ctx, events):
 
 
 def record_attendance(store, ctx, session_id, person_id, role, street, status, community=None):
-    require(ctx, "record_attendance")
+    require("record_attendance", ctx.actor)
     require_cover(ctx, street, community, f"person {person_id}")
     s = _load_session(store, session_id)
     sessions.require(s, "record_attendance")
@@ -92,7 +92,7 @@ def record_attendance(store, ctx, session_id, person_id, role, street, status, c
 
 
 def correct_attendance(store, ctx, session_id, person_id, status, reason):
-    require(ctx, "correct_attendance")
+    require("correct_attendance", ctx.actor)
     s = _load_session(store, session_id)
     sessions.require(s, "correct_attendance")
 
@@ -107,8 +107,8 @@ def correct_attendance(store, ctx, session_id, person_id, status, reason):
 
 def enrol_cadre(store, ctx, person_id, role, street, appointed_on, community=None, programme=None):
     """Enrol a cadre in onboarding once; attendance already recorded since the appointment counts at once."""
-    require(ctx, "enrol_cadre")
-    table = rules.DEFAULT_PROGRAMME if programme is None else programme
+    require("enrol_cadre", ctx.actor)
+    table = settings.of(ctx).programme if programme is None else programme
     events = execute(store, f"onboarding-{person_id}", onboarding.fold,
                      lambda o: onboarding.enrol(o, person_id, role, street, community, appointed_on, table), ctx)
     if not events:
@@ -124,6 +124,50 @@ def enrol_cadre(store, ctx, person_id, role, street, appointed_on, community=Non
 
 
 def withdraw_cadre(store, ctx, person_id, dismissed_on):
-    require(ctx, "withdraw_cadre")
+    require("withdraw_cadre", ctx.actor)
     return execute(store, f"onboarding-{person_id}", onboarding.fold,
                    lambda o: onboarding.withdraw(o, dismissed_on), ctx)
+
+
+# -- the year end (年终考核): each cadre's yearly hours against the requirement of their role, settled once ------
+def _every(store, projection, where=None, page=500):
+    offset = 0
+    while True:
+        batch = store.docs(projection, where=where, limit=page, offset=offset)
+        yield from batch
+        if len(batch) < page:
+            return
+        offset += page
+
+
+def close_year(store, ctx, year, yearly_hours=None):
+    """requirement.met / requirement.shortfall for every cadre in office at the end of `year`, once each.
+
+    Cadres are those training knows (enrolled, not dismissed by Dec 31) and anyone with attendance that year; a
+    cadre appointed during the year owes the yearly hours pro rata by month. Running it again emits nothing new.
+    """
+    require("close_year", ctx.actor)
+    yearly_hours = settings.of(ctx).yearly_hours if yearly_hours is None else yearly_hours
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise Invalid(f"year must be a whole year such as 2026, not {year!r}", fields={"year": year})
+    if ctx.now.date() <= datetime.date(year, 12, 31):
+        raise Invalid(f"year {year} has not ended: close_year({year}) is allowed from {year + 1}-01-01, "
+                      f"today is {ctx.now.date()}", fields={"year": year})
+    people = {d["person_id"] for d in _every(store, "training_cadres")}
+    people |= {d["person_id"] for d in _every(store, "training_records", {"year": year})}
+    events = []
+    for pid in sorted(people):
+        ob = onboarding.fold(store.load(f"onboarding-{pid}"))
+        if ob.status == "withdrawn" and ob.dismissed_on <= f"{year}-12-31":
+            continue
+        if ob.status != "none":
+            who, appointed = (ob.role, ob.street, ob.community), rules.as_date(ob.appointed_on, "appointed_on")
+        else:
+            latest = record.fold(store.load(f"record-{pid}-{year}")).latest
+            who, appointed = (latest["role"], latest["street"], latest["community"]), None
+        required = rules.required_hours(who[0], year, appointed, yearly_hours)
+        if required is None:
+            continue
+        events += execute(store, f"record-{pid}-{year}", record.fold,
+                          lambda r: record.close(r, pid, year, *who, required), _derived(ctx, f"close:{pid}"))
+    return events

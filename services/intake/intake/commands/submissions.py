@@ -8,9 +8,21 @@ never learns the first submitter's code (the log answers with the first events, 
 """
 import hashlib
 import json
+from dataclasses import dataclass, replace
 
-from intake import handlers, receipts
-from intake.handlers_opinion import receive_opinion as _receive_opinion
+from intake import receipts
+from intake.commands import clues, opinions
+from intake.commands._common import Receipted
+
+
+@dataclass
+class ClueReceipt(Receipted):
+    clue_id: str | None = None
+
+
+@dataclass
+class OpinionReceipt(Receipted):
+    opinion_id: str | None = None
 
 
 def receipt_code(vault, ctx, fields):
@@ -27,19 +39,17 @@ def shown(result):
     """The code as the reporter sees it: in groups of four, whether it was made now or by the first attempt."""
     if result.receipt_code:
         code = receipts.normalise(result.receipt_code)
-        result.receipt_code = "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+        result = replace(result, receipt_code="-".join(code[i:i + 4] for i in range(0, len(code), 4)))
     return result
 
 
 def receive_clue(store, ctx, *, vault, **fields):
     """Submit a clue from any channel; answers with the clue id and, for every report, a receipt code."""
-    result = handlers.receive_clue(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)
-    result.clue_id = result.id
-    return shown(result)
+    result = clues.receive_clue(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)
+    return shown(ClueReceipt(result.events, result.id, result.receipt_code, clue_id=result.id))
 
 
 def receive_opinion(store, ctx, *, vault, **fields):
     """Submit an opinion (意见建议) or a problem (实际问题); answers with its id and a receipt code."""
-    result = _receive_opinion(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)
-    result.opinion_id = result.id
-    return shown(result)
+    result = opinions.receive_opinion(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)
+    return shown(OpinionReceipt(result.events, result.id, result.receipt_code, opinion_id=result.id))

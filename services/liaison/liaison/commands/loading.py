@@ -11,7 +11,9 @@ from watchpost.domain import Change
 from watchpost.errors import Invalid
 from watchpost.handling import execute
 
-from liaison import access, handlers
+from liaison import access, settings
+from liaison.commands import directory, pairings, personnel as people
+from liaison.commands._common import person_of, state_of
 from liaison.domain import pairing, personnel
 from liaison.schemas import DirectorySchema, load
 
@@ -28,39 +30,39 @@ def load_directory(store, ctx, data=None, **loaded):
     written = []
 
     def community(c):
-        done = handlers.register_community(store, sub, c["community_id"], c["street"], c["name"], c["kind"])
+        done = directory.register_community(store, sub, c["community_id"], c["street"], c["name"], c["kind"])
         st = c["station"]
-        done += handlers.register_station(store, sub, c["community_id"], st["station_id"], st["name"],
+        done += directory.register_station(store, sub, c["community_id"], st["station_id"], st["name"],
                                           st.get("opened_on"))
         for g in c["groups"]:
-            done += handlers.register_group(store, sub, c["community_id"], g["group_id"], g["name"], g["kind"])
+            done += directory.register_group(store, sub, c["community_id"], g["group_id"], g["name"], g["kind"])
         return done
 
     def person(p):
-        if handlers._person(store, p["person_id"])["status"] == "dismissed":
+        if person_of(store, p["person_id"])["status"] == "dismissed":
             return []
-        return handlers.appoint_person(store, sub, p["person_id"], p["name"], p["role"], p.get("street"),
+        return people.appoint_person(store, sub, p["person_id"], p["name"], p["role"], p.get("street"),
                                        p.get("community"), p.get("groups", []), p.get("appointed_on"))
 
     def paired(p):
         stream = f"pairing-{pairing.pairing_id(p['member_id'], p['community'])}"
-        if handlers._state(store, stream, pairing.fold_pairing)["status"] is not None:
+        if state_of(store, stream, pairing.fold_pairing)["status"] is not None:
             return []
-        return handlers.establish_pairing(store, sub, p["member_id"], p["community"], p.get("established_on"))
+        return pairings.establish_pairing(store, sub, p["member_id"], p["community"], p.get("established_on"))
 
     for s in data["streets"]:
-        written += handlers.register_street(store, sub, s["street_id"], s["name"], s["kind"])
+        written += directory.register_street(store, sub, s["street_id"], s["name"], s["kind"])
     written += in_parallel(community, data["communities"])      # each community is its own stream
     for what in ("centre", "platform"):
         for v in data[what + "s"]:
-            written += getattr(handlers, f"register_{what}")(store, sub, v[f"{what}_id"], v["street"], v["name"],
+            written += getattr(directory, f"register_{what}")(store, sub, v[f"{what}_id"], v["street"], v["name"],
                                                             v.get("community"))
     written += in_parallel(person, data["people"])
     written += in_parallel(paired, data["pairings"])
     if not written:
         return []
     summary = {"directory_id": data["directory_id"], "digest": digest(data), "sample": data["sample"],
-               "counts": counts(data), "written": len(written), "loaded_on": handlers.today_of(ctx).isoformat()}
+               "counts": counts(data), "written": len(written), "loaded_on": settings.today_of(ctx).isoformat()}
     return written + execute(store, f"directory-{data['directory_id']}", lambda events: None,
                              lambda _: [Change("directory.loaded", summary)], ctx)
 

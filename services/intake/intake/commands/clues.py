@@ -1,63 +1,29 @@
-"""intake's commands: one function per command, `(store, ctx, **fields) -> [Event]`, via `watchpost.handling.execute`.
+"""Commands on clues (问题线索): one function per command, `(store, ctx, **fields) -> [Event]`, via
+`watchpost.handling.execute`.
 
 Role checks (`access.ALLOWED`) are the entrypoint's; scope (community, street) is checked here against the
-record's own community and street. Opinion and inspection commands live in `handlers_opinion` and
-`handlers_inspection` and are re-exported here; clock alerts are `timers.tick`.
+record's own community and street. Clock alerts are `timers.tick`.
 """
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass
 
+from watchpost.domain import Answer
 from watchpost.errors import Invalid, NotFound
 from watchpost.handling import execute
 from watchpost.reference import catalogue
 
 from intake import receipts
 from intake.access import check_scope
+from intake.commands._common import Receipted, check_classification, release_unused, sealed_submitter, stream
 from intake.domain import clue as clues, disposal as disposing, screening
 from intake.domain.clocks import local_date
 from intake.domain.rules import accused_key, find_repeat
 
 
-PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
-
-
-class Receipted(list):
-    """The recorded events, plus what the submitter is shown once: the new id and the receipt code."""
-    id: str | None = None
-    receipt_code: str | None = None
-
-
-class Revealed(list):
+@dataclass
+class Revealed(Answer):
     """The recorded `clue.reporter_revealed` event, plus the identity for the one caller who asked."""
     reporter: dict | None = None
-
-
-def stream(clue_id):
-    return f"clue-{clue_id}"
-
-
-def check_classification(category, item):
-    if not catalogue.is_item(category, item):
-        raise Invalid(f"category {category!r} / item {item!r} is not in supervision catalogue v"
-                      f"{catalogue.CURRENT_VERSION}; allowed categories: {', '.join(catalogue.categories())}",
-                      field="item" if item else "category")
-
-
-def sealed_submitter(ctx, vault):
-    """Citizens, informants and supervisors are reporters: the event's actor names only a vault reference."""
-    if ctx.actor.role not in PROTECTED_SUBMITTERS:
-        return ctx, None
-    ref = vault.seal({"actor_id": ctx.actor.id, "role": ctx.actor.role}, kind="submitter")
-    return replace(ctx, actor=replace(ctx.actor, id=f"sealed:{ref}")), ref
-
-
-def release_unused(vault, events, reporter_ref, submitter_ref, content_ref=None):
-    """A repeated command returns the first submission's events: erase what this attempt sealed in vain."""
-    first = events[0]
-    kept = {first.payload.get("reporter_ref"), first.payload.get("content_ref"), first.actor["id"][7:]}
-    for ref in (reporter_ref, submitter_ref, content_ref):
-        if ref and ref not in kept:
-            vault.erase(ref)
 
 
 def _on_clue(store, ctx, clue_id, decide):
@@ -92,10 +58,8 @@ def receive_clue(store, ctx, *, vault, channel, summary, community, street, cate
         catalogue_version=catalogue.CURRENT_VERSION), ctx)
     release_unused(vault, events, reporter_ref, submitter_ref, content_ref)
     first = events[0].payload
-    result = Receipted(events)
-    result.id = first["clue_id"]
-    result.receipt_code = code if first["receipt_hash"] == receipts.receipt_hash(code) else None
-    return result
+    return Receipted(events, id=first["clue_id"],
+                     receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None)
 
 
 def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=None, transferred_to=None,
@@ -136,7 +100,6 @@ def notify_acceptance(store, ctx, *, clue_id):
 def propose_disposal(store, ctx, *, clue_id, disposal, reason):
     return _on_clue(store, ctx, clue_id,
                     lambda c, t: disposing.propose(c, ctx.actor, t, disposal=disposal, reason=reason))
-
 
 
 def approve_disposal(store, ctx, *, clue_id):
@@ -181,12 +144,5 @@ def reveal_reporter(store, ctx, *, vault, clue_id, reason):
     if not str(reason or "").strip():
         raise Invalid("revealing a reporter needs a reason, which is recorded", field="reason")
     events = _on_clue(store, ctx, clue_id, lambda c, t: disposing.reveal_reporter(c, ctx.actor, t, reason=reason))
-    result = Revealed(events)
-    result.reporter = vault.open(clues.fold(store.load(stream(clue_id))).reporter_ref)
-    return result
+    return Revealed(events, reporter=vault.open(clues.fold(store.load(stream(clue_id))).reporter_ref))
 
-
-from intake.handlers_attachment import *  # noqa: E402,F401,F403
-from intake.handlers_inspection import *  # noqa: E402,F401,F403
-from intake.handlers_opinion import *  # noqa: E402,F401,F403
-from intake.timers import tick  # noqa: E402,F401

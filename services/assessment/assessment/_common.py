@@ -1,0 +1,86 @@
+"""What assessment's commands, reads, timers and rebuild share: documents by page, the rulebook of a version or in
+force in a period, the facts merged for a period, scorecards, the consumed positions, and the reader's scope.
+"""
+from watchpost.errors import Forbidden, NotFound
+
+from assessment.consumers import SOURCES
+from assessment.domain import facts
+from assessment.domain import periods
+from assessment.domain.rulebook import in_force
+from assessment.domain.scoring import score
+
+
+def all_docs(store, projection, where=None):
+    found, page = [], 1000
+    while True:
+        batch = store.docs(projection, where=where, limit=page, offset=len(found))
+        found.extend(batch)
+        if len(batch) < page:
+            return found
+
+
+def rulebook_by_version(store, version):
+    doc = store.doc("assessment_rulebooks", version)
+    if doc is None:
+        known = sorted(d["version"] for d in all_docs(store, "assessment_rulebooks"))
+        raise NotFound(f"no rulebook {version!r} is published; published: {', '.join(known) or 'none'}",
+                       version=version, published=known)
+    return doc
+
+
+def rulebook_in_force(store, period):
+    found = in_force(all_docs(store, "assessment_rulebooks"), period)
+    if found is None:
+        raise NotFound(f"no rulebook is in force in {period}; publish one effective from "
+                       f"{periods.months(period)[0]} or earlier", period=period)
+    return found
+
+
+def merged_facts(store, period, community=None):
+    """{community: merged facts} for `period`, from the documents of its months, quarters and year."""
+    where = {{"month": "period", "quarter": "quarter", "year": "year"}[periods.kind(period)]: period}
+    if community is not None:
+        where["community"] = community
+    docs = {}
+    for doc in all_docs(store, "assessment_facts", where):
+        if periods.contains(period, doc["period"]):
+            docs.setdefault(doc["community"], []).append(doc)
+    return {c: facts.merge(d) for c, d in docs.items()}
+
+
+def street_of(store, community):
+    doc = store.doc("assessment_communities", community)
+    return doc["street"] if doc else None
+
+
+def scorecards(store, rulebook, period, through, communities=(), merged=None):
+    merged = merged_facts(store, period) if merged is None else merged
+    everyone = set(communities) | set(merged)
+    return [score(merged.get(c, {}), rulebook, c, period, through, street_of(store, c)) for c in sorted(everyone)]
+
+
+def consumed_through(store):
+    return {s: store.consumed_position(s) for s in SOURCES}
+
+
+def known_communities(store):
+    return [d["community"] for d in all_docs(store, "assessment_communities")]
+
+
+def check_scope(store, ctx, community=None, street=None):
+    actor = ctx.actor
+    if actor.role == "community_secretary" and community != actor.community:
+        raise Forbidden(f"a community secretary reads only their own community {actor.community}, not {community}")
+    if actor.role == "street_commission":
+        street = street or street_of(store, community)
+        if street != actor.street:
+            raise Forbidden(f"a street commission reads only its own street {actor.street}, not {street}")
+
+
+def period_view(store, period):
+    """(period document or None, rulebook, cut-off) a period is read under: frozen when closed, live when open."""
+    periods.kind(period)
+    doc = store.doc("assessment_periods", period)
+    if doc and doc["status"] == "closed":
+        return doc, rulebook_by_version(store, doc["rulebook_version"]), doc["through"]
+    return doc, rulebook_in_force(store, period), None

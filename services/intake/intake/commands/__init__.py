@@ -1,0 +1,1 @@
+"""intake's commands, one module per aggregate; `service.ROUTES` names each function where it lives."""
