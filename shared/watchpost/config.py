@@ -13,6 +13,7 @@
 | WATCHPOST_TIMER_SECONDS | 60 | how often statutory clocks and cadences are checked |
 | WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
 | WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |
+| WATCHPOST_CONSUMER_MAX_BEHIND | 1000 | events a consumer may lag its source before /health calls it behind |
 | WATCHPOST_LOG_LEVEL | INFO | log level |
 | <SERVICE>_PORT | intake 8001, liaison 8002, training 8003, assessment 8004 | HTTP port |
 """
@@ -54,6 +55,10 @@ def master_key():
 
 def timer_seconds():
     return float(env("WATCHPOST_TIMER_SECONDS", "60"))
+
+
+def consumer_max_behind():
+    return int(env("WATCHPOST_CONSUMER_MAX_BEHIND", "1000"))
 
 
 def checkpoint_seconds():

@@ -12,7 +12,6 @@ from nameko.extensions import DependencyProvider
 from watchpost.domain import SYSTEM, Context, utcnow
 from watchpost.errors import Unavailable
 from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
-from watchpost.runtime import catchup
 
 from assessment import cadres, handlers, rebuild, timers
 from assessment.access import ALLOWED
@@ -73,5 +72,5 @@ class AssessmentService(WatchpostService):
 
     @property
     def source_logs(self):
-        """{source: fetch(after, limit)} over each source's RPC catch-up, for the rebuild check."""
-        return {s: partial(catchup.fetch, self.config, s) for s in handlers.SOURCES}
+        """{source: fetch(after, limit)} over the consumers' catch-up connection, for the rebuild check."""
+        return {s: partial(self.consuming.client.fetch, s) for s in handlers.SOURCES}
