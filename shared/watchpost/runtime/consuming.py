@@ -9,8 +9,12 @@ back-off, the stop signal and the watcher (see watchpost.eventlog.consumer for w
 - A transient failure (database down, source unavailable) puts the message back after a back-off that doubles from
   0.5 s to 30 s per source and is reset by the next success: never a hot loop.
 - A stop request (`make down`) wakes every back-off at once: the message goes back to the queue and the worker ends.
-- Every `WATCH_SECONDS`, and at start, a watcher catches each consumer up with its source through the catch-up RPC
-  (one connection, `catchup.SourceClient`): consumers resume after a restart or a restore without waiting for a
+- The first message from each source after start is checked against the source's head (one RPC; a source that
+  cannot be asked is trusted); later ones need no check: a gap is filled from the source, which parks what it
+  cannot serve, and the watcher notices a source whose head fell below its consumer's position (restored).
+- Every WATCHPOST_CONSUMER_WATCH_SECONDS (nameko config `CONSUMER_WATCH_SECONDS`; 0: never), and at start, a
+  watcher catches each consumer up with its source through the catch-up RPC (one connection,
+  `catchup.SourceClient`): consumers resume after a restart or a restore without waiting for a
   new message, and /health learns how far behind each is.
 """
 import collections
@@ -22,12 +26,12 @@ from kombu.pools import producers
 from nameko.events import EventHandler
 from nameko.extensions import DependencyProvider
 
+from watchpost import config
 from watchpost.eventlog.consumer import Consumer, Parked
 from watchpost.runtime.catchup import SourceClient
 
 log = structlog.get_logger("watchpost.consumer")
 DEAD_LETTER_EXCHANGE = "watchpost.dead-letter"
-WATCH_SECONDS = 5.0
 MAX_BACKOFF = 30.0
 
 
@@ -63,7 +67,7 @@ class Consuming(DependencyProvider):
         self.sources, self.project_all = dict(sources), project_all
         self.client = self.store = self._watcher = None
         self.parked = collections.Counter()
-        self._backoff = {}
+        self._backoff, self.verified = {}, set()
         self.stopping = threading.Event()
 
     def setup(self):
@@ -72,7 +76,9 @@ class Consuming(DependencyProvider):
         self.client = SourceClient(self.container.config, max_backoff=MAX_BACKOFF)
 
     def start(self):
-        self._watcher = self.container.spawn_managed_thread(self._watch, identifier="watchpost.consumer.watch")
+        self.watch_seconds = float(self.container.config.get("CONSUMER_WATCH_SECONDS", config.consumer_watch_seconds()))
+        if self.watch_seconds > 0:
+            self._watcher = self.container.spawn_managed_thread(self._watch, identifier="watchpost.consumer.watch")
 
     def stop(self):
         self.stopping.set()
@@ -87,8 +93,22 @@ class Consuming(DependencyProvider):
 
     def consumer(self, source, extra=None):
         return Consumer(self.eventlog.store, source, self.sources[source], self.project_all, extra=extra,
-                        fetch=self.client.fetch, source_head=lambda at_least: self.client.head(source, at_least),
+                        fetch=self.client.fetch, source_head=lambda at_least: self._head(source, at_least),
                         sleep=self.stopping.wait)
+
+    def _head(self, source, at_least):
+        """The source's head, asked once per process (and again after the source was seen behind its consumer);
+        None when not to be checked. A source that cannot be asked is trusted: its relay sent the message."""
+        if source in self.verified:
+            return None
+        try:
+            head = self.client.head(source, at_least)
+        except Exception as exc:  # noqa: BLE001
+            log.info("source head unknown: message trusted", source=source, error=type(exc).__name__)
+            return None
+        if head >= at_least:
+            self.verified.add(source)
+        return head
 
     def receive(self, source, event, extra):
         """Apply a delivered event; raises `Parked`, or a transient error after its back-off."""
@@ -112,10 +132,15 @@ class Consuming(DependencyProvider):
     def _watch(self):
         delay = 0.0
         while not self.stopping.wait(delay):
-            delay = WATCH_SECONDS
+            delay = self.watch_seconds
             for source in self.sources:
                 try:
                     self.consumer(source).catch_up()
+                    position, head = self.eventlog.store.consumed_position(source), self.client.heads.get(source)
+                    if head is not None and head < position:
+                        self.verified.discard(source)
+                        log.error("source is behind its consumer", source=source, head=head, position=position,
+                                  alert="consumer.source_behind")
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
                     log.info("consumer catch-up postponed", source=source, error=type(exc).__name__)
 

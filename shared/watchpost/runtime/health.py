@@ -60,6 +60,9 @@ def _consumers(store, consuming):
 def _attention(consumers, depths, service):
     limit, said = config.consumer_max_behind(), []
     for source, c in consumers.items():
+        if c["head"] is not None and c["head"] < c["position"]:
+            said.append(f"{source}: the source's log ends at {c['head']}, before this consumer's position "
+                        f"{c['position']} (restored from an older backup? see docs/operations.md)")
         if c["behind"] is not None and c["behind"] > limit:
             said.append(f"{source}: consumer is {c['behind']} events behind (more than {limit})")
         if c["refused"]:
