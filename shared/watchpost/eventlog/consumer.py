@@ -66,8 +66,13 @@ def context_for(source, event, extra=None):
 
 def outstanding(store, source):
     """{position: refusal payload} of `source`'s events refused and not re-applied since, in position order."""
+    return fold_refusals(store.load(f"consumer-{source}"))
+
+
+def fold_refusals(events):
+    """`outstanding` over the events of one stream `consumer-<source>`."""
     found = {}
-    for e in store.load(f"consumer-{source}"):
+    for e in events:
         if e.type == REFUSED:
             found[e.payload["position"]] = e.payload
         elif e.type == REAPPLIED and e.payload["outcome"] == "applied":
