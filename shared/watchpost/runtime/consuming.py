@@ -9,9 +9,9 @@ back-off, the stop signal and the watcher (see watchpost.eventlog.consumer for w
 - A transient failure (database down, source unavailable) puts the message back after a back-off that doubles from
   0.5 s to 30 s per source and is reset by the next success: never a hot loop.
 - A stop request (`make down`) wakes every back-off at once: the message goes back to the queue and the worker ends.
-- The first message from each source after start is checked against the source's head (one RPC; a source that
-  cannot be asked is trusted); later ones need no check: a gap is filled from the source, which parks what it
-  cannot serve, and the watcher notices a source whose head fell below its consumer's position (restored).
+- A message beyond the source's head as last heard is checked against the source (one RPC answers for every
+  message up to the head it returns; a source that cannot be asked is trusted, its relay sent the message); a gap
+  is filled from the source; the watcher logs an alert when a source's head falls below its consumer's position.
 - Every WATCHPOST_CONSUMER_WATCH_SECONDS (nameko config `CONSUMER_WATCH_SECONDS`; 0: never), and at start, a
   watcher catches each consumer up with its source through the catch-up RPC (one connection,
   `catchup.SourceClient`): consumers resume after a restart or a restore without waiting for a
@@ -67,7 +67,7 @@ class Consuming(DependencyProvider):
         self.sources, self.project_all = dict(sources), project_all
         self.client = self.store = self._watcher = None
         self.parked = collections.Counter()
-        self._backoff, self.verified = {}, set()
+        self._backoff = {}
         self.stopping = threading.Event()
 
     def setup(self):
@@ -97,18 +97,13 @@ class Consuming(DependencyProvider):
                         sleep=self.stopping.wait)
 
     def _head(self, source, at_least):
-        """The source's head, asked once per process (and again after the source was seen behind its consumer);
-        None when not to be checked. A source that cannot be asked is trusted: its relay sent the message."""
-        if source in self.verified:
-            return None
+        """The source's head if it may be below `at_least` (one RPC answers for every message up to the head it
+        returns); None when it cannot be asked: the message is trusted, its source's relay sent it."""
         try:
-            head = self.client.head(source, at_least)
+            return self.client.head(source, at_least)
         except Exception as exc:  # noqa: BLE001
             log.info("source head unknown: message trusted", source=source, error=type(exc).__name__)
             return None
-        if head >= at_least:
-            self.verified.add(source)
-        return head
 
     def receive(self, source, event, extra):
         """Apply a delivered event; raises `Parked`, or a transient error after its back-off."""
@@ -138,7 +133,6 @@ class Consuming(DependencyProvider):
                     self.consumer(source).catch_up()
                     position, head = self.eventlog.store.consumed_position(source), self.client.heads.get(source)
                     if head is not None and head < position:
-                        self.verified.discard(source)
                         log.error("source is behind its consumer", source=source, head=head, position=position,
                                   alert="consumer.source_behind")
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
