@@ -102,3 +102,20 @@ def test_a_gap_the_source_cannot_fill_is_parked():
     with pytest.raises(Parked):
         c.receive(events[4])
     assert store.consumed_position("upstream") == 2 and handler.applied == [1, 2]
+
+
+def test_what_a_consumer_records_is_in_the_published_contract():
+    from watchpost.contracts.consumers import EVENTS
+    events = source_events(2)
+    store, handler = MemoryEventStore(), Flaky({1: ValueError()})
+    c = consumer(store, handler)
+    for event in events:
+        c.receive(event)
+    handler.failures[1] = Invalid("still wrong")
+    c.reapply(events[0])
+    handler.failures.clear()
+    c.reapply(events[0])
+    recorded = store.load("consumer-upstream")
+    assert [e.type for e in recorded] == [REFUSED, REAPPLIED, REAPPLIED]
+    for e in recorded:
+        EVENTS[e.type][1]().load(e.payload)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from watchpost.contracts import published
+from watchpost.contracts import consumers, published
 from watchpost.eventlog.consumer import Consumer, outstanding
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.eventlog.model import GENESIS, seal
@@ -24,10 +24,14 @@ from training.consumers import CONSUMERS as TRAINING_CONSUMERS
 from training.projections import PROJECTIONS as TRAINING
 
 
+def contract(source):
+    return {**published(source), **(consumers.EVENTS if source in consumers.CONSUMING else {})}
+
+
 def events_of(source):
     """Strategy: a list of (type, payload, occurred_at) the source's contract admits."""
     one = st.one_of([st.tuples(st.just(t), contract_payloads(schema)) for t, (_, schema) in
-                     sorted(published(source).items())])
+                     sorted(contract(source).items())])
     moment = st.datetimes(datetime(2000, 1, 1), datetime(2098, 12, 31), timezones=st.just(timezone.utc))
     return st.lists(st.tuples(one, moment), min_size=1, max_size=8)
 
@@ -35,7 +39,7 @@ def events_of(source):
 def sealed(source, generated):
     prev, found = GENESIS, []
     for position, ((type, payload), at) in enumerate(generated, 1):
-        event = seal(prev, type=type, payload=payload, schema_version=published(source)[type][0],
+        event = seal(prev, type=type, payload=payload, schema_version=contract(source)[type][0],
                      event_id=str(uuid.uuid4()), stream_id=f"{type.split('.')[0]}-{position}", stream_version=1,
                      position=position, occurred_at=at, recorded_at=at,
                      actor={"id": f"{source}-clerk", "role": "system"}, correlation_id=str(uuid.uuid4()),

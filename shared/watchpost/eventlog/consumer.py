@@ -84,7 +84,7 @@ class Consumer:
     """`handlers`: {event type: fn(tx, ctx, event)}; `project_all`: also fold every foreign event into the
     consumer's projections (assessment does this). `fetch(source, after, limit) -> [Event]` reads the source's log;
     `source_head(at_least)` -> the source's head, asked again when `at_least` lies beyond the last answer
-    (None: not checked)."""
+    (None: not checked); `sleep(seconds)` returns True when the consumer is asked to stop."""
 
     def __init__(self, store, source, handlers=None, project_all=False, fetch=None, gap_wait=2.0, extra=None,
                  source_head=None, sleep=None):
@@ -141,7 +141,8 @@ class Consumer:
                 return self.consume(event)
             except Gap as gap:
                 if waited < self.gap_wait:
-                    self.sleep(0.02)   # an earlier event is probably being applied by another worker
+                    if self.sleep(0.02):   # an earlier event is probably being applied by another worker
+                        raise Unavailable(f"{self.source}: the consumer is stopping; the event comes again")
                     waited += 0.02
                     continue
                 self.catch_up(until=gap.position - 1)
