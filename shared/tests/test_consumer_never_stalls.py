@@ -119,3 +119,19 @@ def test_what_a_consumer_records_is_in_the_published_contract():
     assert [e.type for e in recorded] == [REFUSED, REAPPLIED, REAPPLIED]
     for e in recorded:
         EVENTS[e.type][1]().load(e.payload)
+
+
+def test_a_conflict_is_tried_again_and_refused_only_when_it_stays():
+    from watchpost.errors import Conflict
+
+    class RaceOnce(Flaky):
+        def __call__(self, tx, ctx, event):
+            if event.payload["k"] == 1 and not getattr(self, "raced", False):
+                self.raced = True
+                raise Conflict("the stream moved on")
+            super().__call__(tx, ctx, event)
+    store, handler = MemoryEventStore(), RaceOnce({2: Conflict("already published")})
+    c = consumer(store, handler)
+    for event in source_events(3):
+        c.receive(event)
+    assert handler.applied == [1, 3] and list(outstanding(store, "upstream")) == [2]

@@ -6,8 +6,9 @@ a redelivered or replayed event changes nothing. An event that arrives after a g
 in flight before it, then fetches the missing range from the source's catch-up API and applies it first.
 
 What can go wrong with one event, and what the consumer does:
-- transient (`Unavailable`, `Conflict`, a lost or rolled-back database transaction): raised, so the message is
-  delivered again after a back-off (the runtime's job); nothing was recorded.
+- transient (`Unavailable`, a lost or rolled-back database transaction): raised, so the message is delivered
+  again after a back-off (the runtime's job); nothing was recorded. A `Conflict` (another writer moved a stream) is
+  tried again at once, up to CONFLICT_ATTEMPTS times; one that stays is the event's, and it is refused.
 - anything else (the consumer's own domain refuses the event, or a defect raises): the event is **refused**. Its
   transaction is rolled back and a second one records `consumer.event_refused` {source, event_id, position, type,
   error, message} in the consumer's own stream `consumer-<source>` and moves the position on, so the events after
@@ -32,6 +33,7 @@ REFUSED, REAPPLIED = "consumer.event_refused", "consumer.event_reapplied"
 # SQLSTATE classes of a failure that may pass: connection, transaction rollback (serialisation, deadlock),
 # insufficient resources, operator intervention (shutdown, statement timeout)
 _TRANSIENT_SQLSTATES = ("08", "40", "53", "57")
+CONFLICT_ATTEMPTS = 3
 
 
 class Parked(Exception):
@@ -45,7 +47,7 @@ class Parked(Exception):
 
 def transient(exc):
     """Whether `exc` may pass if the same event is tried again later."""
-    return isinstance(exc, (Unavailable, Conflict)) or (getattr(exc, "pgcode", None) or "")[:2] in _TRANSIENT_SQLSTATES
+    return isinstance(exc, Unavailable) or (getattr(exc, "pgcode", None) or "")[:2] in _TRANSIENT_SQLSTATES
 
 
 def reason(exc):
@@ -123,14 +125,18 @@ class Consumer:
             head = self.source_head(event.position)
             if head is not None and event.position > head:
                 raise Parked(self.source, event.position, head)
-        try:
-            return self.store.consume(self.source, event.position, lambda tx: self.apply(tx, event))
-        except Gap:
-            raise
-        except Exception as exc:  # noqa: BLE001 - whatever it is, one event must not stall the source
-            if transient(exc):
+        for _ in range(CONFLICT_ATTEMPTS):
+            try:
+                return self.store.consume(self.source, event.position, lambda tx: self.apply(tx, event))
+            except Gap:
                 raise
-            failure = exc
+            except Conflict as exc:   # a race with another writer passes on a fresh read; one that stays is the event's
+                failure = exc
+            except Exception as exc:  # noqa: BLE001 - whatever it is, one event must not stall the source
+                if transient(exc):
+                    raise
+                failure = exc
+                break
         return self.store.consume(self.source, event.position, lambda tx: self.refuse(tx, event, failure))
 
     def receive(self, event):
