@@ -85,3 +85,19 @@ def test_a_stop_request_ends_a_consumers_back_off_at_once(container_factory, ser
     with eventlet.Timeout(60):                          # far less than the back-off it is in
         container.stop()
     assert SEEN == [1]                                  # not applied again, not lost: back in the queue
+
+
+def test_health_names_the_source_that_needs_attention(monkeypatch):
+    from watchpost.runtime.health import _attention
+    monkeypatch.setenv("WATCHPOST_CONSUMER_MAX_BEHIND", "100")
+    consumers = {"intake": {"position": 10, "head": 111, "behind": 101, "refused": 0, "parked": 0},
+                 "liaison": {"position": 50, "head": 150, "behind": 100, "refused": 2, "parked": 0},
+                 "training": {"position": 9, "head": 5, "behind": 0, "refused": 0, "parked": 3}}
+    said = _attention(consumers, {"assessment.parked": 3, "assessment.dead-letter": 0}, "assessment")
+    assert said == [
+        "intake: consumer is 101 events behind (more than 100)",
+        "liaison: 2 refused events (GET /consumers; POST /consumers/liaison/reapply)",
+        "training: the source's log ends at 5, before this consumer's position 9 (restored from an older backup? "
+        "see docs/operations.md)",
+        "training: 3 messages parked since start (queue assessment.parked)",
+        "assessment.parked: 3 messages wait for an operator"]
