@@ -60,6 +60,10 @@ def park(amqp_uri, service, message, source, reason):
                          headers={"x-watchpost-reason": reason, "x-watchpost-source": source})
 
 
+class Stopping(Exception):
+    """The service is stopping: a delivered message is put back, not applied."""
+
+
 class Consuming(DependencyProvider):
     """A consuming service's shared state: `sources` {source: {event type: fn(tx, ctx, event)}}."""
 
@@ -137,10 +141,6 @@ class Consuming(DependencyProvider):
                                   alert="consumer.source_behind")
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
                     log.info("consumer catch-up postponed", source=source, error=type(exc).__name__)
-
-
-class Stopping(Exception):
-    """The service is stopping: a delivered message is put back, not applied."""
 
 
 def consuming_of(container):
