@@ -14,7 +14,7 @@
 | WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
 | WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |
 | WATCHPOST_CONSUMER_MAX_BEHIND | 1000 | events a consumer may lag its source before /health calls it behind |
-| WATCHPOST_CONSUMER_WATCH_SECONDS | 5 | how often (and at start) each consumer catches up with its source by RPC; 0: never |
+| WATCHPOST_CONSUMER_WATCH_SECONDS | 5 | how often (and at start) consumers catch up with their sources; 0: never |
 | WATCHPOST_LOG_LEVEL | INFO | log level |
 | <SERVICE>_PORT | intake 8001, liaison 8002, training 8003, assessment 8004 | HTTP port |
 """

@@ -205,7 +205,7 @@ def _field_values(field):
     elif isinstance(field, (fields.Integer, fields.Float, fields.Number)):
         bounds = rules.get(validate.Range)
         low, high = (bounds.min, bounds.max) if bounds else (None, None)
-        values = (st.integers(-2 ** 63 if low is None else low, 2 ** 63 - 1 if high is None else high)   # the log's JSON
+        values = (st.integers(-2 ** 63 if low is None else low, 2 ** 63 - 1 if high is None else high)
                   if isinstance(field, fields.Integer) else
                   st.floats(low, high, allow_nan=False, allow_infinity=False))
     else:

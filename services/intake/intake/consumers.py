@@ -3,9 +3,9 @@ feedback is escalated at once as a clue (by event, not by a call).
 
 `major_problem_flagged(tx, ctx, event)` runs inside the consumer's transaction, exactly once per liaison event
 (ctx.command_id is `liaison:<event_id>`); the clue id is derived from the flag id, so the same flag can never
-make two clues (a second event with the same flag id is ignored by rule). The flag names no one (liaison publishes only an opaque flag id, the place, the period and the
-flagger's role), so nothing about the flagging informant or supervisor can reach the clue; the flag's trace is
-sealed in the clue's vault content.
+make two clues (a second event with the same flag id is ignored by rule). The flag names no one (liaison
+publishes only an opaque flag id, the place, the period and the flagger's role), so nothing about the flagging
+informant or supervisor can reach the clue; the flag's trace is sealed in the clue's vault content.
 """
 import uuid
 

@@ -2,8 +2,8 @@
 
 Every service gets the same built-ins: `GET /health`, `GET /openapi.json`, `GET /events` (catch-up), and the RPC
 methods `command`, `read` and `events_after`; a service that consumes others' events also `GET /consumers` and
-`POST /consumers/<source>/reapply` (watchpost.runtime.reapplying); and from `watchpost.audit.service`, `POST /checkpoints`,
-`GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
+`POST /consumers/<source>/reapply` (watchpost.runtime.reapplying); and from `watchpost.audit.service`,
+`POST /checkpoints`, `GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
 """
 import uuid
 
