@@ -4,12 +4,13 @@ accepts."""
 import pytest
 import yaml
 
-from watchpost.contracts import SERVICES, asyncapi, checkpoints, published
+from watchpost.contracts import SERVICES, asyncapi, checkpoints, consumers, published
 from watchpost.eventlog.model import chain_hash, event_from_json, hashed_fields
 from watchpost.eventlog.relay import message_for
 
 DOC = yaml.safe_load(asyncapi.DOC.read_text(encoding="utf-8"))
-EVERY = [(s, t, v, schema) for s in SERVICES for t, (v, schema) in {**published(s), **checkpoints.EVENTS}.items()]
+EVERY = [(s, t, v, schema) for s in SERVICES for t, (v, schema) in {
+    **published(s), **checkpoints.EVENTS, **(consumers.EVENTS if s in consumers.CONSUMING else {})}.items()]
 
 
 def test_the_committed_document_is_the_generated_one():

@@ -12,6 +12,8 @@
 | WATCHPOST_TIMER_SECONDS | 60 | how often statutory clocks and cadences are checked |
 | WATCHPOST_CHECKPOINT_SECONDS | 3600 | how often each service signs a checkpoint of its log (skipped when nothing new) |
 | WATCHPOST_CHECKPOINT_KEY | a development key | base64 raw 32-byte Ed25519 private key signing checkpoints |
+| WATCHPOST_CONSUMER_MAX_BEHIND | 1000 | events a consumer may lag its source before /health calls it behind |
+| WATCHPOST_CONSUMER_WATCH_SECONDS | 5 | how often (and at start) consumers catch up with their sources; 0: never |
 | WATCHPOST_LOG_LEVEL | INFO | log level |
 | WATCHPOST_ENV | production | `development` allows the built-in development keys; anything else checks every key at start-up |
 | WATCHPOST_JWT_PUBLIC_KEYS | none | comma-separated base64 Ed25519 public keys that verify tokens (EdDSA); required in production |
@@ -67,6 +69,14 @@ def jwt_ttl():
 
 def timer_seconds():
     return float(env("WATCHPOST_TIMER_SECONDS", "60"))
+
+
+def consumer_max_behind():
+    return int(env("WATCHPOST_CONSUMER_MAX_BEHIND", "1000"))
+
+
+def consumer_watch_seconds():
+    return float(env("WATCHPOST_CONSUMER_WATCH_SECONDS", "5"))
 
 
 def checkpoint_seconds():

@@ -172,3 +172,50 @@ def publish_as_relay(amqp_uri, source, events):
         publisher.publish(events)
     finally:
         publisher.close()
+
+
+# -- events a contract admits (hypothesis) ----------------------------------------------------------------------
+def contract_payloads(schema):
+    """A hypothesis strategy of payloads `schema` (a marshmallow schema class of watchpost.contracts) loads: every
+    required field, each optional one or not, any value its type and validators admit (dates from year 1 to 9999,
+    any text, the edges of ranges; whole numbers within 64 bits, as the log's canonical JSON holds them)."""
+    from hypothesis import strategies as st
+    instance = schema()
+    required = {n: _field_values(f) for n, f in instance.fields.items() if f.required}
+    optional = {n: _field_values(f) for n, f in instance.fields.items() if not f.required}
+    return st.fixed_dictionaries(required, optional=optional).filter(lambda p: not instance.validate(p))
+
+
+def _field_values(field):
+    from hypothesis import strategies as st
+    from marshmallow import fields, validate
+    rules = {type(v): v for v in getattr(field, "validators", [])}
+    if validate.OneOf in rules:
+        values = st.sampled_from(list(rules[validate.OneOf].choices))
+    elif validate.Regexp in rules:
+        values = st.from_regex(rules[validate.Regexp].regex, fullmatch=True)
+    elif isinstance(field, fields.Nested):
+        values = contract_payloads(type(field.schema))
+        values = st.lists(values, max_size=3) if field.many else values
+    elif isinstance(field, fields.List):
+        length = rules.get(validate.Length)
+        values = st.lists(_field_values(field.inner), min_size=(length.min or 0) if length else 0, max_size=4)
+    elif isinstance(field, fields.Dict):
+        keys = _field_values(field.key_field) if field.key_field else st.text(max_size=8)
+        values = st.dictionaries(keys, _field_values(field.value_field) if field.value_field else st.integers(),
+                                 max_size=3)
+    elif isinstance(field, fields.Boolean):
+        values = st.booleans()
+    elif isinstance(field, (fields.Date, fields.DateTime)):
+        values = st.dates().map(lambda d: d.isoformat())
+    elif isinstance(field, (fields.Integer, fields.Float, fields.Number)):
+        bounds = rules.get(validate.Range)
+        low, high = (bounds.min, bounds.max) if bounds else (None, None)
+        values = (st.integers(-2 ** 63 if low is None else low, 2 ** 63 - 1 if high is None else high)
+                  if isinstance(field, fields.Integer) else
+                  st.floats(low, high, allow_nan=False, allow_infinity=False))
+    else:
+        length = rules.get(validate.Length)
+        values = st.text(min_size=(length.min or 0) if length else 0,
+                         max_size=(length.max or 20) if length else 20)
+    return st.one_of(st.none(), values) if field.allow_none else values

@@ -8,4 +8,8 @@ published as an event with a version and an effective period. Scorecards rank co
 the district; a score below the threshold raises a warning (反向倒逼: pressure from below the line). Every point
 traces to the source event that earned or lost it; closing a period freezes its scorecards, and events that arrive
 for a closed period are recorded as visible adjustments.
+
+Every event its sources' contracts admit is applied: an event dated outside the years assessment scores (2000-2099,
+`domain.periods.SCORED_YEARS`; e.g. an inspection held on 0276-07-28) counts for no period and is ignored by rule.
+Anything it still cannot apply is refused visibly and the consumer moves on (docs/operations.md).
 """

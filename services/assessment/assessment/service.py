@@ -7,7 +7,6 @@ transaction (`project_all`); on start the district's rulebook v1 is published if
 from functools import partial
 
 from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
-from watchpost.runtime import catchup
 
 from assessment import commands, reads, rebuild, timers
 from assessment.access import ALLOWED
@@ -46,5 +45,5 @@ class AssessmentService(WatchpostService):
 
     @property
     def source_logs(self):
-        """{source: fetch(after, limit)} over each source's RPC catch-up, for the rebuild check."""
-        return {s: partial(catchup.fetch, self.config, s) for s in SOURCES}
+        """{source: fetch(after, limit)} over the consumers' catch-up connection, for the rebuild check."""
+        return {s: partial(self.consuming.client.fetch, s) for s in SOURCES}

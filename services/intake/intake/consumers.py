@@ -3,9 +3,9 @@ feedback is escalated at once as a clue (by event, not by a call).
 
 `major_problem_flagged(tx, ctx, event)` runs inside the consumer's transaction, exactly once per liaison event
 (ctx.command_id is `liaison:<event_id>`); the clue id is derived from the flag id, so the same flag can never
-make two clues. The flag names no one (liaison publishes only an opaque flag id, the place, the period and the
-flagger's role), so nothing about the flagging informant or supervisor can reach the clue; the flag's trace is
-sealed in the clue's vault content.
+make two clues (a second event with the same flag id is ignored by rule). The flag names no one (liaison
+publishes only an opaque flag id, the place, the period and the flagger's role), so nothing about the flagging
+informant or supervisor can reach the clue; the flag's trace is sealed in the clue's vault content.
 """
 import uuid
 
@@ -33,9 +33,13 @@ def clue_id_for(vault, flag_id):
 
 
 def major_problem_flagged(tx, ctx, event, vault=None):
+    """The flag's clue; nothing when a clue for this flag id exists already (liaison's contract admits a second
+    event with the same flag id: it is the same flag, escalated once, and ignored by rule)."""
     p = event.payload
     vault = vault or PostgresVault.within(tx, master_key(settings.of(ctx).master_key))
     clue_id = clue_id_for(vault, p["flag_id"])
+    if tx.load(handlers.stream(clue_id)):
+        return []
     category, item = classify(p.get("category"))
     details = (f"重大问题 flagged for {p['period']} by a {p['role']} of community {p['community']} "
                f"(liaison flag {p['flag_id']}, flagged on {p['flagged_on']}).\n{p['summary']}")

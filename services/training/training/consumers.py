@@ -3,10 +3,18 @@
 Mappings onto the commands: `on_*(store, ctx, payload) -> [Event]`, with `ctx` the consumer's (actor `system`,
 causation = the foreign event); `CONSUMERS` wraps them in the runtime's signature `fn(tx, ctx, event)`.
 Idempotent in the domain as well as by position: an appointment delivered twice (replay, redelivery) enrols once;
-a dismissal of someone never enrolled, or already withdrawn, changes nothing.
+a dismissal of someone never enrolled, or already withdrawn, changes nothing. Liaison's contract admits any text
+as a person id; one training cannot keep a record under (empty, over 150 characters, or with the NUL character) names
+no one it could enrol, and the event is ignored by rule.
 """
 from training import commands, settings
 from training.domain.rules import CADRE_ROLES
+
+
+def _named(payload):
+    """Whether the payload's person id is one training can keep a record under (see the module's rule)."""
+    person = payload.get("person_id")
+    return isinstance(person, str) and 0 < len(person) <= 150 and "\x00" not in person
 
 
 def on_person_appointed(store, ctx, payload, programme=None):
@@ -15,7 +23,7 @@ def on_person_appointed(store, ctx, payload, programme=None):
     The person's name is not copied: training needs the id, role and area only. A role training has no programme
     for (not a cadre role) is ignored rather than refused, so one odd event cannot block the queue.
     """
-    if payload.get("role") not in CADRE_ROLES:
+    if payload.get("role") not in CADRE_ROLES or not _named(payload):
         return []
     return commands.enrol_cadre(store, ctx, person_id=payload["person_id"], role=payload["role"],
                                 street=payload["street"], community=payload.get("community"),
@@ -24,6 +32,8 @@ def on_person_appointed(store, ctx, payload, programme=None):
 
 def on_person_dismissed(store, ctx, payload):
     """liaison `person.dismissed {person_id, street, community, dismissed_on}` -> withdrawal from the roster."""
+    if not _named(payload):
+        return []
     return commands.withdraw_cadre(store, ctx, person_id=payload["person_id"], dismissed_on=payload["dismissed_on"])
 
 

@@ -69,6 +69,8 @@ def parser():
     p.add_argument("--with-sources", action="store_true", default=None,
                    help="fold the consumed sources' events first (default: only for assessment)")
     p.add_argument("--source-schema", action="append", default=[], metavar="SOURCE=SCHEMA")
+    p = sub.add_parser("refused", help="other services' events a consumer refused, and whether re-applied since")
+    _service(p)
     p = sub.add_parser("completeness", help="clues received in a period: terminal, or open with their age")
     p.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
     p.add_argument("--schema", help="intake's schema (default: intake)")

@@ -126,6 +126,26 @@ def _schemas(pairs):
     return dict(pair.split("=", 1) for pair in pairs)
 
 
+def refused(args, out):
+    """Every refusal in each consumer's stream `consumer-<source>`; exit 1 while any is not re-applied."""
+    waiting = 0
+    for service, schema in targets(args.service, args.schema):
+        try:
+            with opened(args.database_url, service, schema) as source:
+                found = inspect.refusals(source)
+        except AuditError as exc:
+            if args.service:
+                raise
+            out.write(f"{service}: skipped ({exc})\n")
+            continue
+        out.write(f"{service}: {len(found)} refused event(s), {sum(r['outstanding'] for r in found)} not re-applied\n")
+        for r in found:
+            waiting += r["outstanding"]
+            out.write(f"  {r['source']} pos {r['position']} {r['type']} ({r['event_id']}): {r['error']}: "
+                      f"{r['message']} [{'refused' if r['outstanding'] else 're-applied'}]\n")
+    return 1 if waiting else 0
+
+
 def as_of(args, out):
     moment = inspect.parse_time(args.time)
     if args.scorecard:

@@ -85,3 +85,18 @@ def consistency(source, old, new):
             "verified": merkle.verify_consistency(old, new, old_root, new_root, proof),
             "signed": {str(size): signed[size]["root"] == root.hex()
                        for size, root in ((old, old_root), (new, new_root)) if size in signed}}
+
+
+def refusals(source):
+    """[{source, position, type, event_id, error, message, outstanding}] from the log's consumer streams
+    (`consumer-<source>`: consumer.event_refused, consumer.event_reapplied), in the order they were refused."""
+    from watchpost.eventlog.consumer import REFUSED, fold_refusals
+    streams = [s for (s,) in source.query("SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'consumer-%%' "
+                                          "ORDER BY stream_id")]
+    found = []
+    for stream in streams:
+        events = source.stream(stream)
+        waiting = fold_refusals(events)
+        found += [{**{k: e.payload[k] for k in ("source", "position", "type", "event_id", "error", "message")},
+                   "outstanding": e.payload["position"] in waiting} for e in events if e.type == REFUSED]
+    return found

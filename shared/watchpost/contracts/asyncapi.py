@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from watchpost.audit.checkpoint import DEV_SEED, TYPE, make_checkpoint
 from watchpost.audit.merkle import Frontier, leaf_hash
 from watchpost.contracts import SERVICES, published
-from watchpost.contracts import checkpoints
+from watchpost.contracts import checkpoints, consumers
 from watchpost.eventlog.model import GENESIS, event_to_json, seal
 
 VERSION = "0.1.0"
@@ -51,10 +51,11 @@ AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 def contracts():
     """[(service, type, version, schema class)] in a fixed order: services, then each contract's own order;
-    every service also publishes `checkpoint.signed`."""
+    every service also publishes `checkpoint.signed`, and a consuming one `consumer.*`."""
     found = []
     for service in SERVICES:
-        for type_, (version, schema) in {**published(service), **checkpoints.EVENTS}.items():
+        own = consumers.EVENTS if service in consumers.CONSUMING else {}
+        for type_, (version, schema) in {**published(service), **checkpoints.EVENTS, **own}.items():
             found.append((service, type_, version, schema))
     return found
 

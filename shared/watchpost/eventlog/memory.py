@@ -80,6 +80,11 @@ class MemoryEventStore:
             self._consumers[source] = position
             return True
 
+    def transaction(self, apply):
+        """Run `apply(tx)` as one unit (a consumer re-applying a refused event)."""
+        with self._lock:
+            apply(self)
+
     def relay_lease(self):
         return _NoLease()
 

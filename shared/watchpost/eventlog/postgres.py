@@ -334,6 +334,14 @@ class PostgresEventStore(_Reads):
             self._notify(tx.written)
         return True
 
+    def transaction(self, apply):
+        """Run `apply(tx)` in one transaction without a position (a consumer re-applying a refused event)."""
+        with self._transaction() as cur:
+            tx = Transaction(self, cur)
+            apply(tx)
+        if tx.written:
+            self._notify(tx.written)
+
     def relay_lease(self):
         """A connection holding this schema's relay lock, or None if another process's relay holds it.
 

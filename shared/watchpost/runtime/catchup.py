@@ -1,12 +1,18 @@
 """Catch-up: a service's history from a position, for subscribers and auditors (HTTP and RPC), and the
-client side a consumer uses to fill a gap."""
+client side a consumer uses to fill a gap (`SourceClient`)."""
+import threading
+import time
+
+import structlog
+from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from watchpost import auth
-from watchpost.errors import Forbidden, Invalid, Unauthenticated, WatchpostError
+from watchpost.errors import Forbidden, Invalid, Unauthenticated, Unavailable, WatchpostError
 from watchpost.eventlog.model import event_from_json, event_to_json
 from watchpost.runtime.web import json_response
 
+log = structlog.get_logger("watchpost.catchup")
 READERS = ("subscriber", "auditor", "system")
 MAX_LIMIT = 1000
 
@@ -45,8 +51,78 @@ def rpc_events_after(self, after=0, limit=100, token=None):
 
 
 def fetch(nameko_config, source, after, limit):
-    """Read `source`'s events after `after` over RPC, as a system subscriber."""
+    """Read `source`'s events after `after` over RPC, as a system subscriber: one connection per call, for a
+    one-off reader (the rebuild check). Consumers use their service's `SourceClient`."""
     token = auth.catchup_token(source)
     with ClusterRpcProxy(nameko_config) as cluster:
         result = getattr(cluster, source).events_after(after=after, limit=limit, token=token)
     return [event_from_json(e) for e in result["events"]]
+
+
+class SourceClient:
+    """The consuming service's one RPC connection to its sources' catch-up (`events_after`).
+
+    Calls go one at a time (the standalone proxy is single-threaded), each with `timeout` seconds. After a failure
+    a source is not asked again for a back-off that doubles from 0.5 s up to `max_backoff`: calls in between raise
+    `Unavailable` at once, so consumers waiting on a source that is down neither hammer it nor pile up. A call
+    that failed closes the connection; the next opens a new one. `heads` keeps each source's head as last heard.
+    """
+
+    def __init__(self, nameko_config, timeout=5.0, max_backoff=30.0):
+        self.config, self.timeout, self.max_backoff = nameko_config, timeout, max_backoff
+        self.heads, self._backoff, self._proxy, self._cluster, self._tokens = {}, {}, None, None, {}
+        self._lock = threading.Lock()
+
+    def _connected(self):
+        if self._cluster is None:
+            self._proxy = ClusterRpcProxy(self.config, timeout=self.timeout)
+            self._cluster = self._proxy.start()
+        return self._cluster
+
+    def token(self, source):
+        """A catch-up token for `source` (its own audience), renewed before its five minutes run out."""
+        token, until = self._tokens.get(source, (None, 0))
+        if time.monotonic() > until:
+            token = auth.catchup_token(source)
+            self._tokens[source] = token, time.monotonic() + auth.CATCHUP_TTL * 0.8
+        return token
+
+    def page(self, source, after, limit):
+        """`events_after` of `source`: {events, next_after, head}."""
+        delay, retry_at = self._backoff.get(source, (0.0, 0.0))
+        if time.monotonic() < retry_at:
+            raise Unavailable(f"{source}'s catch-up failed; not asked again for {retry_at - time.monotonic():.1f} s",
+                              source=source)
+        with self._lock:
+            try:
+                result = getattr(self._connected(), source).events_after(after=after, limit=limit, token=self.token(source))
+            except RemoteError:
+                raise   # the source answered: a refusal, not an outage
+            except Exception as exc:  # noqa: BLE001 - timeout, unknown service, lost connection: back off
+                self.close()
+                delay = min(max(delay * 2, 0.5), self.max_backoff)
+                self._backoff[source] = delay, time.monotonic() + delay
+                log.warning("catch-up failed", source=source, error=type(exc).__name__, retry_in=delay)
+                raise Unavailable(f"{source}'s catch-up did not answer ({type(exc).__name__}); retrying in "
+                                  f"{delay:.1f} s", source=source) from None
+        self._backoff.pop(source, None)
+        self.heads[source] = result["head"]
+        return result
+
+    def fetch(self, source, after, limit):
+        return [event_from_json(e) for e in self.page(source, after, limit)["events"]]
+
+    def head(self, source, at_least=None):
+        """`source`'s head as last heard, asked again when unknown or below `at_least`."""
+        known = self.heads.get(source)
+        if known is None or (at_least is not None and at_least > known):
+            known = self.page(source, max((at_least or 1) - 1, 0), 1)["head"]
+        return known
+
+    def close(self):
+        proxy, self._proxy, self._cluster = self._proxy, None, None
+        if proxy is not None:
+            try:
+                proxy.stop()
+            except Exception:  # noqa: BLE001 - the connection is gone either way
+                pass

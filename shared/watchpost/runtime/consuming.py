@@ -1,13 +1,38 @@
-"""The event handler every consumer uses: nameko's reliable, durable handler, plus a dead-letter queue.
+"""Consuming other services' events at the nameko edge: the event handler, the parking and dead-letter queues, the
+back-off, the stop signal and the watcher (see watchpost.eventlog.consumer for what happens to one event).
 
-A message that can never be applied (not an event: a `Poison`) is rejected and RabbitMQ moves it to the
-`watchpost.dead-letter` exchange, whose queue `<service>.dead-letter` keeps it for an operator: not dropped
-silently, not retried forever. A transient failure (database down) is requeued.
+- A message that is not an event (`Poison`) is rejected: RabbitMQ moves it through the `watchpost.dead-letter`
+  exchange to `<service>.dead-letter`, kept for an operator.
+- A message whose position lies beyond what its source can serve (`Parked`: a source restored from an older
+  backup, a forged message) is published to the durable queue `<service>.parked` with the reason in its headers
+  (`x-watchpost-reason`, `x-watchpost-source`), logged as an error and counted in /health; never retried.
+- A transient failure (database down, source unavailable) puts the message back after a back-off that doubles from
+  0.5 s to 30 s per source and is reset by the next success: never a hot loop.
+- A stop request (`make down`) wakes every back-off at once: the message goes back to the queue and the worker ends.
+- A message beyond the source's head as last heard is checked against the source (one RPC answers for every
+  message up to the head it returns; a source that cannot be asked is trusted, its relay sent the message); a gap
+  is filled from the source; the watcher logs an alert when a source's head falls below its consumer's position.
+- Every WATCHPOST_CONSUMER_WATCH_SECONDS (nameko config `CONSUMER_WATCH_SECONDS`; 0: never), and at start, a
+  watcher catches each consumer up with its source through the catch-up RPC (one connection,
+  `catchup.SourceClient`): consumers resume after a restart or a restore without waiting for a
+  new message, and /health learns how far behind each is.
 """
-from kombu import Connection, Exchange, Queue
-from nameko.events import EventHandler
+import collections
+import threading
 
+import structlog
+from kombu import Connection, Exchange, Queue
+from kombu.pools import producers
+from nameko.events import EventHandler
+from nameko.extensions import DependencyProvider
+
+from watchpost import config
+from watchpost.eventlog.consumer import Consumer, Parked
+from watchpost.runtime.catchup import SourceClient
+
+log = structlog.get_logger("watchpost.consumer")
 DEAD_LETTER_EXCHANGE = "watchpost.dead-letter"
+MAX_BACKOFF = 30.0
 
 
 class Poison(Exception):
@@ -19,6 +44,107 @@ def declare_dead_letter(amqp_uri, service):
     with Connection(amqp_uri) as conn:
         exchange(conn).declare()
         Queue(f"{service}.dead-letter", exchange, routing_key="#", durable=True)(conn).declare()
+        parking_queue(service)(conn).declare()
+
+
+def parking_queue(service):
+    return Queue(f"{service}.parked", Exchange(""), routing_key=f"{service}.parked", durable=True)
+
+
+def park(amqp_uri, service, message, source, reason):
+    """Publish `message` as it came to `<service>.parked`, with the reason; confirmed by the broker."""
+    conn = Connection(amqp_uri, transport_options={"confirm_publish": True})
+    with producers[conn].acquire(block=True, timeout=5) as producer:
+        producer.publish(message.body, exchange="", routing_key=f"{service}.parked", content_type=message.content_type,
+                         content_encoding=message.content_encoding, delivery_mode=2, retry=False,
+                         headers={"x-watchpost-reason": reason, "x-watchpost-source": source})
+
+
+class Stopping(Exception):
+    """The service is stopping: a delivered message is put back, not applied."""
+
+
+class Consuming(DependencyProvider):
+    """A consuming service's shared state: `sources` {source: {event type: fn(tx, ctx, event)}}."""
+
+    def __init__(self, sources, project_all=False):
+        self.sources, self.project_all = dict(sources), project_all
+        self.client = self.store = self._watcher = None
+        self.parked = collections.Counter()
+        self._backoff = {}
+        self.stopping = threading.Event()
+
+    def setup(self):
+        from watchpost.runtime.deps import EventLog
+        self.eventlog = next(d for d in self.container.dependencies if isinstance(d, EventLog))
+        self.client = SourceClient(self.container.config, max_backoff=MAX_BACKOFF)
+
+    def start(self):
+        self.watch_seconds = float(self.container.config.get("CONSUMER_WATCH_SECONDS", config.consumer_watch_seconds()))
+        if self.watch_seconds > 0:
+            self._watcher = self.container.spawn_managed_thread(self._watch, identifier="watchpost.consumer.watch")
+
+    def stop(self):
+        self.stopping.set()
+        if self._watcher is not None:
+            self._watcher.kill()
+        self.client.close()
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def consumer(self, source, extra=None):
+        return Consumer(self.eventlog.store, source, self.sources[source], self.project_all, extra=extra,
+                        fetch=self.client.fetch, source_head=lambda at_least: self._head(source, at_least),
+                        sleep=self.stopping.wait)
+
+    def _head(self, source, at_least):
+        """The source's head if it may be below `at_least` (one RPC answers for every message up to the head it
+        returns); None when it cannot be asked: the message is trusted, its source's relay sent it."""
+        try:
+            return self.client.head(source, at_least)
+        except Exception as exc:  # noqa: BLE001
+            log.info("source head unknown: message trusted", source=source, error=type(exc).__name__)
+            return None
+
+    def receive(self, source, event, extra):
+        """Apply a delivered event; raises `Parked`, or a transient error after its back-off."""
+        if self.stopping.is_set():
+            raise Stopping("the service is stopping: the message goes back to the queue")
+        try:
+            self.consumer(source, extra).receive(event)
+        except Parked as parked:
+            self.parked[source] += 1
+            log.error("message parked", source=source, position=event.position, type=event.type,
+                      reason=str(parked), alert="consumer.parked")
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever failed may pass: the message waits, then comes again
+            delay = self._backoff[source] = min(max(self._backoff.get(source, 0.0) * 2, 0.5), MAX_BACKOFF)
+            log.warning("consumer paused", source=source, position=event.position, error=type(exc).__name__,
+                        retry_in=delay)
+            self.stopping.wait(delay)
+            raise
+        self._backoff.pop(source, None)
+
+    def _watch(self):
+        delay = 0.0
+        while not self.stopping.wait(delay):
+            delay = self.watch_seconds
+            for source in self.sources:
+                try:
+                    self.consumer(source).catch_up()
+                    position, head = self.eventlog.store.consumed_position(source), self.client.heads.get(source)
+                    if head is not None and head < position:
+                        log.error("source is behind its consumer", source=source, head=head, position=position,
+                                  alert="consumer.source_behind")
+                except Exception as exc:  # noqa: BLE001 - the next round tries again
+                    log.info("consumer catch-up postponed", source=source, error=type(exc).__name__)
+
+
+def consuming_of(container):
+    return next((d for d in container.dependencies if isinstance(d, Consuming)), None)
 
 
 class DeadLetteringEventHandler(EventHandler):
@@ -27,7 +153,23 @@ class DeadLetteringEventHandler(EventHandler):
         declare_dead_letter(self.container.config["AMQP_URI"], self.container.service_name)
         self.queue.queue_arguments = {"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE}
 
+    def stop(self):
+        """A stop request first wakes every worker waiting on a back-off or a gap, then stops consuming."""
+        consuming = consuming_of(self.container)
+        if consuming is not None:
+            consuming.stopping.set()
+        super().stop()
+
     def handle_message_processed(self, message, result=None, exc_info=None):
+        if exc_info is not None and issubclass(exc_info[0], Parked):
+            parked = exc_info[1]
+            try:
+                park(self.container.config["AMQP_URI"], self.container.service_name, message, parked.source,
+                     str(parked))
+            except Exception as exc:  # noqa: BLE001 - not parked: back to the queue, nothing lost
+                log.error("parking failed", source=parked.source, error=type(exc).__name__)
+                return super().handle_message_processed(message, result, exc_info)
+            return self.queue_consumer.ack_message(message)
         if exc_info is not None and issubclass(exc_info[0], Poison):
             if message.channel.connection:
                 message.reject(requeue=False)

@@ -1,12 +1,12 @@
 """`@expose(...)`: turns a service's table of routes, timers and consumed sources into nameko entrypoints.
 
 Every service gets the same built-ins: `GET /health`, `GET /openapi.json`, `GET /events` (catch-up), and the RPC
-methods `command`, `read` and `events_after`; and from `watchpost.audit.service`, `POST /checkpoints`,
-`GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
+methods `command`, `read` and `events_after`; a service that consumes others' events also `GET /consumers` and
+`POST /consumers/<source>/reapply` (watchpost.runtime.reapplying); and from `watchpost.audit.service`,
+`POST /checkpoints`, `GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
 """
 import uuid
 
-import eventlet
 import structlog
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -14,12 +14,11 @@ from nameko.web.handlers import http
 
 from watchpost import auth, config
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
-from watchpost.errors import NotFound, Unavailable, WatchpostError
+from watchpost.errors import NotFound, WatchpostError
 from watchpost.audit import service as audit_service
-from watchpost.eventlog.consumer import Consumer
 from watchpost.eventlog.model import event_from_json
-from watchpost.runtime import catchup, health, openapi
-from watchpost.runtime.consuming import Poison, dead_lettering_event_handler
+from watchpost.runtime import catchup, health, openapi, reapplying
+from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler
 from watchpost.runtime.web import authorise, call, handle, json_response, load_fields, render
 
 log = structlog.get_logger("watchpost.service")
@@ -33,7 +32,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
     def decorate(cls):
         for route in routes:
             setattr(cls, route.name, http(route.method, route.path)(_entry(route, allowed)))
-        cls.health = http("GET", "/health")(lambda self, request: health.respond(self))
+        cls.health = health.Direct.decorator("GET", "/health")(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
             lambda self, request: json_response(200, openapi.document(self.name, routes)))
         cls.events = http("GET", "/events")(catchup.http_events)
@@ -43,10 +42,13 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
         for tick in ticks:
             setattr(cls, f"tick_{tick.__module__.split('.')[-1]}_{tick.__name__}",
                     timer(interval=config.timer_seconds())(_tick_entry(tick)))
-        for source, handlers in (consumes or {}).items():
+        if consumes:
+            cls.consuming = Consuming(consumes, project_all)
+            cls.consumers = http("GET", "/consumers")(reapplying.http_consumers)
+            cls.reapply = http("POST", "/consumers/<source>/reapply")(reapplying.http_reapply)
+        for source in consumes or {}:
             setattr(cls, f"consume_{source}",
-                    dead_lettering_event_handler(source, "#", requeue_on_error=True)(
-                        _consumer_entry(source, handlers, project_all)))
+                    dead_lettering_event_handler(source, "#", requeue_on_error=True)(_consumer_entry(source)))
         return cls
     return decorate
 
@@ -86,19 +88,13 @@ def _tick_entry(tick):
     return run_tick
 
 
-def _consumer_entry(source, handlers, project_all):
+def _consumer_entry(source):
     def consume(self, body):
         try:
             event = event_from_json(body)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.error("not an event: dead-lettered", source=source, error=type(exc).__name__)
             raise Poison(f"a message from {source} is not an event: {type(exc).__name__}") from None
-        consumer = Consumer(self.store, source, handlers, project_all, extra=self.context_extra(),
-                            fetch=lambda src, after, limit: catchup.fetch(self.config, src, after, limit))
-        try:
-            consumer.receive(event)
-        except Unavailable:
-            eventlet.sleep(1.0)   # the database is down: the message goes back to the queue; do not spin
-            raise
+        self.consuming.receive(source, event, self.context_extra())
     consume.__name__ = f"consume_{source}"
     return consume

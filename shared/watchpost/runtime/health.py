@@ -1,34 +1,102 @@
-"""`GET /health`: 200 when the database and the broker are reachable, 503 naming what is down."""
+"""`GET /health`: whether the database and the broker are reachable, and how each consumer stands.
+
+Answered by the web server's own green thread, not by a nameko worker, so it answers within a second whatever the
+workers (consumers among them) are doing; each check has its own deadline. 503 names what is down. A consumer
+that needs an operator does not make the service unavailable: the status is `degraded` (HTTP 200) and `attention`
+says which source and why: behind its source by more than WATCHPOST_CONSUMER_MAX_BEHIND events, refused events
+not re-applied since, or messages parked (in `<service>.parked`) or dead-lettered (in `<service>.dead-letter`).
+"""
 import amqp
+import eventlet
+from nameko.web.handlers import HttpRequestHandler
 
 from watchpost import config
+from watchpost.eventlog.consumer import outstanding
 from watchpost.eventlog.relay import _connection_params
 from watchpost.runtime.web import json_response
 
-
-def _database(store):
-    position, _ = store.head()
-    return position
+DATABASE_SECONDS, BROKER_SECONDS = 0.5, 0.4
 
 
-def _broker(amqp_uri):
-    conn = amqp.Connection(**_connection_params(amqp_uri), connect_timeout=2)
+class Direct(HttpRequestHandler):
+    """An HTTP entrypoint answered without a worker: for `/health` only."""
+
+    def handle_request(self, request):
+        return respond(self.container)
+
+
+def _store(container):
+    from watchpost.runtime.deps import EventLog
+    return next(d for d in container.dependencies if isinstance(d, EventLog)).store
+
+
+def _queue_depths(amqp_uri, queues):
+    conn = amqp.Connection(**_connection_params(amqp_uri), connect_timeout=BROKER_SECONDS)
     conn.connect()
-    conn.close()
-
-
-def respond(service):
-    checks, body = {}, {"service": service.name, "mode": config.mode()}
     try:
-        body["log_head"] = _database(service.store)
+        depths = {}
+        for name in queues:
+            channel = conn.channel()
+            try:
+                depths[name] = channel.queue_declare(name, passive=True).message_count
+            except amqp.exceptions.NotFound:
+                depths[name] = 0
+        return depths
+    finally:
+        conn.close()
+
+
+def _consumers(store, consuming):
+    """{source: {position, head, behind, refused, parked}}: head and behind as last heard from the source."""
+    found = {}
+    for source in consuming.sources:
+        position, head = store.consumed_position(source), consuming.client.heads.get(source)
+        found[source] = {"position": position, "head": head,
+                         "behind": None if head is None else max(head - position, 0),
+                         "refused": len(outstanding(store, source)), "parked": consuming.parked[source]}
+    return found
+
+
+def _attention(consumers, depths, service):
+    limit, said = config.consumer_max_behind(), []
+    for source, c in consumers.items():
+        if c["head"] is not None and c["head"] < c["position"]:
+            said.append(f"{source}: the source's log ends at {c['head']}, before this consumer's position "
+                        f"{c['position']} (restored from an older backup? see docs/operations.md)")
+        if c["behind"] is not None and c["behind"] > limit:
+            said.append(f"{source}: consumer is {c['behind']} events behind (more than {limit})")
+        if c["refused"]:
+            said.append(f"{source}: {c['refused']} refused events (GET /consumers; POST /consumers/{source}/reapply)")
+        if c["parked"]:
+            said.append(f"{source}: {c['parked']} messages parked since start (queue {service}.parked)")
+    said += [f"{queue}: {n} messages wait for an operator" for queue, n in depths.items() if n]
+    return said
+
+
+def respond(container):
+    from watchpost.runtime.consuming import consuming_of
+    service, store, consuming = container.service_name, _store(container), consuming_of(container)
+    checks, body, consumers, depths = {}, {"service": service, "mode": config.mode()}, {}, {}
+    try:
+        with eventlet.Timeout(DATABASE_SECONDS):
+            body["log_head"] = store.head()[0]
+            if consuming is not None:
+                consumers = _consumers(store, consuming)
         checks["database"] = "ok"
+    except eventlet.Timeout:
+        checks["database"] = f"down: no answer within {DATABASE_SECONDS} s"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         checks["database"] = f"down: {type(exc).__name__}"
     try:
-        _broker(service.config["AMQP_URI"])
+        with eventlet.Timeout(BROKER_SECONDS * 2):
+            depths = _queue_depths(container.config["AMQP_URI"], [f"{service}.parked", f"{service}.dead-letter"]
+                                   if consuming is not None else [])
         checks["broker"] = "ok"
-    except Exception as exc:  # noqa: BLE001
+    except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001
         checks["broker"] = f"down: {type(exc).__name__}"
     down = [name for name, state in checks.items() if state != "ok"]
-    body.update(status="ok" if not down else "unavailable", checks=checks, down=down)
+    attention = _attention(consumers, depths, service)
+    body.update(status="unavailable" if down else "degraded" if attention else "ok", checks=checks, down=down)
+    if consuming is not None:
+        body.update(consumers=consumers, queues=depths, attention=attention)
     return json_response(200 if not down else 503, body)

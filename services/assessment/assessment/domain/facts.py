@@ -12,25 +12,29 @@ from assessment.domain.metrics import DATED_BY, TERMS_BY_TYPE, source_of
 
 
 def home_period(event):
-    """The finest period `event` counts for: its payload's period/year/date field, else when it occurred."""
+    """The finest period `event` counts for: its payload's period/year/date field, else when it occurred; None
+    when that lies outside the years assessment scores (`periods.SCORED_YEARS`): such an event counts for nothing."""
     field = DATED_BY.get(event.type)
     value = event.payload.get(field) if field else None
+    period = None
     if value is not None:
         if field in ("period", "year"):
             try:
                 periods.kind(value)
-                return str(value)
+                period = str(value)
             except Invalid:
                 pass
-        elif periods.month_of_date(value):
-            return periods.month_of_date(value)
-    return periods.month_of_moment(event.occurred_at)
+        else:
+            period = periods.month_of_date(value)
+    period = period or periods.month_of_moment(event.occurred_at)
+    return period if periods.scored(period) else None
 
 
 def facts_of(event: Event):
-    """[(metric, fact)] for every term `event` matches; [] for events no metric counts or without a community."""
+    """[(metric, fact)] for every term `event` matches; [] for events no metric counts, without a community, or
+    dated outside the years assessment scores (ignored by rule: see `periods`)."""
     source, payload = source_of(event.type), event.payload or {}
-    if source is None or not payload.get("community"):
+    if source is None or not payload.get("community") or home_period(event) is None:
         return []
     found = []
     for metric, term in TERMS_BY_TYPE.get(event.type, ()):

@@ -1,6 +1,10 @@
 """Assessment periods (考核周期): a month `2026-03`, a quarter `2026-Q1` or a year `2026`.
 
 Dates are read in Chengdu time (UTC+8, no daylight saving), so a report filed at 23:30 on 31 March counts for March.
+
+Assessment scores the years `SCORED_YEARS` (2000-2099). A source event dated outside them (a contract admits any
+ISO date, e.g. an inspection held on 0276-07-28) is meaningless to a scorecard: by rule it counts for no period
+and is ignored deliberately (see `facts.home_period`), never refused and never a reason to stall.
 """
 import re
 from datetime import date, timedelta, timezone
@@ -12,6 +16,7 @@ ALLOWED = "a month like 2026-03, a quarter like 2026-Q1 or a year like 2026"
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
+SCORED_YEARS = range(2000, 2100)
 
 
 def kind(period):
@@ -46,9 +51,15 @@ def year_of(period):
 def month_of_date(text):
     """The month of an ISO date string (`2026-03-02`), or None when it is not one."""
     try:
-        return date.fromisoformat(str(text)[:10]).strftime("%Y-%m")
+        day = date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
+    return f"{day.year:04d}-{day.month:02d}"   # strftime("%Y") drops the zeros of a year before 1000
+
+
+def scored(period):
+    """Whether assessment scores `period` (a valid period in SCORED_YEARS)."""
+    return int(str(period)[:4]) in SCORED_YEARS
 
 
 def month_of_moment(moment):
@@ -81,4 +92,4 @@ def contains(outer, inner):
 
 
 __all__ = ["kind", "months", "quarter_of", "year_of", "month_of_date", "month_of_moment", "bounds", "has_ended",
-           "contains", "CHENGDU", "ALLOWED"]
+           "contains", "scored", "CHENGDU", "ALLOWED", "SCORED_YEARS"]
