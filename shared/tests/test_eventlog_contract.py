@@ -101,6 +101,16 @@ def test_projections_follow_the_log_and_rebuild_equal(store):
     assert store.doc("tally", "thing-b") is None
 
 
+def test_all_docs_pages_through_every_matching_document_in_key_order(store):
+    for i in (4, 0, 6, 2, 5, 1, 3):
+        append(store, f"thing-{i}", 0, *[i % 2] * (1 + i % 2))
+    every = store.all_docs("tally", page=3)
+    assert [d["stream"] for d in every] == [f"thing-{i}" for i in range(7)]
+    assert every == store.docs("tally", limit=100)
+    assert [d["stream"] for d in store.all_docs("tally", where={"n": 2}, page=1)] == ["thing-1", "thing-3", "thing-5"]
+    assert store.all_docs("tally", where={"n": 9}) == []
+
+
 def test_consumer_applies_each_position_once_and_refuses_gaps(store):
     applied = []
 

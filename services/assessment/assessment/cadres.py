@@ -22,7 +22,7 @@ def _docs(store, period, person_id=None, community=None):
     where = {{"month": "period", "quarter": "quarter", "year": "year"}[periods.kind(period)]: period}
     where.update({k: v for k, v in (("person_id", person_id), ("community", community)) if v is not None})
     found = {}
-    for doc in handlers._all(store, "assessment_cadre_facts", where):
+    for doc in store.all_docs("assessment_cadre_facts", where):
         if periods.contains(period, doc["period"]):
             found.setdefault(doc["person_id"], []).append(doc)
     return found
@@ -64,7 +64,7 @@ def cadre_scorecard(store, ctx, person_id, period):
     periods.kind(period)
     if ctx.actor.role in SELF:
         _scope(store, ctx, person_id, [])
-    everything = handlers._all(store, "assessment_cadre_facts", {"person_id": person_id})
+    everything = store.all_docs("assessment_cadre_facts", {"person_id": person_id})
     if not everything:
         raise NotFound(f"cadre {person_id!r} is not known: no source event has counted for them", person_id=person_id)
     docs = [d for d in everything if periods.contains(period, d["period"])]

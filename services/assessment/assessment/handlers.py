@@ -22,26 +22,17 @@ def authorise(ctx, name):
                         role=ctx.actor.role, allowed=sorted(ALLOWED[name]))
 
 
-def _all(store, projection, where=None):
-    found, page = [], 1000
-    while True:
-        batch = store.docs(projection, where=where, limit=page, offset=len(found))
-        found.extend(batch)
-        if len(batch) < page:
-            return found
-
-
 def _rulebook(store, version):
     doc = store.doc("assessment_rulebooks", version)
     if doc is None:
-        known = sorted(d["version"] for d in _all(store, "assessment_rulebooks"))
+        known = sorted(d["version"] for d in store.all_docs("assessment_rulebooks"))
         raise NotFound(f"no rulebook {version!r} is published; published: {', '.join(known) or 'none'}",
                        version=version, published=known)
     return doc
 
 
 def _in_force(store, period):
-    found = in_force(_all(store, "assessment_rulebooks"), period)
+    found = in_force(store.all_docs("assessment_rulebooks"), period)
     if found is None:
         raise NotFound(f"no rulebook is in force in {period}; publish one effective from "
                        f"{periods.months(period)[0]} or earlier", period=period)
@@ -54,7 +45,7 @@ def _facts(store, period, community=None):
     if community is not None:
         where["community"] = community
     docs = {}
-    for doc in _all(store, "assessment_facts", where):
+    for doc in store.all_docs("assessment_facts", where):
         if periods.contains(period, doc["period"]):
             docs.setdefault(doc["community"], []).append(doc)
     return {c: F.merge(d) for c, d in docs.items()}
@@ -97,7 +88,7 @@ def close_period(store, ctx, period):
 
 
 def _known(store):
-    return [d["community"] for d in _all(store, "assessment_communities")]
+    return [d["community"] for d in store.all_docs("assessment_communities")]
 
 
 def record_adjustments(store, ctx, period):
@@ -234,4 +225,4 @@ def rulebook(store, ctx, version=None, period=None):
 def rulebooks(store, ctx):
     """{rulebooks: [...]} every published rulebook, in publication order."""
     authorise(ctx, "rulebooks")
-    return {"rulebooks": sorted(_all(store, "assessment_rulebooks"), key=lambda r: r["published_position"])}
+    return {"rulebooks": sorted(store.all_docs("assessment_rulebooks"), key=lambda r: r["published_position"])}

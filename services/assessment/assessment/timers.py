@@ -32,7 +32,7 @@ def publish_default_rulebook(store, ctx):
 def tick(store, ctx):
     """Record the adjustments every closed period is owed; returns the events recorded."""
     recorded = []
-    for doc in handlers._all(store, "assessment_periods", {"status": "closed"}):
+    for doc in store.all_docs("assessment_periods", {"status": "closed"}):
         sub = replace(ctx, command_id=f"{ctx.command_id}:{doc['period']}" if ctx.command_id else None)
         recorded.extend(handlers.record_adjustments(store, sub, period=doc["period"]))
     return recorded

@@ -1,9 +1,10 @@
 """Reads of events and projection documents, over the cursor the store (or a consumer's transaction) gives."""
+from watchpost.eventlog.ports import ReadModels
 from watchpost.eventlog.postgres.rows import EVENT_COLUMNS, _dumps, row_to_event
 from watchpost.eventlog.upcasting import upcast
 
 
-class _Reads:
+class _Reads(ReadModels):
     """Reads over a cursor; the store opens one per call, a consumer's transaction reuses its own."""
 
     def recorded(self, command_id):

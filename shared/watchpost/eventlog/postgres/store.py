@@ -8,6 +8,7 @@ from watchpost.errors import Unavailable
 from watchpost.eventlog.batch import AppendRequest, validate
 from watchpost.eventlog.group_commit import GroupCommit
 from watchpost.eventlog.pool import Pool
+from watchpost.eventlog.ports import ConsumerLog, EventStore, RelayLog
 from watchpost.eventlog.postgres.consuming import _Consuming
 from watchpost.eventlog.postgres.lease import _RelayLog
 from watchpost.eventlog.postgres.pages import _Pages
@@ -17,7 +18,9 @@ from watchpost.eventlog.postgres.verify import _Verify
 from watchpost.eventlog.postgres.writing import write
 
 
-class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify):
+class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventStore, ConsumerLog, RelayLog):
+    """The store: implements the ports `EventStore`, `ReadModels`, `ConsumerLog` and `RelayLog`."""
+
     def __init__(self, url, schema, projections=(), pool_size=12, clock=utcnow, service_role=True):
         setup = ["SET standard_conforming_strings = on", f'SET search_path TO "{schema}"'] + ([f'SET ROLE "watchpost_{schema}"'] if service_role else [])
         self.schema = schema
