@@ -31,7 +31,7 @@ class Tally(Projection):
         return doc
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", pytest.param("postgres", marks=pytest.mark.integration)])
 def store(request):
     if request.param == "memory":
         return MemoryEventStore(projections=[Tally()])
@@ -205,6 +205,7 @@ def test_replay_streams_the_whole_log_exactly_and_verify_walks_it(store):
         assert store.verify() == 10
 
 
+@pytest.mark.integration
 def test_replay_fetches_pages_ahead_and_a_reader_that_stops_early_gives_the_connection_back(pg_store):
     store = pg_store(pool_size=2)
     store.pool.timeout = 2

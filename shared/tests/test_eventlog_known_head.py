@@ -7,6 +7,7 @@ from watchpost.errors import Conflict
 from watchpost.eventlog.model import verify_chain
 from watchpost.eventlog.postgres import PostgresEventStore, writing
 
+pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 
 

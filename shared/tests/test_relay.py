@@ -9,8 +9,9 @@ import pytest
 from watchpost.domain import Change
 from watchpost.eventlog.model import verify_chain, event_from_json
 from watchpost.eventlog.relay import ConfirmingPublisher, Relay
-from watchpost.proxy import TcpProxy
+from watchpost.testing.proxy import TcpProxy
 
+pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 
 

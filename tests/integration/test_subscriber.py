@@ -15,7 +15,6 @@ import pytest
 from watchpost.auth import issue
 from watchpost.testing import eventually
 
-pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.now(timezone.utc).date()
@@ -120,6 +119,7 @@ def patterns(service):
     return [p for s, p in BINDINGS if s == service] + [example.CHECKPOINT]
 
 
+@pytest.mark.integration
 def test_offline_and_back_every_event_once_in_order(suite, subscriber, tmp_path):
     clients, amqp_uri = suite
     liaison = clients["liaison"]

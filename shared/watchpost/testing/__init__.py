@@ -1,4 +1,9 @@
-"""Watchpost's pytest plugin: fixtures shared by every service's tests (registered as the `watchpost` plugin)."""
+"""Watchpost's pytest plugin: fixtures shared by every service's tests (registered as the `watchpost` plugin).
+
+`watchpost.testing.proxy.TcpProxy` takes the broker or the database away from a running service (fault tests).
+The unit tier (`make unit`: pytest-socket's `--disable-socket`) runs with no network, and with no database: the
+plugin then makes every `psycopg2.connect` fail, naming the marker the test is missing.
+"""
 import uuid
 from datetime import datetime, timezone
 
@@ -15,9 +20,19 @@ def make_ctx(role="district_commission", actor_id=None, now=None, street=None, c
         correlation_id=str(uuid.uuid4()), command_id=command_id)
 
 
-@pytest.fixture
-def ctx_factory():
-    return make_ctx
+class NoDatabase(RuntimeError):
+    """Raised by `psycopg2.connect` in the unit tier."""
+
+
+def pytest_configure(config):
+    """In the unit tier (sockets disabled by pytest-socket), no database either: libpq's sockets are not Python's,
+    so pytest-socket alone would let a test reach PostgreSQL."""
+    if config.pluginmanager.hasplugin("socket") and config.getoption("disable_socket", default=False):
+        import psycopg2
+
+        def refused(*args, **kwargs):
+            raise NoDatabase("a unit test tried to connect to PostgreSQL: mark it `integration` (pytest.ini)")
+        psycopg2.connect = refused
 
 
 # -- real PostgreSQL -------------------------------------------------------------------------------------------
