@@ -9,7 +9,7 @@ sealed in the clue's vault content.
 """
 import uuid
 
-from watchpost.reference import catalogue
+from intake.reference import catalogue
 
 from intake import handlers
 from intake.pgvault import PostgresVault
