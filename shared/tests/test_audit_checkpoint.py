@@ -131,11 +131,11 @@ def test_timer_signs_only_when_the_log_grew(monkeypatch):
 
 
 def test_every_service_has_the_checkpoint_entrypoints():
-    from liaison.service import LiaisonService
+    from toy_service import ToyService
     from nameko.timer import Timer
     from nameko.web.handlers import HttpRequestHandler
     kinds = {type(ep): ep for name in ("post_checkpoint", "get_checkpoint_key", "checkpoint_tick")
-             for ep in getattr(LiaisonService, name).nameko_entrypoints}
+             for ep in getattr(ToyService, name).nameko_entrypoints}
     assert kinds[Timer].interval == 3600
-    assert {ep.url for ep in getattr(LiaisonService, "post_checkpoint").nameko_entrypoints} == {"/checkpoints"}
+    assert {ep.url for ep in getattr(ToyService, "post_checkpoint").nameko_entrypoints} == {"/checkpoints"}
     assert HttpRequestHandler in kinds
