@@ -173,6 +173,18 @@ def wait_for(check, timeout=30.0, what="condition"):
     return value
 
 
+SENTINEL = "test.sentinel"
+
+
+def settle(publish, sentinel, recorded, what="the sentinel"):
+    """Instead of sleeping to "let late duplicates land": publish `sentinel` (a new event of the source, next in
+    its positions, of a type the consumer ignores) after the messages a test must see the end of, then wait until
+    the consumer's recorded position for that source (`recorded()`) reaches it. A queue is delivered in order and
+    positions are applied in order, so everything published before the sentinel has reached the consumer."""
+    publish([sentinel])
+    return wait_for(lambda: recorded() >= sentinel.position, what=f"{what} at position {sentinel.position}")
+
+
 def publish_as_relay(amqp_uri, source, events):
     """Publish sealed events to `<source>.events` with the relay's own publisher: the same messages, confirmed."""
     from watchpost.eventlog.relay import ConfirmingPublisher
