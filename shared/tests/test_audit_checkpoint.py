@@ -10,8 +10,15 @@ from werkzeug.wrappers import Request
 from watchpost import auth
 from watchpost.audit import merkle
 from watchpost.audit import service as audit_service
-from watchpost.audit.checkpoint import (STREAM, TYPE, LogDamaged, check_signature, load_signing_key, published_key,
-                                        sign_checkpoint)
+from watchpost.audit.checkpoint import (
+    STREAM,
+    TYPE,
+    LogDamaged,
+    check_signature,
+    load_signing_key,
+    published_key,
+    sign_checkpoint,
+)
 from watchpost.contracts import checkpoints as contract
 from watchpost.domain import Change
 from watchpost.eventlog.memory import MemoryEventStore
@@ -48,7 +55,8 @@ def test_checkpoint_covers_the_log_before_it_and_is_signed():
     assert cp["root"] == merkle.root(leaves).hex()
     assert check_signature(cp) is None
     assert check_signature(cp, trusted_keys=[published_key(load_signing_key(KEY))["public_key"]]) is None
-    assert "not among the trusted" in check_signature(cp, trusted_keys=[published_key(load_signing_key())["public_key"]])
+    trusted = [published_key(load_signing_key())["public_key"]]
+    assert "not among the trusted" in check_signature(cp, trusted_keys=trusted)
     contract.CheckpointSigned().load(cp)
     assert contract.EVENTS[TYPE][0] == event.schema_version
     for field in ("size", "root", "signed_at", "service"):
@@ -131,11 +139,11 @@ def test_timer_signs_only_when_the_log_grew(monkeypatch):
 
 
 def test_every_service_has_the_checkpoint_entrypoints():
-    from toy_service import ToyService
     from nameko.timer import Timer
     from nameko.web.handlers import HttpRequestHandler
+    from toy_service import ToyService
     kinds = {type(ep): ep for name in ("post_checkpoint", "get_checkpoint_key", "checkpoint_tick")
              for ep in getattr(ToyService, name).nameko_entrypoints}
     assert kinds[Timer].interval == 3600
-    assert {ep.url for ep in getattr(ToyService, "post_checkpoint").nameko_entrypoints} == {"/checkpoints"}
+    assert {ep.url for ep in ToyService.post_checkpoint.nameko_entrypoints} == {"/checkpoints"}
     assert HttpRequestHandler in kinds

@@ -166,8 +166,8 @@ def test_concurrent_writers_and_a_follower_see_one_gap_free_order(store):
 
 def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(store):
     """Two sources' consumers folding into the same document at once: no update is lost."""
-    from watchpost.eventlog.model import seal
     from watchpost.domain import utcnow
+    from watchpost.eventlog.model import seal
 
     def foreign(position):
         return seal("0" * 64, type="thing.happened", payload={"v": position}, schema_version=1,
@@ -191,7 +191,8 @@ def test_batches_round_trip_exactly_whatever_the_characters(store):
     """Tabs, newlines, backslashes, quotes and an injection attempt in ids and payloads stay byte for byte."""
     tricky = "tab\there\nnew line\r\\back\\slash \\N \"quote\" 'apostrophe' 三务公开 \U0001F600"
     changes = [Change("thing.happened", {"i": i, "text": tricky * (i % 3)}) for i in range(40)]
-    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR, correlation_id="c\t1")
+    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR,
+                           correlation_id="c\t1")
     assert store.load("thing-\t\\weird'); DROP TABLE events; --\nstream") == written
     assert verify_chain(store.read_after(0)) == (40, written[-1].hash)
 

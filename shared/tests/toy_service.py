@@ -1,6 +1,7 @@
-"""A toy service of the shared library's own tests, so the library is tested without any of the four services:
-a tiny clue tracker (a clue is received, screened, concluded; an objection opens it again) with its pure domain, a projection,
-routes, a nameko service class, and its declaration for `watchpost-audit` (see watchpost.audit.plugins)."""
+"""A toy service of the shared library's own tests, so the library is tested without any of the four services: a
+tiny clue tracker (a clue is received, screened, concluded; an objection opens it again) with its pure domain, a
+projection, routes, a nameko service class, and its declaration for `watchpost-audit` (see watchpost.audit.plugins).
+"""
 from marshmallow import RAISE, Schema, fields
 
 from watchpost.audit.plugins import Completeness

@@ -49,7 +49,8 @@ def completeness(source, period, today, rules):
         if event.type == rules.concluded:
             status[sid] = f"concluded: {outcome}"
         elif event.type == rules.screened:
-            status[sid] = f"screened: {outcome}" if outcome in rules.terminal_screenings else f"open: screened {outcome}"
+            terminal = outcome in rules.terminal_screenings
+            status[sid] = f"screened: {outcome}" if terminal else f"open: screened {outcome}"
         else:
             status[sid] = "open: objection raised"
     in_period = {sid: v for sid, v in received.items() if first <= v[1] <= last}

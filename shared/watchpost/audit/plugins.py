@@ -15,11 +15,11 @@ The module sets what applies to it (all optional):
 A new service plugs in with its own module and entry point, without touching `shared/`.
 """
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import entry_points
 from types import SimpleNamespace
-from typing import Callable
 
 from watchpost.audit.source import AuditError
 
@@ -73,7 +73,7 @@ class Scorecards:
     knows_community: Callable
 
 
-@lru_cache(maxsize=None)
+@cache
 def declared():
     """{service name: its declaration module}, from the installed entry points, in name order."""
     found = {}

@@ -5,7 +5,8 @@ streams and its documents (`ReadModels`) inside that transaction.
 They are `typing.Protocol`s: any object with these methods fits (a test's fake, assessment's folded view), and the
 stores inherit them explicitly to share `ReadModels.all_docs`, the one paging loop.
 """
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol
 
 from watchpost.domain import Change, Event
 

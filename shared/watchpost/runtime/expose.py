@@ -13,9 +13,9 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from watchpost import auth, config
+from watchpost.audit import service as audit_service
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, Unavailable, WatchpostError
-from watchpost.audit import service as audit_service
 from watchpost.eventlog.consumer import Consumer
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi
