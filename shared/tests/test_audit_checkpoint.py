@@ -10,8 +10,15 @@ from werkzeug.wrappers import Request
 from watchpost import auth
 from watchpost.audit import merkle
 from watchpost.audit import service as audit_service
-from watchpost.audit.checkpoint import (STREAM, TYPE, LogDamaged, check_signature, load_signing_key, published_key,
-                                        sign_checkpoint)
+from watchpost.audit.checkpoint import (
+    STREAM,
+    TYPE,
+    LogDamaged,
+    check_signature,
+    load_signing_key,
+    published_key,
+    sign_checkpoint,
+)
 from watchpost.contracts import checkpoints as contract
 from watchpost.domain import Change
 from watchpost.eventlog.memory import MemoryEventStore
@@ -49,7 +56,8 @@ def test_checkpoint_covers_the_log_before_it_and_is_signed():
     trusted = [published_key(load_signing_key(KEY))["public_key"]]
     assert check_signature(cp, trusted) is None
     assert "no key is trusted" in check_signature(cp)               # never only against the key it carries
-    assert "not among the trusted" in check_signature(cp, trusted_keys=[published_key(load_signing_key())["public_key"]])
+    stranger = [published_key(load_signing_key())["public_key"]]
+    assert "not among the trusted" in check_signature(cp, trusted_keys=stranger)
     assert "trusted for liaison, not for intake" in check_signature(cp, {trusted[0]: "liaison"})
     assert check_signature(cp, {trusted[0]: "intake"}) is None
     contract.CheckpointSigned().load(cp)
@@ -134,11 +142,11 @@ def test_timer_signs_only_when_the_log_grew(monkeypatch):
 
 
 def test_every_service_has_the_checkpoint_entrypoints():
-    from liaison.service import LiaisonService
     from nameko.timer import Timer
     from nameko.web.handlers import HttpRequestHandler
+    from toy_service import ToyService
     kinds = {type(ep): ep for name in ("post_checkpoint", "get_checkpoint_key", "checkpoint_tick")
-             for ep in getattr(LiaisonService, name).nameko_entrypoints}
+             for ep in getattr(ToyService, name).nameko_entrypoints}
     assert kinds[Timer].interval == 3600
-    assert {ep.url for ep in getattr(LiaisonService, "post_checkpoint").nameko_entrypoints} == {"/checkpoints"}
+    assert {ep.url for ep in ToyService.post_checkpoint.nameko_entrypoints} == {"/checkpoints"}
     assert HttpRequestHandler in kinds

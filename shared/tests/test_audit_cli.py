@@ -6,11 +6,13 @@ from datetime import datetime, timedelta, timezone
 
 import psycopg2
 import pytest
+import toy_service
 
 from watchpost.audit import merkle
 from watchpost.audit.checkpoint import load_signing_key, published_key, sign_checkpoint
 from watchpost.audit.cli import main
 from watchpost.audit.replay import load_projections
+from watchpost.audit.source import AuditError
 from watchpost.domain import Change
 from watchpost.eventlog.projections import Projection
 from watchpost.testing import TEST_DATABASE_URL, make_ctx
@@ -143,8 +145,11 @@ def test_replay_compares_the_fold_with_the_live_documents(capsys, store):
     assert "DIFFERENCE tally thing-ghost: live document the log does not produce" in out
 
 
-def test_replay_finds_every_service_projections():
-    assert load_projections("liaison") and load_projections("training")   # ALL, and PROJECTIONS
+def test_replay_finds_the_projections_a_service_declares():
+    assert load_projections("toy") == list(toy_service.PROJECTIONS)
+    assert load_projections("toy", "audit_cli_test_projections")            # a module's ALL
+    with pytest.raises(AuditError, match="declares no PROJECTIONS"):
+        load_projections("no-such-service")
 
 
 def test_checkpoint_and_verify_without_a_checkpoint_and_usage_errors(capsys, store, tmp_path):

@@ -83,7 +83,8 @@ def test_a_deleted_row_is_found(capsys, log):
 
 
 def test_two_swapped_rows_are_found(capsys, log):
-    tamper(log, "UPDATE events SET position = -1 WHERE position = 3", "UPDATE events SET position = 3 WHERE position = 4",
+    tamper(log, "UPDATE events SET position = -1 WHERE position = 3",
+           "UPDATE events SET position = 3 WHERE position = 4",
            "UPDATE events SET position = 4 WHERE position = -1")
     code, out = audit(capsys, log, "verify")
     assert code == 1 and "BROKEN at position 3: column position is 3 but the hashed data says 4" in out
@@ -161,7 +162,7 @@ def _fields(e):
 def lambda_insert(events):
     return ("INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, "
             "hash) SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::text[], %s::text[], %s::int[], "
-            "%s::timestamptz[], %s::text[], %s::text[], %s::text[])", tuple(map(list, zip(*rows(events)))))
+            "%s::timestamptz[], %s::text[], %s::text[], %s::text[])", tuple(map(list, zip(*rows(events), strict=True))))
 
 
 def _query(store, text):

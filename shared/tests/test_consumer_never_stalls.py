@@ -40,7 +40,7 @@ def consumer(store, handler, **kw):
 
 
 @pytest.mark.parametrize("failure", [ValueError(f"period '{SECRET}' is odd"), KeyError(SECRET),
-                                     Invalid(f"period '276-07' is not a month")])
+                                     Invalid("period '276-07' is not a month")])
 def test_an_event_that_fails_is_refused_and_the_events_after_it_are_applied(failure):
     store, handler = MemoryEventStore(), Flaky({2: failure})
     c = consumer(store, handler)

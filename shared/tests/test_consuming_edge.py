@@ -8,8 +8,7 @@ import requests
 
 from watchpost.domain import Change
 from watchpost.errors import Unavailable
-from watchpost.runtime import EventLog, WatchpostService, expose
-from watchpost.runtime import consuming
+from watchpost.runtime import EventLog, WatchpostService, consuming, expose
 from watchpost.testing import publish_as_relay, wait_for
 
 pytestmark = pytest.mark.integration

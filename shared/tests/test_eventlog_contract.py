@@ -31,7 +31,7 @@ class Tally(Projection):
         return doc
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", pytest.param("postgres", marks=pytest.mark.integration)])
 def store(request):
     if request.param == "memory":
         return MemoryEventStore(projections=[Tally()])
@@ -101,6 +101,16 @@ def test_projections_follow_the_log_and_rebuild_equal(store):
     assert store.doc("tally", "thing-b") is None
 
 
+def test_all_docs_pages_through_every_matching_document_in_key_order(store):
+    for i in (4, 0, 6, 2, 5, 1, 3):
+        append(store, f"thing-{i}", 0, *[i % 2] * (1 + i % 2))
+    every = store.all_docs("tally", page=3)
+    assert [d["stream"] for d in every] == [f"thing-{i}" for i in range(7)]
+    assert every == store.docs("tally", limit=100)
+    assert [d["stream"] for d in store.all_docs("tally", where={"n": 2}, page=1)] == ["thing-1", "thing-3", "thing-5"]
+    assert store.all_docs("tally", where={"n": 9}) == []
+
+
 def test_consumer_applies_each_position_once_and_refuses_gaps(store):
     applied = []
 
@@ -156,8 +166,8 @@ def test_concurrent_writers_and_a_follower_see_one_gap_free_order(store):
 
 def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(store):
     """Two sources' consumers folding into the same document at once: no update is lost."""
-    from watchpost.eventlog.model import seal
     from watchpost.domain import utcnow
+    from watchpost.eventlog.model import seal
 
     def foreign(position):
         return seal("0" * 64, type="thing.happened", payload={"v": position}, schema_version=1,
@@ -181,7 +191,8 @@ def test_batches_round_trip_exactly_whatever_the_characters(store):
     """Tabs, newlines, backslashes, quotes and an injection attempt in ids and payloads stay byte for byte."""
     tricky = "tab\there\nnew line\r\\back\\slash \\N \"quote\" 'apostrophe' 三务公开 \U0001F600"
     changes = [Change("thing.happened", {"i": i, "text": tricky * (i % 3)}) for i in range(40)]
-    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR, correlation_id="c\t1")
+    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR,
+                           correlation_id="c\t1")
     assert store.load("thing-\t\\weird'); DROP TABLE events; --\nstream") == written
     assert verify_chain(store.read_after(0)) == (40, written[-1].hash)
 
@@ -195,6 +206,7 @@ def test_replay_streams_the_whole_log_exactly_and_verify_walks_it(store):
         assert store.verify() == 10
 
 
+@pytest.mark.integration
 def test_replay_fetches_pages_ahead_and_a_reader_that_stops_early_gives_the_connection_back(pg_store):
     store = pg_store(pool_size=2)
     store.pool.timeout = 2

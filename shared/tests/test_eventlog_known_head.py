@@ -4,10 +4,10 @@ import pytest
 
 from watchpost.domain import Change
 from watchpost.errors import Conflict
-from watchpost.eventlog import postgres
 from watchpost.eventlog.model import verify_chain
-from watchpost.eventlog.postgres import PostgresEventStore
+from watchpost.eventlog.postgres import PostgresEventStore, writing
 
+pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 
 
@@ -20,12 +20,12 @@ def append(store, stream, expected, value, command_id=None):
 def preludes(monkeypatch):
     """Counts the appends that took the long way."""
     calls = []
-    real = postgres._prelude
+    real = writing._prelude
 
     def counted(cur, requests):
         calls.append(len(requests))
         return real(cur, requests)
-    monkeypatch.setattr(postgres, "_prelude", counted)
+    monkeypatch.setattr(writing, "_prelude", counted)
     return calls
 
 

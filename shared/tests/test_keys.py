@@ -53,7 +53,7 @@ def test_the_issuer_private_key_on_a_service_is_refused(production):
 
 def test_two_runs_make_different_keys():
     first, second = generated(), generated()
-    values = lambda text: {l.split("=", 1)[1] for l in text.splitlines() if "=" in l and not l.startswith("#")}
+    values = lambda text: {line.split("=", 1)[1] for line in text.splitlines() if "=" in line and not line.startswith("#")}
     assert values(first) & values(second) == {"production"}
 
 

@@ -7,10 +7,11 @@ import orjson
 import pytest
 
 from watchpost.domain import Change
-from watchpost.eventlog.model import verify_chain, event_from_json
+from watchpost.eventlog.model import event_from_json, verify_chain
 from watchpost.eventlog.relay import ConfirmingPublisher, Relay
-from watchpost.proxy import TcpProxy
+from watchpost.testing.proxy import TcpProxy
 
+pytestmark = pytest.mark.integration
 ACTOR = {"id": "u1", "role": "district_commission"}
 
 
@@ -53,7 +54,7 @@ def test_relay_publishes_in_order_with_headers_and_survives_a_broker_cut(pg_stor
     assert relay.run_once() == 50
     proxy.cut()
     append_many(store, 80, "thing-b")
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017 - whatever the broken connection raises
         relay.run_once()            # the broker is gone: nothing is recorded as published
     assert store.relay_position(f"{service}.events") == 50
     proxy.restore()
@@ -93,6 +94,7 @@ def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_ord
     """The relay publishes this process's commits from memory and reads the rest (another instance's appends,
     a consumer's) from the log: every position once, in order, and the saved progress catches up."""
     import eventlet
+
     from watchpost.eventlog.postgres import PostgresEventStore
     service, ch, queue = subscriber_queue
     store = pg_store()

@@ -3,9 +3,8 @@
 No I/O and no nameko here: aggregates fold `Event`s into state and decide `Change`s.
 """
 from dataclasses import dataclass, field, fields
-from typing import NamedTuple
 from datetime import datetime, timezone
-
+from typing import NamedTuple
 
 ROLES = (
     "citizen", "informant", "supervisor", "community_secretary", "street_commission",

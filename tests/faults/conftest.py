@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from watchpost.proxy import TcpProxy  # noqa: E402
+from watchpost.testing.proxy import TcpProxy  # noqa: E402
 from watchpost.testing import TEST_DATABASE_URL, drop_schema  # noqa: E402
 
 from faults_support import Process, target_of  # noqa: E402

@@ -11,7 +11,6 @@ from hardening_support import (ALL_ROLES, ANONYMOUS_ROUTES, PUBLIC_BUILTINS, SER
 from watchpost.audit.service import SIGNERS
 from watchpost.runtime.catchup import READERS as CATCH_UP_READERS
 
-pytestmark = pytest.mark.integration
 BUILTINS = [("GET", "/health", None), ("GET", "/openapi.json", None), ("GET", "/checkpoints/key", None),
             ("GET", "/events", set(CATCH_UP_READERS)), ("POST", "/checkpoints", set(SIGNERS))]
 
@@ -46,6 +45,7 @@ def test_anonymous_access_is_exactly_the_documented_set():
     assert open_routes == ANONYMOUS_ROUTES
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_every_role_against_every_endpoint(start, service):
     running = start(service)

@@ -16,9 +16,9 @@ from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.eventlog.model import GENESIS, seal
 from watchpost.testing import contract_payloads
 
-from assessment.projections import ALL as ASSESSMENT
+from assessment.projections import PROJECTIONS as ASSESSMENT
 from intake.consumers import major_problem_flagged
-from intake.projections import ALL as INTAKE
+from intake.projections import PROJECTIONS as INTAKE
 from intake.vault import MemoryVault
 from training.consumers import CONSUMERS as TRAINING_CONSUMERS
 from training.projections import PROJECTIONS as TRAINING

@@ -1,11 +1,12 @@
 """Escalation across two services: an informant flags a major problem (重大问题) through liaison's HTTP API; the
 event reaches intake over RabbitMQ and becomes a clue there, at once, by event rather than by a call."""
-import time
 from datetime import datetime, timedelta, timezone
 
 import kombu
 import orjson
 import pytest
+
+from watchpost.testing import eventually
 
 from intake.service import IntakeService
 from liaison.service import LiaisonService
@@ -45,13 +46,6 @@ def services(container_factory, service_config, client_for, published):
 def created(response):
     assert response.status_code == 201, response.text
     return response.json()
-
-
-def eventually(check, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not (result := check()) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return result
 
 
 def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, published):

@@ -18,7 +18,7 @@ from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.runtime import EventLog, WatchpostService, expose
 from watchpost.testing import TEST_DATABASE_URL, publish_as_relay, wait_for
 
-from assessment.projections import ALL
+from assessment.projections import PROJECTIONS as ALL
 from assessment.service import AssessmentService
 
 pytestmark = pytest.mark.integration

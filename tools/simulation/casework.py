@@ -4,7 +4,7 @@ major problems, and repeat reports. Each draws from its own seeded `random.Rando
 """
 import datetime
 
-from watchpost.reference import catalogue
+from intake.reference import catalogue
 
 from simulation import district as D
 

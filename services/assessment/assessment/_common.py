@@ -1,4 +1,4 @@
-"""What assessment's commands, reads, timers and rebuild share: documents by page, the rulebook of a version or in
+"""What assessment's commands, reads, timers and rebuild share: the rulebook of a version or in
 force in a period, the facts merged for a period, scorecards, the consumed positions, and the reader's scope.
 """
 from watchpost.errors import Forbidden, NotFound
@@ -10,26 +10,17 @@ from assessment.domain.rulebook import in_force
 from assessment.domain.scoring import score
 
 
-def all_docs(store, projection, where=None):
-    found, page = [], 1000
-    while True:
-        batch = store.docs(projection, where=where, limit=page, offset=len(found))
-        found.extend(batch)
-        if len(batch) < page:
-            return found
-
-
 def rulebook_by_version(store, version):
     doc = store.doc("assessment_rulebooks", version)
     if doc is None:
-        known = sorted(d["version"] for d in all_docs(store, "assessment_rulebooks"))
+        known = sorted(d["version"] for d in store.all_docs("assessment_rulebooks"))
         raise NotFound(f"no rulebook {version!r} is published; published: {', '.join(known) or 'none'}",
                        version=version, published=known)
     return doc
 
 
 def rulebook_in_force(store, period):
-    found = in_force(all_docs(store, "assessment_rulebooks"), period)
+    found = in_force(store.all_docs("assessment_rulebooks"), period)
     if found is None:
         raise NotFound(f"no rulebook is in force in {period}; publish one effective from "
                        f"{periods.months(period)[0]} or earlier", period=period)
@@ -42,7 +33,7 @@ def merged_facts(store, period, community=None):
     if community is not None:
         where["community"] = community
     docs = {}
-    for doc in all_docs(store, "assessment_facts", where):
+    for doc in store.all_docs("assessment_facts", where):
         if periods.contains(period, doc["period"]):
             docs.setdefault(doc["community"], []).append(doc)
     return {c: facts.merge(d) for c, d in docs.items()}
@@ -64,7 +55,7 @@ def consumed_through(store):
 
 
 def known_communities(store):
-    return [d["community"] for d in all_docs(store, "assessment_communities")]
+    return [d["community"] for d in store.all_docs("assessment_communities")]
 
 
 def check_scope(store, ctx, community=None, street=None):

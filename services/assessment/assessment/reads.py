@@ -11,7 +11,7 @@ the auditor. A community's ranking is for its secretary, its street's commission
 """
 from watchpost.errors import Forbidden, Invalid, NotFound
 
-from assessment._common import (all_docs, check_scope, known_communities, merged_facts, period_view,
+from assessment._common import (check_scope, known_communities, merged_facts, period_view,
                                 rulebook_by_version, rulebook_in_force, scorecards, street_of)
 from assessment.access import require
 from assessment.domain import facts
@@ -83,7 +83,7 @@ def rulebook(store, ctx, version=None, period=None):
 def rulebooks(store, ctx):
     """{rulebooks: [...]} every published rulebook, in publication order."""
     require("rulebooks", ctx.actor)
-    return {"rulebooks": sorted(all_docs(store, "assessment_rulebooks"), key=lambda r: r["published_position"])}
+    return {"rulebooks": sorted(store.all_docs("assessment_rulebooks"), key=lambda r: r["published_position"])}
 
 
 # -- cadres (干部个人考评) ---------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def _docs(store, period, person_id=None, community=None):
     where = {{"month": "period", "quarter": "quarter", "year": "year"}[periods.kind(period)]: period}
     where.update({k: v for k, v in (("person_id", person_id), ("community", community)) if v is not None})
     found = {}
-    for doc in all_docs(store, "assessment_cadre_facts", where):
+    for doc in store.all_docs("assessment_cadre_facts", where):
         if periods.contains(period, doc["period"]):
             found.setdefault(doc["person_id"], []).append(doc)
     return found
@@ -137,7 +137,7 @@ def cadre_scorecard(store, ctx, person_id, period):
     periods.kind(period)
     if ctx.actor.role in SELF:
         _cadre_scope(store, ctx, person_id, [])
-    everything = all_docs(store, "assessment_cadre_facts", {"person_id": person_id})
+    everything = store.all_docs("assessment_cadre_facts", {"person_id": person_id})
     if not everything:
         raise NotFound(f"cadre {person_id!r} is not known: no source event has counted for them", person_id=person_id)
     docs = [d for d in everything if periods.contains(period, d["period"])]

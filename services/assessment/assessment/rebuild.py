@@ -12,10 +12,10 @@ import copy
 from watchpost.domain import Actor, Context
 from watchpost.errors import NotFound, Unavailable, WatchpostError
 from watchpost.eventlog.model import ChainBroken, verify_chain
+from watchpost.eventlog.ports import ReadModels
 from watchpost.eventlog.projections import fold, matches
 
 from assessment import reads
-from assessment._common import all_docs
 from assessment.access import require
 from assessment.consumers import SOURCES
 from assessment.domain import periods
@@ -24,7 +24,7 @@ PAGE = 500
 CHECKER = Actor(id="assessment-rebuild", role="auditor")
 
 
-class Folded:
+class Folded(ReadModels):
     """The reads' view of a rebuild: documents folded afresh, read like the store's (in key order, filtered by
     JSON containment). The tables no longer change, so each is sorted once and indexed on demand by the first
     plain field a filter names: reading every scorecard of a district-year scanned and sorted whole tables
@@ -89,11 +89,11 @@ def fold_logs(own, logs, through):
 def scorecards(view):
     """{(community, period): scorecard or the refusal's code} for every community and period the view knows."""
     ctx = Context(actor=CHECKER, now=None, correlation_id="rebuild")
-    communities = sorted(d["community"] for d in all_docs(view, "assessment_communities"))
+    communities = sorted(d["community"] for d in view.all_docs("assessment_communities"))
     found = set()
-    for doc in all_docs(view, "assessment_facts"):
+    for doc in view.all_docs("assessment_facts"):
         found.update(p for p in (doc["period"], doc["quarter"], doc["year"]) if p)
-    found.update(d["period"] for d in all_docs(view, "assessment_periods"))
+    found.update(d["period"] for d in view.all_docs("assessment_periods"))
     cards = {}
     for period in sorted(found, key=lambda p: (periods.months(p)[0], len(periods.months(p)))):
         for community in communities:
@@ -107,11 +107,11 @@ def scorecards(view):
 def cadre_scorecards(view):
     """{(person_id, period): cadre scorecard or the refusal's code} for every cadre and every period the view knows."""
     ctx = Context(actor=CHECKER, now=None, correlation_id="rebuild")
-    docs = all_docs(view, "assessment_cadre_facts")
+    docs = view.all_docs("assessment_cadre_facts")
     found = set()
     for doc in docs:
         found.update(p for p in (doc["period"], doc["quarter"], doc["year"]) if p)
-    found.update(d["period"] for d in all_docs(view, "assessment_periods"))
+    found.update(d["period"] for d in view.all_docs("assessment_periods"))
     cards = {}
     for person in sorted({d["person_id"] for d in docs}):
         for period in sorted(found, key=lambda p: (periods.months(p)[0], len(periods.months(p)))):

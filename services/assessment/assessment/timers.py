@@ -18,7 +18,6 @@ from watchpost.errors import Conflict, Unavailable
 from watchpost.handling import execute
 from watchpost.runtime import EventLog
 
-from assessment._common import all_docs
 from assessment.access import require
 from assessment.commands import record_adjustments
 from assessment.domain.rulebook import default
@@ -42,7 +41,7 @@ def publish_default_rulebook(store, ctx):
 def tick(store, ctx):
     """Record the adjustments every closed period is owed; returns the events recorded."""
     recorded = []
-    for doc in all_docs(store, "assessment_periods", {"status": "closed"}):
+    for doc in store.all_docs("assessment_periods", {"status": "closed"}):
         sub = replace(ctx, command_id=f"{ctx.command_id}:{doc['period']}" if ctx.command_id else None)
         recorded.extend(record_adjustments(store, sub, period=doc["period"]))
     return recorded

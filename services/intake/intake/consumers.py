@@ -9,10 +9,11 @@ informant or supervisor can reach the clue; the flag's trace is sealed in the cl
 """
 import uuid
 
-from watchpost.reference import catalogue
+from intake.reference import catalogue
 
 from intake import settings
 from intake.commands import clues
+from intake.commands._common import stream
 from intake.pgvault import PostgresVault, master_key
 
 CHANNELS = ("informant", "supervisor")
@@ -38,7 +39,7 @@ def major_problem_flagged(tx, ctx, event, vault=None):
     p = event.payload
     vault = vault or PostgresVault.within(tx, master_key(settings.of(ctx).master_key))
     clue_id = clue_id_for(vault, p["flag_id"])
-    if tx.load(handlers.stream(clue_id)):
+    if tx.load(stream(clue_id)):
         return []
     category, item = classify(p.get("category"))
     details = (f"重大问题 flagged for {p['period']} by a {p['role']} of community {p['community']} "

@@ -12,18 +12,7 @@ from watchpost.handling import execute
 from intake.domain import clue as clues, disposal, inspection as inspections
 from intake.domain.clocks import alert_due, local_date, parse
 
-PAGE = 500
 DECIDERS = {"clue": (clues.fold, disposal.alert), "rectification": (inspections.fold, inspections.alert)}
-
-
-def _open_deadlines(store):
-    offset, found = 0, []
-    while True:
-        page = store.docs("deadlines", limit=PAGE, offset=offset)
-        found += page
-        if len(page) < PAGE:
-            return found
-        offset += PAGE
 
 
 def _needs_alert(doc, today):
@@ -35,7 +24,7 @@ def tick(store, ctx):
     today = local_date(ctx.now)
     ctx = replace(ctx, command_id=None)       # exactly-once comes from each stream's own state
     recorded, done = [], set()
-    for doc in _open_deadlines(store):
+    for doc in store.all_docs("deadlines"):
         if doc["stream_id"] in done or not _needs_alert(doc, today):
             continue
         done.add(doc["stream_id"])

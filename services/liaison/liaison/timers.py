@@ -12,8 +12,6 @@ from liaison import access, settings as configured
 from liaison.domain import cadence, pairing, periods
 from liaison.domain.personnel import WATCHERS
 
-PAGE = 500
-
 
 def tick(store, ctx):
     """Run every clock as of `ctx.now`; returns the events emitted."""
@@ -26,14 +24,14 @@ def tick(store, ctx):
         emitted.extend(execute(store, stream_id, fold, decide, sub))
 
     months, quarters = periods.recent("month", today, settings), periods.recent("quarter", today, settings)
-    for person in _all(store, "people", {"status": "active"}):
+    for person in store.all_docs("people", {"status": "active"}):
         if person["role"] not in WATCHERS:
             continue
         for period in months:
             if _pending(person["feedback"].get(period), periods.clock(period, today, settings)):
                 emit(f"feedback-{person['person_id']}-{period}", cadence.fold, lambda s, p=period, who=person:
                      cadence.reminder(s, "feedback", who, p, today, settings))
-    for community in _all(store, "communities"):
+    for community in store.all_docs("communities"):
         station = community.get("station")
         if station is None:
             continue
@@ -42,7 +40,7 @@ def tick(store, ctx):
             if _pending(station["reports"].get(period), periods.clock(period, today, settings)):
                 emit(f"report-{station['station_id']}-{period}", cadence.fold, lambda s, p=period, st=subject:
                      cadence.reminder(s, "report", st, p, today, settings))
-    for doc in _all(store, "pairings", {"status": "active"}):
+    for doc in store.all_docs("pairings", {"status": "active"}):
         since = doc["last_contact_on"] or doc["established_on"]
         if doc["lapsed_since"] != since and (today - date.fromisoformat(since)).days >= settings.contact_lapse_days:
             emit(f"pairing-{doc['pairing_id']}", pairing.fold_pairing,
@@ -56,13 +54,3 @@ def _pending(entry, when):
     if status in ("submitted", "late", "missed"):
         return False
     return when == "overdue" or (when == "due_soon" and status != "due_soon")
-
-
-def _all(store, projection, where=None):
-    offset = 0
-    while True:
-        page = store.docs(projection, where=where, limit=PAGE, offset=offset)
-        yield from page
-        if len(page) < PAGE:
-            return
-        offset += PAGE

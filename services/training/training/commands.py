@@ -130,16 +130,6 @@ def withdraw_cadre(store, ctx, person_id, dismissed_on):
 
 
 # -- the year end (年终考核): each cadre's yearly hours against the requirement of their role, settled once ------
-def _every(store, projection, where=None, page=500):
-    offset = 0
-    while True:
-        batch = store.docs(projection, where=where, limit=page, offset=offset)
-        yield from batch
-        if len(batch) < page:
-            return
-        offset += page
-
-
 def close_year(store, ctx, year, yearly_hours=None):
     """requirement.met / requirement.shortfall for every cadre in office at the end of `year`, once each.
 
@@ -153,8 +143,8 @@ def close_year(store, ctx, year, yearly_hours=None):
     if ctx.now.date() <= datetime.date(year, 12, 31):
         raise Invalid(f"year {year} has not ended: close_year({year}) is allowed from {year + 1}-01-01, "
                       f"today is {ctx.now.date()}", fields={"year": year})
-    people = {d["person_id"] for d in _every(store, "training_cadres")}
-    people |= {d["person_id"] for d in _every(store, "training_records", {"year": year})}
+    people = {d["person_id"] for d in store.all_docs("training_cadres")}
+    people |= {d["person_id"] for d in store.all_docs("training_records", {"year": year})}
     events = []
     for pid in sorted(people):
         ob = onboarding.fold(store.load(f"onboarding-{pid}"))

@@ -44,13 +44,7 @@ def sessions_by_period(store, ctx, period, kind=None, status=None, limit=500, of
         where["kind"] = kind
     if status is not None:
         where["status"] = status
-    found, page = [], 0
-    while True:
-        batch = store.docs("training_sessions", where=where, limit=1000, offset=page)
-        found += [d for d in batch if sees_session(ctx.actor, d["audience"])]
-        if len(batch) < 1000:
-            break
-        page += 1000
+    found = [d for d in store.all_docs("training_sessions", where) if sees_session(ctx.actor, d["audience"])]
     found.sort(key=lambda d: (d["held_on"] or d["date"], d["session_id"]))
     return {"period": str(period), "count": len(found), "sessions": found[offset:offset + limit]}
 

@@ -1,33 +1,15 @@
-"""Do the counts agree with the scorecards (口径一致)? Per community, the clues intake's log says were handled in a
-period against the clues assessment counted for them, read from assessment's live `assessment_facts` documents
-(read-only, as `watchpost_auditor`).
+"""Do the counts agree with the scorecards (口径一致)? Per community, the items a source's log says were handled in a
+period against those the counting service counted for them, read from its live facts documents (read-only, as
+`watchpost_auditor`). What is counted, and where, the counting service declares (`AGREEMENT`, see
+watchpost.audit.plugins; assessment's table is in assessment/audit.py).
 
-Assessment counts these intake events once per clue (the subject keys of assessment/domain/metrics.py; a later event
-on the same clue replaces the earlier one), each in the month it occurred in Chengdu time:
-
-| indicator | metric | event | subject |
-|---|---|---|---|
-| 信访办理 | petitions_handled_on_time | clue.acceptance_notified | clue-notice:<clue_id> |
-| 信访办理 | petitions_handled_on_time | clue.feedback_given (on_time true/false) | clue-feedback:<clue_id> |
-| 案件管理 | clues_registered_without_overdue | clue.registered | clue-registered:<clue_id> |
-| 案件管理 | clues_registered_without_overdue | clue.disposal_approved | clue-disposal:<clue_id> |
-| 案件审理 | reviews_concluded_within_limit | clue.concluded (within_limit true/false) | clue-concluded:<clue_id> |
-
-Intake's side is read only up to the position assessment has consumed, so events still in flight are no mismatch.
+The source's side is read only up to the position the counting service has consumed, so events still in flight
+are no mismatch.
 """
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from watchpost.audit.completeness import period_bounds
 from watchpost.audit.source import Row
-
-CHENGDU = timezone(timedelta(hours=8))
-COUNTED = (   # (indicator, metric, event type, subject label, payload values required)
-    ("信访办理", "petitions_handled_on_time", "clue.acceptance_notified", "clue-notice", {}),
-    ("信访办理", "petitions_handled_on_time", "clue.feedback_given", "clue-feedback", {"on_time": (True, False)}),
-    ("案件管理", "clues_registered_without_overdue", "clue.registered", "clue-registered", {}),
-    ("案件管理", "clues_registered_without_overdue", "clue.disposal_approved", "clue-disposal", {}),
-    ("案件审理", "reviews_concluded_within_limit", "clue.concluded", "clue-concluded", {"within_limit": (True, False)}),
-)
 
 
 def months(period):
@@ -39,67 +21,70 @@ def months(period):
     return found
 
 
-def _intake_side(intake, upto, wanted):
-    """{(community, event type): {clue key}} from intake's log, positions 1..upto, dated in `wanted` months."""
-    rows = intake.query("SELECT data, prev_hash, hash FROM events WHERE type = ANY(%s) AND position <= %s "
-                        "ORDER BY position", ([c[2] for c in COUNTED], upto))
-    rules = {c[2]: c[4] for c in COUNTED}
+def _source_side(source, rules, upto, wanted):
+    """{(community, event type): {item key}} from the source's log, positions 1..upto, dated in `wanted` months."""
+    rows = source.query("SELECT data, prev_hash, hash FROM events WHERE type = ANY(%s) AND position <= %s "
+                        "ORDER BY position", ([c[2] for c in rules.counted], upto))
+    required = {c[2]: c[4] for c in rules.counted}
     found = {}
     for event in (Row(0, {}, *r).event() for r in rows):
         p = event.payload or {}
         if not isinstance(p.get("community"), str) or not p["community"]:
             continue
-        if event.occurred_at.astimezone(CHENGDU).strftime("%Y-%m") not in wanted:
+        if event.occurred_at.astimezone(rules.timezone).strftime("%Y-%m") not in wanted:
             continue
-        if not all(p.get(name) in allowed for name, allowed in rules[event.type].items()):
+        if not all(p.get(name) in allowed for name, allowed in required[event.type].items()):
             continue
-        key = str(p["clue_id"]) if p.get("clue_id") is not None else f"event:{event.event_id}"
+        key = str(p[rules.id_field]) if p.get(rules.id_field) is not None else f"event:{event.event_id}"
         found.setdefault((p["community"], event.type), set()).add(key)
     return found
 
 
-def _assessment_side(assessment, wanted):
-    """{(community, event type): {clue key}} from assessment's facts documents of the `wanted` months."""
-    docs = assessment.query("SELECT doc FROM projection_docs WHERE projection = 'assessment_facts' "
-                            "AND doc->>'period' = ANY(%s)", (wanted,))
+def _counted_side(counter, rules, wanted):
+    """{(community, event type): {item key}} from the counting service's facts documents of the `wanted` months."""
+    docs = counter.query("SELECT doc FROM projection_docs WHERE projection = %s AND doc->>'period' = ANY(%s)",
+                         (rules.facts_projection, wanted))
     found = {}
     for (doc,) in docs:
-        for _, metric, kind, label, _ in COUNTED:
+        for _, metric, kind, label, _ in rules.counted:
             for subject, history in (doc.get("facts") or {}).get(metric, {}).items():
-                if any(f.get("type") == kind and f.get("source") == "intake" for f in history):
+                if any(f.get("type") == kind and f.get("source") == rules.source for f in history):
                     key = subject[len(label) + 1:] if subject.startswith(f"{label}:") else subject
                     found.setdefault((doc["community"], kind), set()).add(key)
     return found
 
 
-def agreement(intake, assessment, period):
-    """{assessment_schema, consumed, intake_head, rows: [...], mismatches: [...]}: per community and counted event,
-    the clues on each side; a mismatch names the clues only one side has."""
+def agreement(source, counter, period, rules):
+    """{<counter>_schema, consumed, <source>_head, rows: [...], mismatches: [...]}: per community and counted
+    event, the items on each side; a mismatch names the items only one side has. `rules`: the counter's
+    `Agreement`; `source` and `counter` are the two logs (`Source`s)."""
     wanted = months(period)
-    consumed = dict(assessment.query("SELECT source, position FROM consumer_positions")).get("intake", 0)
-    head = intake.head()[0]
-    ours, theirs = _intake_side(intake, consumed, wanted), _assessment_side(assessment, wanted)
+    consumed = dict(counter.query("SELECT source, position FROM consumer_positions")).get(rules.source, 0)
+    head = source.head()[0]
+    ours, theirs = _source_side(source, rules, consumed, wanted), _counted_side(counter, rules, wanted)
+    a_name, b_name = source.service, counter.service
     rows = []
     for community, kind in sorted(set(ours) | set(theirs)):
-        indicator, metric = next((c[0], c[1]) for c in COUNTED if c[2] == kind)
+        indicator, metric = next((c[0], c[1]) for c in rules.counted if c[2] == kind)
         a, b = ours.get((community, kind), set()), theirs.get((community, kind), set())
         rows.append({"community": community, "indicator": indicator, "metric": metric, "type": kind,
-                     "intake": len(a), "assessment": len(b), "agree": a == b,
-                     "only_in_intake": sorted(a - b), "only_in_assessment": sorted(b - a)})
-    return {"assessment_schema": assessment.schema, "period": period, "consumed": consumed, "intake_head": head,
-            "rows": rows, "mismatches": [r for r in rows if not r["agree"]]}
+                     a_name: len(a), b_name: len(b), "agree": a == b,
+                     f"only_in_{a_name}": sorted(a - b), f"only_in_{b_name}": sorted(b - a)})
+    return {"source": a_name, "counter": b_name, f"{b_name}_schema": counter.schema, "period": period,
+            "consumed": consumed, f"{a_name}_head": head, "rows": rows,
+            "mismatches": [r for r in rows if not r["agree"]]}
 
 
 def render(report):
-    lines = [f"counts against assessment ({report['assessment_schema']}), intake positions 1..{report['consumed']}"
-             + (f" (assessment has not consumed {report['consumed'] + 1}..{report['intake_head']} yet)"
-                if report["consumed"] < report["intake_head"] else "") + ":"]
+    a, b = report["source"], report["counter"]
+    lines = [f"counts against {b} ({report[f'{b}_schema']}), {a} positions 1..{report['consumed']}"
+             + (f" ({b} has not consumed {report['consumed'] + 1}..{report[f'{a}_head']} yet)"
+                if report["consumed"] < report[f"{a}_head"] else "") + ":"]
     for r in report["rows"]:
-        line = f"  {r['community']}  {r['indicator']} {r['type']}: intake {r['intake']}, assessment {r['assessment']}"
+        line = f"  {r['community']}  {r['indicator']} {r['type']}: {a} {r[a]}, {b} {r[b]}"
         if not r["agree"]:
             line = "  MISMATCH" + line[1:] + "".join(
-                f"; only in {side}: {', '.join(r['only_in_' + side])}" for side in ("intake", "assessment")
-                if r["only_in_" + side])
+                f"; only in {side}: {', '.join(r['only_in_' + side])}" for side in (a, b) if r["only_in_" + side])
         lines.append(line)
     if not report["rows"]:
         lines.append("  nothing counted in the period on either side")

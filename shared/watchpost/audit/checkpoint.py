@@ -13,11 +13,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from watchpost import config
+from watchpost.audit.merkle import Frontier, leaf_hash
 from watchpost.domain import Change
 from watchpost.errors import WatchpostError
-from watchpost.keys import KeysRefused
 from watchpost.eventlog.model import GENESIS, ChainBroken, canonical, iso, verify_chain
-from watchpost.audit.merkle import Frontier, leaf_hash
+from watchpost.keys import KeysRefused
 
 TYPE, STREAM = "checkpoint.signed", "checkpoint-log"
 SIGNED_FIELDS = ("service", "size", "root", "signed_at", "key_id")

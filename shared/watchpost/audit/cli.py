@@ -8,12 +8,12 @@ import argparse
 import sys
 
 from watchpost import config
-from watchpost.audit import commands
-from watchpost.audit.source import SERVICES, AuditError
+from watchpost.audit import commands, plugins
+from watchpost.audit.source import AuditError
 
 
 def _service(p, required=False):
-    p.add_argument("--service", choices=SERVICES, required=required, help="which service's log")
+    p.add_argument("--service", required=required, help="which service's log (default: every service installed)")
     p.add_argument("--schema", help="the schema holding that log (default: the service's name)")
 
 
@@ -65,16 +65,18 @@ def parser():
     p.add_argument("--out", required=True, metavar="DIR")
     p = sub.add_parser("replay", help="rebuild the projections from the log and compare with the live ones")
     _service(p, required=True)
-    p.add_argument("--projections", metavar="MODULE", help="default: <service>.projections (ALL or PROJECTIONS)")
+    p.add_argument("--projections", metavar="MODULE", help="ALL or PROJECTIONS of this module (default: those "
+                   "the service declares under the entry point group watchpost.audit)")
     p.add_argument("--with-sources", action="store_true", default=None,
-                   help="fold the consumed sources' events first (default: only for assessment)")
+                   help="fold the consumed sources' events first (default: as the service declares)")
     p.add_argument("--source-schema", action="append", default=[], metavar="SOURCE=SCHEMA")
     p = sub.add_parser("refused", help="other services' events a consumer refused, and whether re-applied since")
     _service(p)
     p = sub.add_parser("completeness", help="clues received in a period: terminal, or open with their age")
     p.add_argument("--period", required=True, help="YYYY-MM or YYYY-Qn")
-    p.add_argument("--schema", help="intake's schema (default: intake)")
-    p.add_argument("--assessment-schema", default="assessment", help="whose facts the counts are compared with")
+    p.add_argument("--schema", help="the schema of the service declaring COMPLETENESS (intake; default: its name)")
+    p.add_argument("--assessment-schema", default=None, help="the schema of the service whose facts the counts are "
+                   "compared with (the one declaring AGREEMENT: assessment; default: its name)")
     p.add_argument("--intake-only", action="store_true", help="do not compare the counts with assessment's")
     p.add_argument("--today", help="age open clues up to this date (default: today, UTC)")
     p.add_argument("--json", action="store_true")
@@ -86,10 +88,15 @@ def main(argv=None):
     args = top.parse_args(argv)
     if args.command == "as-of" and args.stream and not args.service:
         top.error("as-of --stream needs --service (which service's log holds the stream)")
-    if args.command == "as-of" and args.scorecard and args.service not in (None, "assessment"):
-        top.error("as-of --scorecard reads assessment's log; --service, if given, must be assessment")
+    if args.command == "as-of" and args.scorecard and args.service is not None \
+            and not hasattr(plugins.of(args.service), "SCORECARDS"):
+        scorers = [name for name, module in plugins.declared().items() if hasattr(module, "SCORECARDS")]
+        top.error(f"as-of --scorecard reads the log of the service declaring SCORECARDS ({', '.join(scorers)}); "
+                  "--service, if given, must be it")
     args.database_url = args.database_url or config.database_url()
     try:
+        if args.command == "as-of" and args.scorecard:
+            args.service = args.service or plugins.providing("SCORECARDS")[0]
         return getattr(commands, args.command.replace("-", "_"))(args, sys.stdout)
     except AuditError as exc:
         print(f"watchpost-audit: {exc}", file=sys.stderr)

@@ -3,9 +3,11 @@ import json
 import sys
 from datetime import datetime, timezone
 
+from watchpost.audit import agreement, inspect, plugins
 from watchpost.audit import completeness as completeness_
 from watchpost.audit import export as export_
-from watchpost.audit import agreement, inspect, replay as replay_, scorecard as scorecard_
+from watchpost.audit import replay as replay_
+from watchpost.audit import scorecard as scorecard_
 from watchpost.audit.checkpoint import check_signature, read_trusted_keys
 from watchpost.audit.source import AuditError, opened, targets
 from watchpost.audit.verify import Verifier
@@ -150,8 +152,9 @@ def as_of(args, out):
     moment = inspect.parse_time(args.time)
     if args.scorecard:
         community, period = args.scorecard
-        with opened(args.database_url, "assessment", args.schema or "assessment") as source:
-            _print(out, scorecard_.scorecard_as_of(source, args.database_url, community, period, moment,
+        cards = plugins.of(args.service).SCORECARDS
+        with opened(args.database_url, args.service, args.schema or args.service) as source:
+            _print(out, scorecard_.scorecard_as_of(source, args.database_url, community, period, moment, cards,
                                                    _schemas(args.source_schema)))
         return 0
     with opened(args.database_url, args.service, args.schema or args.service) as source:
@@ -181,11 +184,13 @@ def replay(args, out):
 
 def completeness(args, out):
     today = inspect.parse_time(args.today).date() if args.today else datetime.now(timezone.utc).date()
-    with opened(args.database_url, "intake", args.schema or "intake") as source:
-        report = completeness_.completeness(source, args.period, today)
+    service, rules = plugins.providing("COMPLETENESS")
+    with opened(args.database_url, service, args.schema or service) as source:
+        report = completeness_.completeness(source, args.period, today, rules)
         if not args.intake_only:
-            with opened(args.database_url, "assessment", args.assessment_schema) as assessment:
-                report["scorecards"] = agreement.agreement(source, assessment, args.period)
+            counter, counting = _counter_of(service)
+            with opened(args.database_url, counter, args.assessment_schema or counter) as counted:
+                report["scorecards"] = agreement.agreement(source, counted, args.period, counting)
     if args.json:
         _print(out, report)
     else:
@@ -194,3 +199,13 @@ def completeness(args, out):
             out.write(agreement.render(report["scorecards"]) + "\n")
     mismatches = report.get("scorecards", {}).get("mismatches")
     return 1 if report["anomalies"] or mismatches else 0
+
+
+def _counter_of(service):
+    """(name, Agreement) of the service that counts `service`'s events."""
+    found = [(name, m.AGREEMENT) for name, m in plugins.declared().items()
+             if getattr(m, "AGREEMENT", None) is not None and m.AGREEMENT.source == service]
+    if not found:
+        raise AuditError(f"no installed service declares an AGREEMENT counting {service}'s events; "
+                         "pass --intake-only")
+    return found[0]

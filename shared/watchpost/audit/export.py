@@ -11,11 +11,11 @@ import pathlib
 
 import orjson
 
+from watchpost.audit.checkpoint import SELF_CHECK
+from watchpost.audit.source import AuditError, Row
+from watchpost.audit.verify import Verifier, _Stop
 from watchpost.domain import utcnow
 from watchpost.eventlog.model import GENESIS, canonical, event_from_json, event_to_json, hashed_fields, iso
-from watchpost.audit.source import AuditError, Row
-from watchpost.audit.checkpoint import SELF_CHECK
-from watchpost.audit.verify import Verifier, _Stop
 
 EVENTS, MANIFEST = "events.jsonl", "manifest.json"
 
@@ -42,7 +42,8 @@ def export(source, out, first=1, last=None):
             digest.update(line)
             count, first_hash = count + 1, first_hash or row.hash.strip()
     manifest = {"service": source.service, "schema": source.schema, "from": first, "to": first + count - 1,
-                "count": count, "prev_hash": prev, "first_hash": first_hash, "last_hash": verifier.prev if count else None,
+                "count": count, "prev_hash": prev, "first_hash": first_hash,
+                "last_hash": verifier.prev if count else None,
                 "root": verifier.root_at(count).hex() if first == 1 else None,
                 "checkpoints": [size for _, size in verifier.report.checkpoints],
                 "events_sha256": digest.hexdigest(), "exported_at": iso(utcnow())}
@@ -91,6 +92,7 @@ def verify_export(directory, outside=(), trusted_keys=None, development=False):
         checks.append(("root", verifier.root_at(report.events).hex(), manifest.get("root")))
     for name, actual, claimed in checks:
         if actual != claimed:
-            report.position, report.problem = verifier.expected - 1, f"manifest {name} is {claimed!r}, the events give {actual!r}"
+            report.position = verifier.expected - 1
+            report.problem = f"manifest {name} is {claimed!r}, the events give {actual!r}"
             break
     return report

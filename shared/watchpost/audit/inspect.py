@@ -1,10 +1,10 @@
 """Reading a log as an auditor: a stream's history, its state as of a time, inclusion and consistency proofs."""
 from datetime import datetime, time, timezone
 
-from watchpost.eventlog.model import iso
 from watchpost.audit import merkle
 from watchpost.audit.checkpoint import well_signed
 from watchpost.audit.source import AuditError
+from watchpost.eventlog.model import iso
 
 
 def describe(event):

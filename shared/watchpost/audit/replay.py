@@ -1,29 +1,19 @@
 """Replay: rebuild a service's projections from its log in memory and compare with its live `projection_docs`.
 
-The projections are the service's own (`<service>.projections`, its `ALL` or `PROJECTIONS`). A service that folds
-the events it consumes into its projections (assessment) is rebuilt from those sources' logs too, each up to the
+The projections are those the service declares (`PROJECTIONS` in its `watchpost.audit` module, see
+watchpost.audit.plugins), or a module's `ALL` or `PROJECTIONS` (`--projections`). A service that folds the events it
+consumes into its projections (`FOLDS_SOURCES`: assessment) is rebuilt from those sources' logs too, each up to the
 position it has consumed, sources first and then its own log, as `assessment.rebuild` does.
 """
-import importlib
-
 import orjson
 
-from watchpost.eventlog.projections import fold
+from watchpost.audit import plugins
 from watchpost.audit.source import AuditError, opened
-
-FOLDS_SOURCES = {"assessment"}
+from watchpost.eventlog.projections import fold
 
 
 def load_projections(service, module=None):
-    name = module or f"{service}.projections"
-    try:
-        mod = importlib.import_module(name)
-    except ImportError as exc:
-        raise AuditError(f"cannot import {name} ({exc}); install the service's package or pass --projections") from None
-    projections = getattr(mod, "ALL", None) or getattr(mod, "PROJECTIONS", None)
-    if not projections:
-        raise AuditError(f"{name} has neither ALL nor PROJECTIONS")
-    return list(projections)
+    return plugins.projections_of(service, module)
 
 
 def _plain(doc):
@@ -66,7 +56,7 @@ def differences(projections, events, live):
 def replay(source, projections, url=None, with_sources=None, source_schemas=None):
     """Returns (events folded, documents compared, differences)."""
     if with_sources is None:
-        with_sources = source.service in FOLDS_SOURCES
+        with_sources = bool(getattr(plugins.of(source.service), "FOLDS_SOURCES", False))
     events = (source_events(source, url, source_schemas) if with_sources else []) + list(source.events())
     live = source.projection_docs()
     return len(events), len(live), differences(projections, events, live)

@@ -10,10 +10,10 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from watchpost import config
+from watchpost.audit.checkpoint import load_signing_key, published_key, sign_checkpoint
 from watchpost.domain import SYSTEM, Context, utcnow
 from watchpost.errors import WatchpostError
 from watchpost.runtime.web import Route, handle, json_response
-from watchpost.audit.checkpoint import load_signing_key, published_key, sign_checkpoint
 
 log = structlog.get_logger("watchpost.audit")
 SIGNERS = ("district_commission", "auditor")

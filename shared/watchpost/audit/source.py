@@ -9,7 +9,6 @@ from psycopg2 import sql
 
 from watchpost.eventlog.model import event_from_json
 
-SERVICES = ("intake", "liaison", "training", "assessment")
 ROLE = "watchpost_auditor"
 
 
@@ -109,10 +108,12 @@ class Source:
 
 
 def targets(service=None, schema=None):
-    """(service, schema) pairs to audit: one named service, or all four under their own schema names."""
+    """(service, schema) pairs to audit: one named service, or every installed one (entry point group
+    `watchpost.audit`) under its own schema name."""
+    from watchpost.audit.plugins import services
     if schema and not service:
         raise AuditError("--schema needs --service (which service's log lives in that schema)")
-    return [(service, schema or service)] if service else [(s, s) for s in SERVICES]
+    return [(service, schema or service)] if service else [(s, s) for s in services()]
 
 
 @contextlib.contextmanager

@@ -6,9 +6,9 @@
 import collections
 from dataclasses import dataclass, field
 
-from watchpost.eventlog.model import GENESIS, chain_hash, hashed_fields
 from watchpost.audit import merkle
 from watchpost.audit.checkpoint import STREAM, TYPE, check_signature
+from watchpost.eventlog.model import GENESIS, chain_hash, hashed_fields
 
 SNAPSHOTS = 4096   # recent tree sizes whose compact range is kept, for checkpoints signed just after them
 
@@ -34,7 +34,8 @@ class Report:
             return f"{self.service}: BROKEN at position {self.position}: {self.problem}"
         latest = max((size for _, size in self.checkpoints), default=None)
         return (f"{self.service}: intact: {self.events} events, positions gap-free, every hash holds, "
-                f"{len(self.checkpoints)} checkpoint(s) verified" + (f" (largest covers 1..{latest})" if latest else ""))
+                f"{len(self.checkpoints)} checkpoint(s) verified"
+                + (f" (largest covers 1..{latest})" if latest else ""))
 
 
 class Verifier:
@@ -124,7 +125,7 @@ class Verifier:
         except (KeyError, ValueError, TypeError):
             return 1, size
         mine, first = self.snapshots.get(size) or _compact(self.leaves[:size]), 1
-        for width, a, b in zip(_widths(size), mine, theirs):
+        for width, a, b in zip(_widths(size), mine, theirs, strict=False):   # the shorter side ends the walk
             if a != b:
                 return first, first + width - 1
             first += width

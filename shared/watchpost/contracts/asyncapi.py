@@ -12,14 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
-from marshmallow import fields, validate
-
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from marshmallow import fields, validate
 
 from watchpost.audit.checkpoint import DEV_SEED, TYPE, make_checkpoint
 from watchpost.audit.merkle import Frontier, leaf_hash
-from watchpost.contracts import SERVICES, published
-from watchpost.contracts import checkpoints, consumers
+from watchpost.contracts import SERVICES, checkpoints, consumers, published
 from watchpost.eventlog.model import GENESIS, event_to_json, seal
 
 VERSION = "0.1.0"

@@ -13,7 +13,8 @@ class Gap(Exception):
     """A consumer got `position` from `source` but has applied only up to `last`: the range between is missing."""
 
     def __init__(self, source, last, position):
-        super().__init__(f"{source}: event {position} arrived after {last}; positions {last + 1}..{position - 1} missing")
+        super().__init__(f"{source}: event {position} arrived after {last}; "
+                         f"positions {last + 1}..{position - 1} missing")
         self.source, self.last, self.position = source, last, position
 
 
@@ -71,8 +72,9 @@ def plan(requests, head_position, head_hash, versions, known_commands, recorded_
         for change in r.changes:
             position += 1
             current += 1
-            event, body = seal_with_body(prev, type=change.type, payload=change.payload, schema_version=change.schema_version,
-                         stream_id=r.stream_id, stream_version=current, position=position,
+            event, body = seal_with_body(prev, type=change.type, payload=change.payload,
+                         schema_version=change.schema_version, stream_id=r.stream_id, stream_version=current,
+                         position=position,
                          occurred_at=r.occurred_at or recorded_at, recorded_at=recorded_at, actor=r.actor,
                          correlation_id=r.correlation_id, causation_id=r.causation_id)
             prev = event.hash

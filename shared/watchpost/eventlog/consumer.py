@@ -148,7 +148,7 @@ class Consumer:
             except Gap as gap:
                 if waited < self.gap_wait:
                     if self.sleep(0.02):   # an earlier event is probably being applied by another worker
-                        raise Unavailable(f"{self.source}: the consumer is stopping; the event comes again")
+                        raise Unavailable(f"{self.source}: the consumer is stopping; the event comes again") from None
                     waited += 0.02
                     continue
                 self.catch_up(until=gap.position - 1)

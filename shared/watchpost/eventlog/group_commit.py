@@ -75,7 +75,7 @@ class GroupCommit:
             results = self._flush([slot.request for slot in batch], release)
         except BaseException as exc:  # the flush itself failed: every request in it fails, none is lost silently
             results = [exc] * len(batch)
-        for slot, result in zip(batch, results):
+        for slot, result in zip(batch, results, strict=False):
             slot.result = result
             slot.done.set()
         self._answered = len(batch)

@@ -4,11 +4,12 @@ import threading
 from watchpost.domain import utcnow
 from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
 from watchpost.eventlog.model import GENESIS
+from watchpost.eventlog.ports import ConsumerLog, EventStore, ReadModels, RelayLog
 from watchpost.eventlog.projections import fold, fold_into, matches
 from watchpost.eventlog.upcasting import upcast
 
 
-class MemoryEventStore:
+class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
     def __init__(self, projections=(), clock=utcnow):
         self.projections = list(projections)
         self._clock = clock

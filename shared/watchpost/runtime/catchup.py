@@ -95,7 +95,8 @@ class SourceClient:
                               source=source)
         with self._lock:
             try:
-                result = getattr(self._connected(), source).events_after(after=after, limit=limit, token=self.token(source))
+                rpc = getattr(self._connected(), source)
+                result = rpc.events_after(after=after, limit=limit, token=self.token(source))
             except RemoteError:
                 raise   # the source answered: a refusal, not an outage
             except Exception as exc:  # noqa: BLE001 - timeout, unknown service, lost connection: back off

@@ -13,9 +13,9 @@ from nameko.timer import timer
 from nameko.web.handlers import http
 
 from watchpost import auth, config
+from watchpost.audit import service as audit_service
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, WatchpostError
-from watchpost.audit import service as audit_service
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi, reapplying
 from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler

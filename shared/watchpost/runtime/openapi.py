@@ -25,7 +25,8 @@ def document(service, routes):
     for route in routes:
         path_args = re.findall(r"<(?:\w+:)?(\w+)>", route.path)
         path_fields = [route.path_fields.get(a, a) for a in path_args]
-        op = {"operationId": route.name, "summary": route.summary or (route.fn.__doc__ or route.name).strip().split("\n")[0],
+        summary = route.summary or (route.fn.__doc__ or route.name).strip().split("\n")[0]
+        op = {"operationId": route.name, "summary": summary,
               "security": [{"bearer": []}],
               "parameters": [{"in": "path", "name": a, "required": True, "schema": {"type": "string"}}
                              for a in path_args],

@@ -1,8 +1,8 @@
 """assessment as a nameko service against the real RabbitMQ and PostgreSQL; the sources' events are published
 to their exchanges by the tests, as the sources' relays would."""
-import time
-
 import pytest
+
+from watchpost.testing import SENTINEL, settle
 
 pytestmark = pytest.mark.integration
 
@@ -111,8 +111,10 @@ def test_redelivered_and_out_of_order_events_count_once(world, simple_rulebook):
     why = world.client.as_("auditor").get("/scorecards/C1/2026-03/petition_handling").json()
     assert [x["position"] for x in why["contributions"]] == [1, 2, 3, 4, 5]
     assert [x["event_id"] for x in why["contributions"]] == [e.event_id for e in o]
-    time.sleep(1.0)   # let the late redeliveries land
-    assert world.consumed() == {"intake": 5, "liaison": 3}
+    for source, log in (("intake", intake), ("liaison", liaison)):   # the late redeliveries have landed
+        settle(lambda events, s=source: world.publish(s, events), log.emit(SENTINEL),
+               lambda s=source: world.consumed().get(s, 0), what=f"{source}'s sentinel")
+    assert world.consumed() == {"intake": 5 + 1, "liaison": 3 + 1}     # + 1: the sentinels
     assert world.client.as_("auditor").get("/scorecards/C1/2026-03").json() == card
 
 

@@ -10,6 +10,7 @@ import pytest
 from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 from watchpost.eventlog.model import GENESIS, seal
+from watchpost.eventlog.ports import ReadModels
 from watchpost.eventlog.projections import fold, matches
 from watchpost.testing import make_ctx
 
@@ -42,7 +43,7 @@ def deliver(store, service, events):
         store.consume(service, event.position, lambda tx, e=event: tx.project(e))
 
 
-class Folded:
+class Folded(ReadModels):
     """The reads' view of a rebuild: documents folded afresh from the logs by `projections.fold`."""
 
     def __init__(self, events):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from watchpost.domain import Answer
 from watchpost.errors import Invalid, NotFound
 from watchpost.handling import execute
-from watchpost.reference import catalogue
+from intake.reference import catalogue
 
 from intake import receipts
 from intake.access import check_scope

@@ -4,7 +4,7 @@ Due dates are computed when a step is decided and written into the event, so pro
 """
 from datetime import date, timedelta, timezone
 
-from watchpost.reference.calendar import add_months, add_working_days, next_working_day
+from intake.reference.calendar import add_months, add_working_days, next_working_day
 
 CHINA = timezone(timedelta(hours=8))
 DUE_SOON_WORKING_DAYS = 3

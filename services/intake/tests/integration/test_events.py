@@ -8,7 +8,7 @@ import pytest
 
 from watchpost.contracts import check
 from watchpost.eventlog.model import GENESIS, seal
-from watchpost.testing import eventually, publish_as_relay
+from watchpost.testing import SENTINEL, eventually, publish_as_relay, settle
 
 from intake_it_helpers import COMMUNITY, STREET
 
@@ -74,7 +74,12 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     old = liaison_v1_event(4, third.hash)
     publish(intake_config["AMQP_URI"], old)
     assert eventually(lambda: district.get("/clues").json()["total"] == 4)
-    time.sleep(0.5)
+    now = datetime.now(timezone.utc)                                  # the redelivered first flag has landed:
+    sentinel = seal(old.hash, type=SENTINEL, payload={}, schema_version=1, stream_id="sentinel", stream_version=1,
+                    position=5, occurred_at=now, recorded_at=now, actor={"id": "test", "role": "system"},
+                    correlation_id="sentinel", causation_id=None)
+    settle(lambda events: publish(intake_config["AMQP_URI"], *events), sentinel,
+           lambda: intake.store.consumed_position("liaison"), what="liaison's sentinel")
     clues = {c["summary"]: c for c in district.get("/clues", params={"limit": "10"}).json()["items"]}
     assert len(clues) == 4
     flagged = clues["社区集体资金去向不明"]

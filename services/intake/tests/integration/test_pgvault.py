@@ -11,8 +11,6 @@ from watchpost.eventlog.pool import Pool
 from intake.pgvault import PostgresVault, master_key, pooled
 from intake.service import MIGRATIONS
 
-pytestmark = pytest.mark.integration
-
 
 @pytest.fixture
 def vault(pg_schema):
@@ -22,6 +20,7 @@ def vault(pg_schema):
     pool.close()
 
 
+@pytest.mark.integration
 def test_seal_open_erase(vault):
     ref = vault.protect({"name": "王五", "phone": "13900000000"})
     assert vault.open(ref) == {"name": "王五", "phone": "13900000000"}
@@ -34,6 +33,7 @@ def test_seal_open_erase(vault):
     assert vault.ciphertext(ref)                 # the ciphertext may stay; it is unreadable for ever
 
 
+@pytest.mark.integration
 def test_the_service_role_cannot_rewrite_a_record(vault):
     ref = vault.seal({"details": "x"}, kind="content")
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
@@ -41,6 +41,7 @@ def test_the_service_role_cannot_rewrite_a_record(vault):
             cur.execute("UPDATE vault_records SET blob = '' WHERE ref = %s", (ref,))
 
 
+@pytest.mark.integration
 def test_rotating_the_master_key_keeps_live_records_readable(vault):
     live, gone = vault.seal({"a": 1}), vault.seal({"b": 2})
     vault.erase(gone)
@@ -48,6 +49,7 @@ def test_rotating_the_master_key_keeps_live_records_readable(vault):
     assert vault.open(live) == {"a": 1} and vault.is_erased(gone)
 
 
+@pytest.mark.integration
 def test_remember_gives_every_racing_attempt_the_first_record(vault):
     made = iter(range(100))
     results = [eventlet.spawn(vault.remember, "receipt", ("cmd-1", "fp"), lambda: {"n": next(made)})
@@ -63,6 +65,7 @@ def test_a_bad_master_key_is_refused_without_showing_it():
     assert "c2hvcnQ" not in str(caught.value)
 
 
+@pytest.mark.integration
 def test_attachment_files_are_sealed_bound_to_their_clue_rotated_and_erased(vault):
     vault.keep_file("att-1", "clue-1", {"filename": "王五.jpg"}, b"\xff\xd8picture")
     assert b"picture" not in vault.file_ciphertext("att-1")

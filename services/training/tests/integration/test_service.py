@@ -8,7 +8,8 @@ import pytest
 from nameko.testing.services import entrypoint_hook
 
 from watchpost.eventlog.model import GENESIS, seal
-from watchpost.testing import eventually, publish_as_relay
+from watchpost.runtime import EventLog
+from watchpost.testing import SENTINEL, eventually, publish_as_relay, settle
 
 from training.service import TrainingService
 
@@ -270,7 +271,9 @@ def test_a_liaison_appointment_delivered_twice_enrols_once(container, training):
     status = district.get("/onboarding/P1").json()
     assert status["status"] == "enrolled" and status["remaining"] == ["new_cadre_forum", "monthly_lecture",
                                                                        "power_list"]
-    time.sleep(0.5)   # let any stray redelivery land before counting
+    store = next(e for e in container.extensions if isinstance(e, EventLog)).store   # stray redeliveries landed:
+    settle(lambda events: publish(uri, *events), liaison_event(4, other.hash, SENTINEL, {"person_id": "sentinel"}),
+           lambda: store.consumed_position("liaison"), what="liaison's sentinel")
     log = training.as_("auditor").get("/events", params={"limit": 1000}).json()["events"]
     enrolled = [e["payload"]["person_id"] for e in log if e["type"] == "onboarding.enrolled"]
     assert sorted(enrolled) == ["P1", "P2"]

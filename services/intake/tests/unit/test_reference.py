@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from watchpost.reference import calendar as cal
-from watchpost.reference import catalogue as cat
+from intake.reference import calendar as cal
+from intake.reference import catalogue as cat
 
 dates = st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31))
 

@@ -2,6 +2,10 @@
 
 Tests run in development mode (WATCHPOST_ENV=development, the built-in development keys); a test of production
 mode sets the variable itself (monkeypatch), and every process a test starts inherits the mode.
+
+`watchpost.testing.proxy.TcpProxy` takes the broker or the database away from a running service (fault tests).
+The unit tier (`make unit`: pytest-socket's `--disable-socket`) runs with no network, and with no database: the
+plugin then makes every `psycopg2.connect` fail, naming the marker the test is missing.
 """
 import os
 import uuid
@@ -12,10 +16,6 @@ import pytest
 from watchpost.domain import Actor, Context
 
 
-def pytest_configure(config):
-    os.environ["WATCHPOST_ENV"] = "development"
-
-
 def make_ctx(role="district_commission", actor_id=None, now=None, street=None, community=None, command_id=None):
     """A command context for tests: who acts, when."""
     return Context(
@@ -24,8 +24,23 @@ def make_ctx(role="district_commission", actor_id=None, now=None, street=None, c
         correlation_id=str(uuid.uuid4()), command_id=command_id)
 
 
+class NoDatabase(RuntimeError):
+    """Raised by `psycopg2.connect` in the unit tier."""
+
+
+def pytest_configure(config):
+    """Development mode for every test run; and in the unit tier (sockets disabled by pytest-socket), no database
+    either: libpq's sockets are not Python's, so pytest-socket alone would let a test reach PostgreSQL."""
+    os.environ["WATCHPOST_ENV"] = "development"
+    if config.pluginmanager.hasplugin("socket") and config.getoption("disable_socket", default=False):
+        import psycopg2
+
+        def refused(*args, **kwargs):
+            raise NoDatabase("a unit test tried to connect to PostgreSQL: mark it `integration` (pytest.ini)")
+        psycopg2.connect = refused
+
+
 # -- real PostgreSQL -------------------------------------------------------------------------------------------
-import os  # noqa: E402
 
 import psycopg2  # noqa: E402
 
@@ -162,6 +177,18 @@ def wait_for(check, timeout=30.0, what="condition"):
     if not value:
         raise AssertionError(f"timed out waiting for {what}; last value {value!r}")
     return value
+
+
+SENTINEL = "test.sentinel"
+
+
+def settle(publish, sentinel, recorded, what="the sentinel"):
+    """Instead of sleeping to "let late duplicates land": publish `sentinel` (a new event of the source, next in
+    its positions, of a type the consumer ignores) after the messages a test must see the end of, then wait until
+    the consumer's recorded position for that source (`recorded()`) reaches it. A queue is delivered in order and
+    positions are applied in order, so everything published before the sentinel has reached the consumer."""
+    publish([sentinel])
+    return wait_for(lambda: recorded() >= sentinel.position, what=f"{what} at position {sentinel.position}")
 
 
 def publish_as_relay(amqp_uri, source, events):
