@@ -5,6 +5,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from watchpost import auth
 from watchpost.errors import Forbidden, Invalid, Unauthenticated, WatchpostError
 from watchpost.eventlog.model import event_from_json, event_to_json
+from watchpost.fields import MAX_POSITION
 from watchpost.runtime.web import json_response
 
 READERS = ("subscriber", "auditor", "system")
@@ -12,8 +13,11 @@ MAX_LIMIT = 1000
 
 
 def page(store, after, limit):
-    if after < 0 or not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"after must be >= 0 and limit 1..{MAX_LIMIT}", after=after, limit=limit)
+    wrong = {name: [f"must be {low} to {high}"] for name, value, low, high in (
+        ("after", after, 0, MAX_POSITION), ("limit", limit, 1, MAX_LIMIT)) if not low <= value <= high}
+    if wrong:
+        raise Invalid("the request has invalid fields: " + ", ".join(
+            f"{name} {text[0]}" for name, text in wrong.items()), fields=wrong)
     events = store.read_after(after, limit)
     head, _ = store.head()
     return {"events": [event_to_json(e) for e in events],
