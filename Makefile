@@ -22,6 +22,9 @@ down:
 test: install
 	$(BIN)/pytest -q
 
+fuzz: install  # schemathesis over the four served OpenAPI documents, many examples per operation (a few in `make test`)
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-200} $(BIN)/pytest -q tests/hardening/test_openapi.py
+
 unit: install
 	$(BIN)/pytest -q -m "not integration and not e2e"
 
