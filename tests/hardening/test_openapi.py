@@ -60,6 +60,9 @@ def role_of(service):
 
 def fuzz(service, running, examples):
     schema = schemathesis.openapi.from_dict(served_document(running))
+    # every call carries its role's token (so no security parameters generated); NUL cannot be stated for the keys
+    # of a free-form object in OpenAPI 3.0 (no propertyNames), and the hardening tests send it everywhere
+    schema.config.generation.update(with_security_parameters=False, allow_x00=False)
     role = role_of(service)
     failures = []
     for result in schema.get_all_operations():

@@ -1,8 +1,8 @@
 """Request schemas (marshmallow 4) of every liaison command, for the HTTP/RPC boundary. Unknown fields are refused."""
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from watchpost.errors import BadRequest, Invalid
-from watchpost.fields import MONTH, MONTH_OR_QUARTER, QUARTER, Day, Id as _Id, Limit, Offset, refuse_future
+from watchpost.fields import MONTH, MONTH_OR_QUARTER, QUARTER, Day, Id as _Id, Limit, Offset
 
 from liaison.domain.directory import COMMUNITY_KINDS, GROUP_KINDS, STREET_KINDS
 from liaison.domain.pairing import CONTACT_KINDS
@@ -24,6 +24,11 @@ def _id(**kw):
 def _pairing_id(**kw):
     """`<member>-<community>` (liaison.domain.pairing.pairing_id): two identifiers and a hyphen."""
     return _Id(length=140, **kw)
+
+
+def _label(**kw):
+    """A category as people name it (三资管理), not an identifier."""
+    return Text(validate=validate.Length(1, 64), **kw)
 
 
 def _name(**kw):
@@ -101,23 +106,19 @@ class RecordContact(Strict):
     held_on = Day(required=True)
     participants, notes = fields.List(_id(), load_default=list), _note()
 
-    @post_load
-    def _held(self, data, **kwargs):
-        return refuse_future(data, "held_on")
-
 
 class SubmitFeedback(Strict):
     person_id, summary = _id(required=True), _note()
     period = fields.Str(required=True, validate=MONTH)
     major_problem = fields.Bool(load_default=False)
     problem_summary = Text(load_default=None, allow_none=True, validate=validate.Length(1, 4000))
-    category = _id(load_default=None, allow_none=True)
+    category = _label(load_default=None, allow_none=True)
 
 
 class ReportMajorProblem(Strict):
     person_id = _id(required=True)
     summary = Text(required=True, validate=validate.Length(1, 4000))
-    category = _id(load_default=None, allow_none=True)
+    category = _label(load_default=None, allow_none=True)
 
 
 class SubmitReport(Strict):
