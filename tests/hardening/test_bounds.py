@@ -62,3 +62,5 @@ def test_catch_up_bounds_its_position(start):
     answer = running.client.get(f"/events?after={HUGE}", headers=headers_for("auditor"))
     refused(answer, "after")
     refused(running.client.get("/events?limit=0", headers=headers_for("auditor")), "limit")
+    for odd in ("1.5", "--5", "٣", "9" * 5000):
+        refused(running.client.get(f"/events?after={odd}", headers=headers_for("auditor")), "after")

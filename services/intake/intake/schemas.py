@@ -5,16 +5,15 @@ request fields: the entrypoint supplies them.
 """
 from marshmallow import RAISE, Schema, fields, post_load, validate
 
-from watchpost.fields import Day, Limit, Offset, refuse_future
-from watchpost.fields import Id as _Id
+from watchpost.fields import Day, Id, Limit, Offset, refuse_future
+
 from intake.attachments import TYPES as ATTACHMENT_TYPES
 from intake.domain.disposal import DISPOSALS, LIGHT_MEASURES, OUTCOMES
 from intake.domain.opinion import KINDS
 from intake.domain.rules import RANKS
 from intake.domain.screening import CHANNELS, OUTCOMES as SCREENINGS
 
-Id = _Id
-Code = lambda **kw: _Id(length=16, **kw)    # noqa: E731  a catalogue code (category, item)
+Code = lambda **kw: Id(length=16, **kw)    # noqa: E731  a catalogue code (category, item)
 
 
 def text(limit, **kw):

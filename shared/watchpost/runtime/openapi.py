@@ -10,7 +10,8 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import fields, validate
 
-from watchpost.fields import NO_NUL
+from watchpost.fields import MAX_POSITION, NO_NUL
+from watchpost.runtime.catchup import MAX_LIMIT
 
 ERROR = {"type": "object", "required": ["error", "message", "details"], "properties": {
     "error": {"type": "string"}, "message": {"type": "string"}, "details": {"type": "object"}}}
@@ -74,4 +75,17 @@ def document(service, routes, allowed=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)   # same-named nested schemas across commands
             spec.path(path=openapi_path(route.path), operations={route.method.lower(): op})
+    spec.path(path="/events", operations={"get": _catch_up(errors)})
     return spec.to_dict()
+
+
+def _catch_up(errors):
+    """The built-in catch-up (watchpost.runtime.catchup), for subscribers and auditors."""
+    def whole(name, low, high, default):
+        return {"in": "query", "name": name, "schema": {"type": "integer", "minimum": low, "maximum": high,
+                                                        "default": default}}
+    return {"operationId": "events", "summary": "The log's events after a position, for subscribers and auditors",
+            "security": [{"bearer": []}],
+            "parameters": [whole("after", 0, MAX_POSITION, 0), whole("limit", 1, MAX_LIMIT, 100)],
+            "responses": {"200": {"description": "events, next_after, head"},
+                          **{k: errors[k] for k in ("401", "403", "422", "503")}}}
