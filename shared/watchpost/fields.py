@@ -24,11 +24,19 @@ NO_NUL = r"^[^\x00]*$"                        # PostgreSQL cannot store U+0000 (
 
 
 def _years(first, last):
-    """A regular expression matching the years first..last (four digits), one alternative per decade."""
-    parts = []
-    for decade in range(first // 10, last // 10 + 1):
-        low, high = max(first, decade * 10) % 10, min(last, decade * 10 + 9) % 10
-        parts.append(f"{decade}[{low}-{high}]" if low != high else f"{decade}{low}")
+    """A regular expression matching the years first..last (four digits): whole decades of a century together
+    (2020-2099 is `20[2-9][0-9]`), a part of a decade by its last digit."""
+    parts, year = [], first
+    while year <= last:
+        if year % 10 == 0 and year + 9 <= last:
+            decades = (min(last + 1, year // 100 * 100 + 100) - year) // 10
+            low, high = year // 10 % 10, year // 10 % 10 + decades - 1
+            parts.append(f"{year // 100}{low if low == high else f'[{low}-{high}]'}[0-9]")
+            year += decades * 10
+        else:
+            end = min(last, year + 9 - year % 10)
+            parts.append(f"{year // 10}[{year % 10}-{end % 10}]")
+            year = end + 1
     return "(?:" + "|".join(parts) + ")"
 
 
