@@ -34,7 +34,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
             setattr(cls, route.name, http(route.method, route.path)(_entry(route, allowed)))
         cls.health = health.Direct.decorator("GET", "/health")(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
-            lambda self, request: json_response(200, openapi.document(self.name, routes)))
+            lambda self, request: json_response(200, openapi.document(self.name, routes, allowed)))
         cls.events = http("GET", "/events")(catchup.http_events)
         cls.events_after = rpc(catchup.rpc_events_after)
         cls.command = rpc(_rpc_entry(by_name, allowed))

@@ -100,8 +100,15 @@ def load_fields(route, data, path=None):
     try:
         return _instance(route.schema).load(data)
     except ValidationError as exc:
-        raise Invalid("the request has invalid fields: " + ", ".join(sorted(map(str, exc.messages))),
-                      fields=exc.messages) from None
+        raise Invalid("the request has invalid fields: " + "; ".join(
+            _what_is_wrong(name, text) for name, text in sorted(exc.messages.items(), key=lambda kv: str(kv[0]))),
+            fields=exc.messages) from None
+
+
+def _what_is_wrong(name, messages):
+    """`period (must be a month like 2026-03 ...)`: the field and, where it is one line, what is allowed."""
+    first = messages[0] if isinstance(messages, list) and messages else None
+    return f"{name} ({first.rstrip('.')})" if isinstance(first, str) else str(name)
 
 
 def _has_nul(value):
