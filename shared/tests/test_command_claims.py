@@ -57,11 +57,20 @@ def test_any_other_use_of_the_key_is_refused_before_deciding(store, other):
     assert store.head()[0] == 1
 
 
-def test_the_same_request_on_another_stream_is_refused(store):
-    run(store, ctx(), stream="thing-1")
+def test_a_callers_retry_that_makes_a_new_id_still_repeats(store):
+    """A submission makes its new id afresh on each attempt: the request's digest, not the stream, is the claim."""
+    first, _ = run(store, ctx(), stream="clue-first-attempt")
+    again, decided = run(store, ctx(), stream="clue-second-attempt")
+    assert again == first and decided == [] and store.load("clue-second-attempt") == []
+
+
+def test_a_service_key_on_another_stream_is_refused(store):
+    """A timer or a consumer (no request) claims its key for the stream it acts on."""
+    service = Context(actor=Actor("watchpost", "system"), now=NOW, correlation_id="c", command_id="liaison:e1")
+    run(store, service, stream="clue-1")
     with pytest.raises(IdempotencyKeyReused):
-        run(store, ctx(), stream="thing-2")
-    assert store.load("thing-2") == []
+        run(store, service, stream="clue-2")
+    assert store.load("clue-2") == []
 
 
 def test_the_log_itself_refuses_a_racing_repeat_with_another_claim(store):

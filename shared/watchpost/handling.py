@@ -22,9 +22,10 @@ def request_digest(actor, command, fields):
 
 
 def claim(ctx, stream_id):
-    """The claim a command id is logged with: the request (or, for a timer or a consumer, the actor) and the
-    stream. Computed from what the entrypoint saw, so a submitter sealed anew on each attempt still repeats."""
-    return _digest([ctx.request or asdict(ctx.actor), stream_id])
+    """The claim a command id is logged with. For an HTTP or RPC call, the request's digest (its fields name the
+    target; computed from what the entrypoint saw, so a submitter sealed anew or a new id made on each attempt still
+    repeats). For a timer or a consumer, which act as the service itself: the actor and the stream."""
+    return _digest(["request", ctx.request] if ctx.request else [asdict(ctx.actor), stream_id])
 
 
 def execute(store, stream_id, fold, decide, ctx):
