@@ -121,3 +121,31 @@ def test_a_key_out_of_bounds_is_refused_naming_the_header(key):
     with pytest.raises(Invalid) as refused:
         command_context(ALICE, Route("POST", "/x", lambda: None), {}, key, correlation_id="c")
     assert refused.value.status == 422 and "Idempotency-Key" in refused.value.details["fields"]
+
+
+def test_timers_and_consumers_act_as_the_service_itself():
+    """Role `system` comes from no token (test_auth); it is what a timer and a consumer act as, and a consumer's
+    key is `<source>:<event id>`, outside the callers' namespace."""
+    from watchpost.domain import SYSTEM
+    from watchpost.eventlog.consumer import context_for
+    from watchpost.runtime.expose import _tick_entry
+
+    seen = []
+
+    def tick(store, context):
+        seen.append(context)
+    tick.__name__ = "tick"
+
+    class Service:
+        store = None
+
+        def context_extra(self):
+            return {}
+    _tick_entry(tick)(Service())
+    assert seen[0].actor == SYSTEM and seen[0].command_id is None
+
+    class Flag:
+        recorded_at, correlation_id, event_id = NOW, "c", "e-1"
+    consumer = context_for("liaison", Flag())
+    assert consumer.actor.role == "system" and consumer.request is None
+    assert consumer.command_id == "liaison:e-1" and not consumer.command_id.startswith(CALLER)

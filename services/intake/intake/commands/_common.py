@@ -9,7 +9,6 @@ from watchpost.errors import Invalid
 from intake.pgvault import PostgresVault
 from intake.reference import catalogue
 
-
 PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
 
 

@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from intake_it_helpers import CLUE, NAME, OTHER, PHONE
 
 from watchpost.eventlog.model import seal
 from watchpost.testing import SENTINEL, eventually, settle
 
 from intake.consumers import clue_id_for
-from intake_it_helpers import CLUE, NAME, OTHER, PHONE
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import attachment_samples as samples  # noqa: E402
