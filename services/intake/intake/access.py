@@ -2,6 +2,7 @@
 a street commission in its street; the district commission and auditors everywhere; a citizen only submits
 and looks up a receipt.
 """
+from watchpost.access import covers
 from watchpost.errors import Forbidden
 
 STAFF = {"community_secretary", "street_commission", "district_commission"}
@@ -48,18 +49,15 @@ def require(name, actor):
 
 
 def check_scope(actor, community, street):
-    """Refuse an actor outside the community or street of what they act on or read."""
-    if actor.role in EVERYWHERE:
+    """Refuse an actor outside the community or street of what they act on or read (as stored)."""
+    if covers(actor, street=street, community=community):
         return
     if actor.role == "street_commission":
-        if street != actor.street:
-            raise Forbidden(f"a street commission acts only in its street ({actor.street}), not in {street}")
-    elif actor.role == "community_secretary":
-        if community != actor.community:
-            raise Forbidden(f"a community secretary acts only in their community ({actor.community}), "
-                            f"not in {community}")
-    else:
-        raise Forbidden(f"{actor.role} cannot act on or read an existing record")
+        raise Forbidden(f"a street commission acts only in its street ({actor.street}), not in {street}")
+    if actor.role == "community_secretary":
+        raise Forbidden(f"a community secretary acts only in their community ({actor.community}), "
+                        f"not in {community}")
+    raise Forbidden(f"{actor.role} cannot act on or read an existing record")
 
 
 def scope_filter(actor, community=None, street=None):

@@ -14,7 +14,8 @@ from intake.reference import catalogue
 
 from intake import receipts
 from intake.access import check_scope
-from intake.commands._common import Receipted, check_classification, release_unused, sealed_submitter, stream
+from intake.commands._common import (Receipted, check_classification, one_unit, release_unused, sealed_submitter,
+                                     stream)
 from intake.domain import clue as clues, disposal as disposing, screening
 from intake.domain.clocks import local_date
 from intake.domain.rules import accused_key, find_repeat
@@ -62,6 +63,7 @@ def receive_clue(store, ctx, *, vault, channel, summary, community, street, cate
                      receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None)
 
 
+@one_unit
 def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=None, transferred_to=None,
                 new_substance=False):
     """Screen; a clue forwarded up keeps only a stub: its sealed content (details, accused's name) and its
