@@ -21,7 +21,7 @@ def tick(store, ctx):
     """Run every clock as of `ctx.now`; returns the events emitted."""
     access.require("tick", ctx.actor)
     settings, today = configured.of(ctx), configured.today_of(ctx)
-    emitted = []
+    emitted = release_flags(store, ctx)     # first: the batch follows whatever came before the release hour
 
     def emit(stream_id, fold, decide):
         sub = replace(ctx, command_id=f"{ctx.command_id}:{stream_id}" if ctx.command_id else None)
@@ -49,7 +49,7 @@ def tick(store, ctx):
         if doc["lapsed_since"] != since and (today - date.fromisoformat(since)).days >= settings.contact_lapse_days:
             emit(f"pairing-{doc['pairing_id']}", pairing.fold_pairing,
                  lambda s: pairing.lapse(s, today, settings.contact_lapse_days))
-    return [*emitted, *release_flags(store, ctx)]
+    return emitted
 
 
 def release_flags(store, ctx):
