@@ -162,7 +162,7 @@ def test_no_one_is_named_by_what_is_published(district, clock):
 
     by_position = {(s, e["position"]): e for s, e in published}
     correlated = {}
-    for s, e in published:
+    for _, e in published:
         for pid in naming(e):
             for link in (e["correlation_id"], e["causation_id"], e["event_id"]):
                 if link:
@@ -203,5 +203,6 @@ def test_no_one_is_named_by_what_is_published(district, clock):
     assert not [k for k in keys if k in dictionary]
     assert not [e for e in clues if "吴书记" in str(e) or "易书记" in str(e)]
     # yet intake still links the repeat report about the same accused (keyed alike)
-    first, again = (next(e for e in clues if e["payload"]["summary"] == s) for s in ("书记收受红包", "书记收受红包，再次反映"))
+    first, again = (next(e for e in clues if e["payload"]["summary"] == s)
+                    for s in ("书记收受红包", "书记收受红包，再次反映"))
     assert again["payload"]["repeat_candidate"] == first["payload"]["clue_id"]

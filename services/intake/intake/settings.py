@@ -7,7 +7,7 @@ defaults when a test gives none).
 | INTAKE_PORT | 8001 | HTTP port (read by `config.yml`) |
 | WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping each reporter's key |
 | INTAKE_ATTACHMENT_MAX_BYTES | 5242880 | the largest attachment; a value that is not a positive whole number keeps it |
-| INTAKE_ACCUSED_KEY | a development key | base64 HMAC key of `accused_key` (intake alone); production refuses the default |
+| INTAKE_ACCUSED_KEY | a development key | base64 HMAC key of `accused_key` (intake alone); refused in production |
 """
 from dataclasses import dataclass
 

@@ -28,7 +28,8 @@ class Settings:
             if getattr(self, name) < 0:
                 raise Invalid(f"{name} must be 0 or more", field=name)
         if not 0 <= self.flag_release_hour <= 23:
-            raise Invalid("flag_release_hour must be 0 to 23 (an hour of the district's day)", field="flag_release_hour")
+            raise Invalid("flag_release_hour must be 0 to 23 (an hour of the district's day)",
+                          field="flag_release_hour")
         if not 0 <= self.flag_hold_hours <= 24 * 7:
             raise Invalid("flag_hold_hours must be 0 to 168", field="flag_hold_hours")
         if self.contact_lapse_days < 1:

@@ -86,15 +86,20 @@ def test_every_event_is_published_with_its_type_as_routing_key(api, published):
     assert message.headers["watchpost.service"] == "liaison" and message.content_type == "application/json"
 
 
-def test_a_major_problem_is_published_for_intake(small, published):
+def test_a_major_problem_is_published_for_intake_at_the_release(small, clock, tick, published):
     informant = small.as_("informant", "INF1", community="C1")
     informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
                                  "problem_summary": "资金使用未经集体研究", "category": "三资管理"})
+    small.as_("supervisor", "SUP1", community="C1").post("/feedback", {"person_id": "SUP1", "period": "2026-02"})
+    clock.set(2026, 3, 3)
+    tick()
     seen = published.until(lambda s: any(k == "feedback.major_problem_flagged" for k, _, _ in s))
     [(_, flagged)] = keyed(seen, "feedback.major_problem_flagged")
-    assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["community"] == "C1"
-    assert flagged["payload"]["street"] == "S1" and flagged["payload"]["role"] == "informant"
-    assert flagged["schema_version"] == 2 and flagged["stream_id"] == flagged["payload"]["flag_id"]
+    assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["category"] == "三资管理"
+    # C1 and S1 have one informant and one supervisor: the street only
+    assert (flagged["payload"]["street"], flagged["payload"]["community"], flagged["payload"]["role"]) == (
+        "S1", None, None)
+    assert flagged["schema_version"] == 3 and flagged["stream_id"] == flagged["payload"]["flag_id"]
     keys = [k for k, _, _ in seen]
     assert keys.index("feedback.submitted") < keys.index("feedback.major_problem_flagged")
 
