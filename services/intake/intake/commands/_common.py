@@ -10,6 +10,7 @@ from intake.pgvault import PostgresVault
 from intake.reference import catalogue
 
 PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
+REPORTER = "reporter"         # the role a protected submitter is recorded with
 
 
 SEALED = "sealed:"         # a protected submitter is recorded as the actor `sealed:<vault reference>`
@@ -50,11 +51,12 @@ def check_classification(category, item):
 
 
 def sealed_submitter(ctx, vault):
-    """Citizens, informants and supervisors are reporters: the event's actor names only a vault reference."""
+    """Citizens, informants and supervisors are reporters: the event's actor names only a vault reference, and
+    the role `reporter` (their own role, beside the community, would name a community's only informant)."""
     if ctx.actor.role not in PROTECTED_SUBMITTERS:
         return ctx, None
     ref = vault.seal({"actor_id": ctx.actor.id, "role": ctx.actor.role}, kind="submitter")
-    return replace(ctx, actor=replace(ctx.actor, id=f"{SEALED}{ref}")), ref
+    return replace(ctx, actor=replace(ctx.actor, id=f"{SEALED}{ref}", role=REPORTER)), ref
 
 
 def release_unused(vault, events, reporter_ref, submitter_ref, content_ref=None):

@@ -2,10 +2,10 @@
 import pytest
 from watchpost.errors import Forbidden, Invalid, NotFound
 
-from liaison import reads as r
+from liaison import reads as r, timers
 from liaison.commands import cadence, pairings
 from liaison.schemas import READS, load
-from liaison_helpers import as_person, at, ctx
+from liaison_helpers import as_person, at, ctx, system
 
 STREET1 = ctx("street_commission", street="S1")
 SEC1 = ctx("community_secretary", community="C1", actor_id="SEC1")
@@ -80,9 +80,12 @@ def test_compliance_per_station_and_period(small):
         r.list_compliance(small, ctx(), "2026/02")
 
 
-def test_compliance_counts_a_flag_raised_before_the_months_feedback(small):
+def test_compliance_never_counts_a_flag_of_a_community_too_small_to_hide_its_author(small):
     cadence.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
+    cadence.submit_feedback(small, as_person("SUP1", "supervisor", now=at(2026, 3, 3)), "SUP1", "2026-02")
+    [flag] = timers.release_flags(small, system(now=at(2026, 3, 4)))
+    assert flag.payload["community"] is None                 # C1 has one informant: its count would name them
     month = r.get_compliance(small, ctx(now=at(2026, 3, 4)), "C1", "2026-03")
     assert month["feedback"]["INF1"] == {"role": "informant", "status": "pending"}     # the flag names no one
-    assert month["flags"] == 1 and month["counts"] == {"pending": 2}
+    assert month["flags"] == 0 and month["counts"] == {"pending": 2}
     assert "flags" not in str(r.get_person(small, ctx(), "INF1"))
