@@ -6,6 +6,7 @@ defaults when a test gives none).
 |---|---|---|
 | INTAKE_PORT | 8001 | HTTP port (read by `config.yml`) |
 | WATCHPOST_MASTER_KEY | a development key | base64 32-byte key wrapping each reporter's key |
+| WATCHPOST_MASTER_KEY_NEXT | (none) | base64 32-byte key `POST /vault/rotate-master-key` re-wraps every key under |
 | INTAKE_ATTACHMENT_MAX_BYTES | 5242880 | the largest attachment; a value that is not a positive whole number keeps it |
 """
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from intake.attachments import DEFAULT_MAX_BYTES
 
 PORT_VARIABLE, DEFAULT_PORT = "INTAKE_PORT", 8001
 MASTER_KEY_VARIABLE = "WATCHPOST_MASTER_KEY"
+NEXT_MASTER_KEY_VARIABLE = "WATCHPOST_MASTER_KEY_NEXT"
 MAX_BYTES_VARIABLE = "INTAKE_ATTACHMENT_MAX_BYTES"
 
 
@@ -23,6 +25,7 @@ MAX_BYTES_VARIABLE = "INTAKE_ATTACHMENT_MAX_BYTES"
 class IntakeSettings:
     master_key: str = DEV_MASTER_KEY
     attachment_max_bytes: int = DEFAULT_MAX_BYTES
+    next_master_key: str = ""
 
 
 def _positive(text, default):
@@ -36,7 +39,8 @@ def _positive(text, default):
 def from_mapping(mapping):
     """Settings from a mapping such as `os.environ`; blank or absent variables keep the defaults."""
     return IntakeSettings(master_key=env(MASTER_KEY_VARIABLE, DEV_MASTER_KEY, mapping),
-                          attachment_max_bytes=_positive(mapping.get(MAX_BYTES_VARIABLE), DEFAULT_MAX_BYTES))
+                          attachment_max_bytes=_positive(mapping.get(MAX_BYTES_VARIABLE), DEFAULT_MAX_BYTES),
+                          next_master_key=env(NEXT_MASTER_KEY_VARIABLE, "", mapping))
 
 
 DEFAULT = IntakeSettings()
