@@ -5,7 +5,8 @@ from watchpost.runtime import EventLog, Settings, WatchpostService, expose, rout
 
 from intake import reads, timers
 from intake.access import ALLOWED
-from intake.commands import attachments, clues, inspections, opinions, submissions, vault as vault_commands
+from intake.commands import attachments, clues, inspections, opinions, submissions
+from intake.commands import vault as vault_commands
 from intake.consumers import CONSUMERS
 from intake.dependencies import Vault
 from intake.projections import PROJECTIONS
