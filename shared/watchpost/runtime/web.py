@@ -168,8 +168,7 @@ def handle(service, route, allowed, request, path):
         actor = authenticate(request, allowed.get(route.name, ()), getattr(service, "name", None))
         role = actor.role
         authorise(route.name, actor, allowed.get(route.name, ()))
-        if actor.id == "anonymous":
-            ratelimit.check(service, route, request)
+        ratelimit.check(service, route, request, actor, allowed.get(route.name, ()))
         fields = read_fields(request, route, path)
         ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id,
                       command_id=request.headers.get("Idempotency-Key"), extra=service.context_extra())
