@@ -19,6 +19,8 @@ ALLOWED = {
         "resume_clue", "record_reply", "plan_verification", "report_verification", "conclude_clue",
         "notify_acceptance", "give_feedback", "raise_objection")},
     "reveal_reporter": {"district_commission"},
+    "erase_clue": {"district_commission"},
+    "rotate_master_key": {"district_commission"},
     # attachments (证据材料): a reporter adds one only with the clue's receipt code, before screening
     "add_attachment": COMMISSIONS | {"citizen", "informant", "supervisor"},
     "list_attachments": COMMISSIONS | {"auditor"},

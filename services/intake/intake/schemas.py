@@ -200,6 +200,14 @@ class Receipt(Strict):
     receipt_code = receipt(required=True)
 
 
+class EraseClue(Reasoned):
+    basis = choice(("retention_expired", "reporter_request"), required=True)
+
+
+class RotateMasterKey(Strict):
+    reason = text(2000, required=True)
+
+
 class Empty(Strict):
     pass
 
@@ -211,6 +219,7 @@ SCHEMAS = {
     "plan_verification": PlanVerification, "report_verification": ReportVerification,
     "conclude_clue": ConcludeClue, "notify_acceptance": ClueRef, "give_feedback": GiveFeedback,
     "raise_objection": Reasoned, "reveal_reporter": Reasoned,
+    "erase_clue": EraseClue, "rotate_master_key": RotateMasterKey,
     "add_attachment": AddAttachment, "list_attachments": ClueRef, "get_attachment": AttachmentRef,
     "receive_opinion": ReceiveOpinion, "assign_opinion": AssignOpinion, "resolve_opinion": ResolveOpinion,
     "give_opinion_feedback": OpinionFeedback, "close_opinion": OpinionRef,

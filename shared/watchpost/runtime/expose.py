@@ -17,7 +17,7 @@ from watchpost.audit import service as audit_service
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, WatchpostError
 from watchpost.eventlog.model import event_from_json
-from watchpost.runtime import catchup, health, openapi, reapplying
+from watchpost.runtime import catchup, health, openapi, ratelimit, reapplying
 from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler
 from watchpost.runtime.web import authorise, call, command_context, handle, json_response, load_fields, render
 
@@ -70,6 +70,8 @@ def _rpc_entry(by_name, allowed):
         if actor is None:
             actor = Actor(id="anonymous", role="citizen")
         authorise(name, actor, allowed.get(name, ()))
+        if ratelimit.is_limited(allowed.get(name, ())):
+            ratelimit.take(self, name, actor)
         loaded = load_fields(route, fields or {})
         ctx = command_context(actor, route, loaded, command_id, named="command_id",
                               correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())

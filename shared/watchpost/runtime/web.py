@@ -189,8 +189,7 @@ def handle(service, route, allowed, request, path):
         actor = authenticate(request, allowed.get(route.name, ()), getattr(service, "name", None))
         role = actor.role
         authorise(route.name, actor, allowed.get(route.name, ()))
-        if actor.id == "anonymous":
-            ratelimit.check(service, route, request)
+        ratelimit.check(service, route, request, actor, allowed.get(route.name, ()))
         fields = read_fields(request, route, path)
         ctx = command_context(actor, route, fields, request.headers.get("Idempotency-Key"),
                               correlation_id=correlation_id, extra=service.context_extra())
