@@ -102,7 +102,7 @@ class Casework:
             measure = rng.choice(["reminder", "criticism_education", "ordered_review", "admonishment"])
             outcome = rng.choice([("closed_light_handling", measure), ("closed_cleared", None)])
         elif disposal == "preliminary_verification":
-            team = [f"{street}-核查组-1", f"{street}-核查组-2"]
+            team = [f"{street}-verification-1", f"{street}-verification-2"]   # 核查组: ids, as the directory has them
             on("plan-verification", {"plan": "调阅台账、走访群众", "team": team})
             if rng.random() < 0.2:
                 return
