@@ -3,8 +3,8 @@ import importlib
 import io
 import pathlib
 import re
-import tempfile
 
+import pytest
 import yaml
 
 from watchpost import config, keys
@@ -15,9 +15,6 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = ("intake", "liaison", "training", "assessment")
 SETTINGS = {s: importlib.import_module(f"{s}.settings") for s in SERVICES}
 PORTS = {s: SETTINGS[s].DEFAULT_PORT for s in SERVICES}
-KEYS_AND_LOGINS = pathlib.Path(tempfile.mkdtemp(prefix="watchpost-secrets-"))
-keys.main(["--dir", str(KEYS_AND_LOGINS)], out=io.StringIO())
-make_logins(KEYS_AND_LOGINS, "postgres:5432/watchpost")
 DOCUMENTED = (set(re.findall(r"^\| (\w+) \|", "".join(m.__doc__ for m in [config, *SETTINGS.values()]), re.M))
               | {f"{s.upper()}_{per}" for s in SERVICES for per in ("PORT", "DATABASE_URL", "CHECKPOINT_KEY")})
 
@@ -78,7 +75,16 @@ def test_nothing_but_the_four_http_ports_is_published_and_the_broker_ui_on_loopb
     assert published == {**{s: [f"{PORTS[s]}:{PORTS[s]}"] for s in SERVICES}, "rabbitmq": ["127.0.0.1:15672:15672"]}
 
 
-def test_production_mode_with_every_secret_from_a_file():
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """The files `watchpost-keys --dir` and `watchpost-migrate --make-logins` write, as the compose header says."""
+    folder = tmp_path_factory.mktemp("secrets")
+    keys.main(["--dir", str(folder)], out=io.StringIO())
+    make_logins(folder, "postgres:5432/watchpost")
+    return folder
+
+
+def test_production_mode_with_every_secret_from_a_file(made):
     """No WATCHPOST_ENV (production), no key or password written in the file: every secret is a compose secret,
     mounted where its `_FILE` variable says, and the files are the ones watchpost-keys and watchpost-migrate make."""
     declared = COMPOSE["secrets"]
@@ -91,7 +97,7 @@ def test_production_mode_with_every_secret_from_a_file():
                 assert value == f"/run/secrets/{secret}" and secret in spec["secrets"] and secret in declared, variable
             else:
                 assert not re.search(r"KEY|PASSWORD|DATABASE_URL", variable), f"{name}: {variable} given inline"
-    made = {p.name for p in KEYS_AND_LOGINS.iterdir()}
+    made = {p.name for p in made.iterdir()}
     assert {pathlib.Path(s["file"]).name for s in declared.values()} <= made
     assert all(s["file"].startswith("./secrets/") for s in declared.values())
 
@@ -103,12 +109,12 @@ def test_the_vault_master_key_goes_to_intake_alone():
     assert holders == {"intake"}
 
 
-def test_each_service_logs_in_to_postgresql_as_its_own_role():
+def test_each_service_logs_in_to_postgresql_as_its_own_role(made):
     for name in SERVICES:
         env = COMPOSE["services"][name]["environment"]
         assert env[f"{name.upper()}_DATABASE_URL_FILE"] == f"/run/secrets/{name}_database_url"
         assert not any(v.startswith("WATCHPOST_DATABASE_URL") for v in env), "the owner's login is the migrate step's"
-        assert (KEYS_AND_LOGINS / f"{name}_database_url").read_text().startswith(f"postgresql://watchpost_{name}:")
+        assert (made / f"{name}_database_url").read_text().startswith(f"postgresql://watchpost_{name}:")
 
 
 def test_readme_documents_every_environment_variable_the_code_reads():

@@ -7,8 +7,8 @@ import psycopg2
 import psycopg2.errors
 import pytest
 
-from watchpost.eventlog.migrate import AUDITOR, as_login, role_of
-from watchpost.migrate_cli import run
+from watchpost.eventlog.migrate import AUDITOR, LoginRefused, as_login, login_problems, role_of
+from watchpost.migrate_cli import MigrateRefused, run
 from watchpost.testing import TEST_DATABASE_URL, drop_schema
 
 pytestmark = pytest.mark.integration
@@ -117,3 +117,26 @@ def test_the_audit_login_reads_every_log_and_writes_none(schemas):
         refused(conn, "SELECT * FROM vault_records")   # the auditor never sees the vault, sealed or not
     finally:
         conn.close()
+
+
+def test_the_migrate_step_refuses_a_login_that_is_not_the_services_role(monkeypatch):
+    schema = f"lp_x_{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("WATCHPOST_DATABASE_URL", TEST_DATABASE_URL)
+    monkeypatch.setenv("LIAISON_DATABASE_URL", TEST_DATABASE_URL)   # the owner's own login, handed to the service
+    try:
+        with pytest.raises(LoginRefused, match=f"must log in as 'watchpost_{schema}'"):
+            run("liaison", schema)
+        monkeypatch.delenv("LIAISON_DATABASE_URL")
+        monkeypatch.delenv("WATCHPOST_ENV")   # production
+        with pytest.raises(MigrateRefused, match="LIAISON_DATABASE_URL is missing"):
+            run("liaison", schema)
+    finally:
+        drop_schema(TEST_DATABASE_URL, schema)
+
+
+def test_a_service_in_production_refuses_a_superuser_login_and_an_unmigrated_schema(schemas):
+    found = login_problems(TEST_DATABASE_URL, f"lp_none_{uuid.uuid4().hex[:8]}")
+    assert len(found) == 2 and found[0].startswith(f"it logs in as {OWNER}, a superuser")
+    assert "is not migrated" in found[1] and "run `watchpost-migrate` first" in found[1]
+    schema = schemas["training"]
+    assert login_problems(as_login(TEST_DATABASE_URL, role_of(schema)), schema) == []
