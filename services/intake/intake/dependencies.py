@@ -10,18 +10,21 @@ from intake.pgvault import PostgresVault, master_key, pooled
 class Vault(DependencyProvider):
     """A small pool of its own (VAULT_POOL, default 4; it waits when all are busy), logged in as the service's role.
     Connects lazily: the EventLog provider migrates the schema before the first request arrives."""
+    pool = None
 
-    def setup(self):
+    def start(self):
+        """After every provider's setup: the keys and the login are checked there first (EventLog)."""
         cfg = self.container.config
         url, schema = database_login(cfg, self.container.service_name)
         self.pool = Pool(url, int(cfg.get("VAULT_POOL") or 4), [f'SET search_path TO "{schema}"'])
         self.vault = PostgresVault(pooled(self.pool), master_key())
 
     def stop(self):
-        self.pool.close()
+        if self.pool is not None:
+            self.pool.close()
 
     def kill(self):
-        self.pool.close()
+        self.stop()
 
     def get_dependency(self, worker_ctx):
         return self.vault
