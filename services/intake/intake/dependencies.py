@@ -4,7 +4,7 @@ from nameko.extensions import DependencyProvider
 from watchpost.eventlog.pool import Pool
 from watchpost.runtime.deps import database_login
 
-from intake.pgvault import PostgresVault, master_key, pooled
+from intake.pgvault import PostgresVault, master_key, next_master_key, pooled
 
 
 class Vault(DependencyProvider):
@@ -17,7 +17,7 @@ class Vault(DependencyProvider):
         cfg = self.container.config
         url, schema = database_login(cfg, self.container.service_name)
         self.pool = Pool(url, int(cfg.get("VAULT_POOL") or 4), [f'SET search_path TO "{schema}"'])
-        self.vault = PostgresVault(pooled(self.pool), master_key())
+        self.vault = PostgresVault(pooled(self.pool), master_key(), next_master_key())
 
     def stop(self):
         if self.pool is not None:
