@@ -143,8 +143,8 @@ def main(argv=None):
     ensure_database(URL)
     schema = fresh_schema()
     replay_schema = fresh_schema()
-    store = PostgresEventStore(URL, schema, pool_size=20, service_role=False)
-    corpus = PostgresEventStore(URL, replay_schema, pool_size=8, service_role=False)
+    store = PostgresEventStore(URL, schema, pool_size=20)
+    corpus = PostgresEventStore(URL, replay_schema, pool_size=8)
     n = lambda base: max(4, int(base * s))  # noqa: E731
     fig = {}
     try:

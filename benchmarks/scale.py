@@ -88,7 +88,7 @@ def timed(fn):
 
 
 def grow(sizes, probes):
-    store = PostgresEventStore(URL, fresh_schema(), pool_size=8, service_role=False)
+    store = PostgresEventStore(URL, fresh_schema(), pool_size=8)
     rows = []
     print(f"{'events':>10}{'fill ev/s':>11}{'append p50':>12}{'p99':>8}{'max':>8}{'replay s':>10}{'ev/s':>10}"
           f"{'verify s':>10}{'ev/s':>10}", flush=True)

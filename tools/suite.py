@@ -1,7 +1,8 @@
 """Bring the four services up as background processes on this machine, or take them down.
 
-`make up` runs `suite.py up`: starts `nameko run` for each service (logs and pid files in WATCHPOST_RUN_DIR,
-default .run/), waits until every /health answers 200, prints the URLs. `make down` runs `suite.py down`: SIGTERM
+`make up` runs `suite.py up`: first `watchpost-migrate <service>` for each service (the migrate step of a
+deployment: schemas, migrations, the services' login roles), then starts `nameko run` for each service (logs and pid
+files in WATCHPOST_RUN_DIR, default .run/), waits until every /health answers 200, prints the URLs. `make down` runs `suite.py down`: SIGTERM
 to each process group, SIGKILL after 15 s, and checks nothing is left.
 """
 import json
@@ -18,6 +19,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SERVICES = {"intake": 8001, "liaison": 8002, "training": 8003, "assessment": 8004}
 RUN_DIR = pathlib.Path(os.environ.get("WATCHPOST_RUN_DIR", ROOT / ".run"))
 NAMEKO = pathlib.Path(sys.executable).parent / "nameko"
+MIGRATE = pathlib.Path(sys.executable).parent / "watchpost-migrate"
 
 
 def port(service):
@@ -46,8 +48,17 @@ def pid_of(service):
     return None if state in ("Z", "X", "x") else pid
 
 
+def migrate():
+    """The migrate step, one service after another; a failure stops `make up` with its message."""
+    for service in SERVICES:
+        done = subprocess.run([str(MIGRATE), service], cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(done.stderr.strip() or f"watchpost-migrate {service} failed")
+
+
 def up(timeout=60):
     RUN_DIR.mkdir(parents=True, exist_ok=True)
+    migrate()
     for service in SERVICES:
         if pid_of(service):
             print(f"{service}: already running (pid {pid_of(service)})")

@@ -45,7 +45,7 @@ def test_a_lone_writer_stops_asking_for_the_head_and_still_refuses_what_it_must(
 
 def test_two_processes_writing_in_turn_stay_chained_and_gap_free(pg_store, preludes):
     one = pg_store()
-    other = PostgresEventStore(one.pool.dsn, one.schema, service_role=False)
+    other = PostgresEventStore(one.pool.dsn, one.schema)
     try:
         for i in range(6):
             append(one, "thing-a", i, i)

@@ -98,7 +98,7 @@ def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_ord
     from watchpost.eventlog.postgres import PostgresEventStore
     service, ch, queue = subscriber_queue
     store = pg_store()
-    other = PostgresEventStore(store.pool.dsn, store.schema, service_role=False)
+    other = PostgresEventStore(store.pool.dsn, store.schema)
     relay = Relay(store, ConfirmingPublisher("amqp://guest:guest@127.0.0.1:5672//", service), idle_wait=0.05)
     runner = eventlet.spawn(relay.run)
     try:

@@ -3,7 +3,9 @@
 | variable | default | meaning |
 |---|---|---|
 | WATCHPOST_AMQP_URI | amqp://guest:guest@127.0.0.1:5672// | RabbitMQ |
-| WATCHPOST_DATABASE_URL | postgresql://postgres@127.0.0.1:5432/watchpost | PostgreSQL (created if missing) |
+| WATCHPOST_DATABASE_URL | postgresql://postgres@127.0.0.1:5432/watchpost | PostgreSQL as the owner: `watchpost-migrate` (created if missing) |
+| INTAKE_DATABASE_URL | WATCHPOST_DATABASE_URL as watchpost_intake, in development only | per service (`<SERVICE>_DATABASE_URL`): its own login, role `watchpost_<service>`; required in production |
+| WATCHPOST_AUDIT_DATABASE_URL | WATCHPOST_DATABASE_URL as watchpost_auditor, in development only | the read-only login of `watchpost-audit` (a replica will do) |
 | WATCHPOST_DB_POOL | 12 | connections per service process (>= nameko max_workers) |
 | WATCHPOST_JWT_KEYS | a development key | comma-separated HS256 keys; the first signs, all verify (rotation) |
 | WATCHPOST_JWT_TTL | 3600 | seconds a token from `watchpost-token` lives |
@@ -53,6 +55,16 @@ def amqp_uri():
 
 def database_url():
     return env("WATCHPOST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/watchpost")
+
+
+def service_database_url(service):
+    """The service's own login (role `watchpost_<service>`), or None."""
+    return env(f"{service.upper()}_DATABASE_URL", None)
+
+
+def audit_database_url():
+    """The auditor's read-only login, or None."""
+    return env("WATCHPOST_AUDIT_DATABASE_URL", None)
 
 
 def db_pool_size():

@@ -72,7 +72,7 @@ def rows(schema, sql, args=()):
 def verified(service, schema, source_schemas=None):
     """The log's chain verifies and every projection equals its rebuild from the log(s): (events, docs)."""
     from watchpost.eventlog.postgres import PostgresEventStore
-    store = PostgresEventStore(TEST_DATABASE_URL, schema, service_role=False)
+    store = PostgresEventStore(TEST_DATABASE_URL, schema)
     try:
         count = store.verify()
     finally:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import jwt
@@ -58,8 +59,30 @@ def get(running, token, path="/people"):
     return requests.get(running.base_url + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
-def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start, production):
-    liaison = start("liaison")
+@pytest.fixture
+def migrated(monkeypatch):
+    """`migrated(service) -> schema`: the deployment's migrate step on a fresh schema, and the service's own login
+    (production needs both)."""
+    from watchpost.eventlog.migrate import as_login, role_of
+    from watchpost.migrate_cli import run
+    from watchpost.testing import TEST_DATABASE_URL, drop_schema
+    made = []
+
+    def make(service):
+        schema = f"svc_{uuid.uuid4().hex[:10]}"
+        made.append(schema)
+        monkeypatch.setenv(f"{service.upper()}_DATABASE_URL", as_login(TEST_DATABASE_URL, role_of(schema)))
+        monkeypatch.setenv("WATCHPOST_DATABASE_URL", TEST_DATABASE_URL)
+        run(service, schema)
+        return schema
+
+    yield make
+    for schema in made:
+        drop_schema(TEST_DATABASE_URL, schema)
+
+
+def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start, production, migrated):
+    liaison = start("liaison", DB_SCHEMA=migrated("liaison"))
     health = requests.get(liaison.base_url + "/health", timeout=30).json()
     assert health["mode"] == "production"
     private = production["WATCHPOST_JWT_PRIVATE_KEY"]

@@ -1,5 +1,5 @@
 """`watchpost-audit`: the auditors' command line (see docs/audit.md). Read-only: it connects with
-WATCHPOST_DATABASE_URL (or --database-url), takes the role `watchpost_auditor`, and never decrypts reporter data.
+WATCHPOST_AUDIT_DATABASE_URL (its own read-only login; else WATCHPOST_DATABASE_URL, or --database-url), takes the role `watchpost_auditor`, and never decrypts reporter data.
 
 Exit status: 0 intact / identical / verified; 1 a finding (tampering, a difference, a proof that fails);
 2 the tool could not do its job (bad arguments, no such schema or event, database unreachable).
@@ -28,7 +28,7 @@ def _trust(p):
 
 def parser():
     top = argparse.ArgumentParser(prog="watchpost-audit", description=__doc__.split("\n\n")[0])
-    top.add_argument("--database-url", default=None, help="default: WATCHPOST_DATABASE_URL")
+    top.add_argument("--database-url", default=None, help="default: WATCHPOST_AUDIT_DATABASE_URL, else WATCHPOST_DATABASE_URL")
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("verify", help="positions, hashes, checkpoints of each log (or an export, offline)")
     _service(p)
@@ -93,7 +93,7 @@ def main(argv=None):
         scorers = [name for name, module in plugins.declared().items() if hasattr(module, "SCORECARDS")]
         top.error(f"as-of --scorecard reads the log of the service declaring SCORECARDS ({', '.join(scorers)}); "
                   "--service, if given, must be it")
-    args.database_url = args.database_url or config.database_url()
+    args.database_url = args.database_url or config.audit_database_url() or config.database_url()
     try:
         if args.command == "as-of" and args.scorecard:
             args.service = args.service or plugins.providing("SCORECARDS")[0]

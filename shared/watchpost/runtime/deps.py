@@ -8,15 +8,32 @@ from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 
 from watchpost import config, keys, logs
-from watchpost.eventlog.migrate import migrate
+from watchpost.eventlog.migrate import as_login, login_problems, migrate, role_of
 from watchpost.eventlog.postgres import PostgresEventStore
 from watchpost.eventlog.relay import ConfirmingPublisher, Relay
 
 
+class DatabaseRefused(Exception):
+    """A service may not run on the database login it was given (production)."""
+
+
+def database_login(cfg, service):
+    """(the URL the service logs in with, its schema). Production: <SERVICE>_DATABASE_URL, the service's own role,
+    migrated beforehand by `watchpost-migrate`. Development: that, or else the role `watchpost_<schema>` on
+    WATCHPOST_DATABASE_URL's server (nameko's DATABASE_URL), with no password."""
+    schema = cfg.get("DB_SCHEMA") or service
+    own = config.service_database_url(service)
+    if own is None and not config.development():
+        raise DatabaseRefused(f"{service} refuses to start: {service.upper()}_DATABASE_URL is missing (the login of "
+                              f"its own role {role_of(schema)}; docs/operations.md, \"Deploying\")")
+    return own or as_login(cfg.get("DATABASE_URL") or config.database_url(), role_of(schema)), schema
+
+
 class EventLog(DependencyProvider):
     """Checks the service's keys (watchpost.keys: the mode is logged; outside development a missing, development
-    or short key stops the start, naming the variable), migrates the service's schema, opens its event store, and
-    runs the outbox relay beside it."""
+    or short key stops the start, naming the variable), opens its event store as the service's own login role, and
+    runs the outbox relay beside it. In development it migrates the schema first; in production that is
+    `watchpost-migrate`'s job, and a superuser login or an unmigrated schema stops the start."""
 
     def __init__(self, projections=(), migrations=(), relay=True):
         self.projections, self.migrations, self.relay_enabled = list(projections), list(migrations), relay
@@ -26,9 +43,12 @@ class EventLog(DependencyProvider):
         logs.configure_structlog()
         keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))   # before any I/O
         cfg = self.container.config
-        url = cfg.get("DATABASE_URL") or config.database_url()
-        schema = cfg.get("DB_SCHEMA") or self.container.service_name
-        migrate(url, schema, *self.migrations)
+        url, schema = database_login(cfg, self.container.service_name)
+        if config.development():
+            migrate(cfg.get("DATABASE_URL") or config.database_url(), schema, *self.migrations, login_url=url,
+                    audit_url=config.audit_database_url())
+        elif found := login_problems(url, schema):
+            raise DatabaseRefused(f"{self.container.service_name} refuses to start: " + "; ".join(found))
         self.store = PostgresEventStore(url, schema, self.projections,
                                         pool_size=int(cfg.get("DB_POOL") or config.db_pool_size()))
 

@@ -83,13 +83,15 @@ def pg_schema():
 
 @pytest.fixture
 def pg_store(pg_schema):
-    """A PostgreSQL event store in a fresh schema: `pg_store(projections=(), *migration_dirs)`."""
+    """A PostgreSQL event store in a fresh schema, logged in as its service role (as a service's is):
+    `pg_store(projections=(), *migration_dirs)`."""
+    from watchpost.eventlog.migrate import as_login, role_of
     from watchpost.eventlog.postgres import PostgresEventStore
     stores = []
 
     def make(projections=(), *migration_dirs, **kwargs):
         url, schema = pg_schema(*migration_dirs)
-        store = PostgresEventStore(url, schema, projections=projections, **kwargs)
+        store = PostgresEventStore(as_login(url, role_of(schema)), schema, projections=projections, **kwargs)
         stores.append(store)
         return store
 

@@ -21,9 +21,9 @@ from watchpost.eventlog.postgres.writing import write
 class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventStore, ConsumerLog, RelayLog):
     """The store: implements the ports `EventStore`, `ReadModels`, `ConsumerLog` and `RelayLog`."""
 
-    def __init__(self, url, schema, projections=(), pool_size=12, clock=utcnow, service_role=True):
+    def __init__(self, url, schema, projections=(), pool_size=12, clock=utcnow):
+        """`url`: the login the store acts as, the service's own role in a service (watchpost.runtime.deps)."""
         setup = ["SET standard_conforming_strings = on", f'SET search_path TO "{schema}"']
-        setup += [f'SET ROLE "watchpost_{schema}"'] if service_role else []
         self.schema = schema
         self.projections = list(projections)
         self.pool = Pool(url, pool_size, setup, autocommit=True)
