@@ -1,4 +1,10 @@
-"""`GET /health`: whether the database and the broker are reachable, and how each consumer stands.
+"""`GET /health` and `GET /health/ready` (readiness): whether the database and the broker are reachable, and how each
+consumer stands; `GET /health/live` (liveness): the process answers, nothing else is asked. None needs a token, and
+none tells anything sensitive: no address, URI, user, key or event data; only states, positions and counts.
+
+The broker is probed over one connection per service, kept open between probes (opened again only when it was
+lost), never a new connection per probe: a probe every few seconds from each orchestrator must not churn the
+broker's connections.
 
 Answered by the web server's own green thread, not by a nameko worker, so it answers within a second whatever the
 workers (consumers among them) are doing; each check has its own deadline. 503 names what is down. A consumer
@@ -6,6 +12,8 @@ that needs an operator does not make the service unavailable: the status is `deg
 says which source and why: behind its source by more than WATCHPOST_CONSUMER_MAX_BEHIND events, refused events
 not re-applied since, or messages parked (in `<service>.parked`) or dead-lettered (in `<service>.dead-letter`).
 """
+import threading
+
 import amqp
 import eventlet
 from nameko.web.handlers import HttpRequestHandler
@@ -19,10 +27,18 @@ DATABASE_SECONDS, BROKER_SECONDS = 0.5, 0.4
 
 
 class Direct(HttpRequestHandler):
-    """An HTTP entrypoint answered without a worker: for `/health` only."""
+    """An HTTP entrypoint answered without a worker: `/health`, `/health/ready`, `/health/live`, `/metrics`."""
+
+    def __init__(self, method, url, answer=None, **kwargs):
+        super().__init__(method, url, **kwargs)
+        self.answer = answer or respond
 
     def handle_request(self, request):
-        return respond(self.container)
+        return self.answer(self.container)
+
+
+def alive(container):
+    return json_response(200, {"service": container.service_name, "status": "alive"})
 
 
 def _store(container):
@@ -30,20 +46,55 @@ def _store(container):
     return next(d for d in container.dependencies if isinstance(d, EventLog)).store
 
 
-def _queue_depths(amqp_uri, queues):
-    conn = amqp.Connection(**_connection_params(amqp_uri), connect_timeout=BROKER_SECONDS)
-    conn.connect()
-    try:
-        depths = {}
-        for name in queues:
-            channel = conn.channel()
+class _BrokerProbe:
+    """One broker connection per AMQP URI, kept between probes. A kept connection that fails (the broker restarted)
+    is dropped and the probe tried once on a new one, so a restart is not reported as an outage."""
+
+    def __init__(self):
+        self._connections, self._lock = {}, threading.Lock()
+
+    def queue_depths(self, amqp_uri, queues):
+        with self._lock:
+            kept = self._connections.pop(amqp_uri, None)
+            if kept is not None:
+                try:
+                    depths = _depths(kept, queues)
+                    self._connections[amqp_uri] = kept
+                    return depths
+                except Exception:  # noqa: BLE001 - lost since the last probe: once more, on a new connection
+                    _drop(kept)
+            conn = amqp.Connection(**_connection_params(amqp_uri), connect_timeout=BROKER_SECONDS)
             try:
-                depths[name] = channel.queue_declare(name, passive=True).message_count
-            except amqp.exceptions.NotFound:
-                depths[name] = 0
-        return depths
-    finally:
-        conn.close()
+                conn.connect()
+                depths = _depths(conn, queues)
+            except BaseException:
+                _drop(conn)
+                raise
+            self._connections[amqp_uri] = conn
+            return depths
+
+
+def _depths(conn, queues):
+    depths = {}
+    for name in queues:
+        channel = conn.channel()
+        try:
+            depths[name] = channel.queue_declare(name, passive=True).message_count
+        except amqp.exceptions.NotFound:   # the broker closed the channel with it
+            depths[name] = 0
+            continue
+        channel.close()
+    return depths
+
+
+def _drop(conn):
+    try:
+        conn.collect()
+    except Exception:  # noqa: BLE001 - gone either way
+        pass
+
+
+BROKER = _BrokerProbe()
 
 
 def _consumers(store, consuming):
@@ -89,7 +140,7 @@ def respond(container):
         checks["database"] = f"down: {type(exc).__name__}"
     try:
         with eventlet.Timeout(BROKER_SECONDS * 2):
-            depths = _queue_depths(container.config["AMQP_URI"], [f"{service}.parked", f"{service}.dead-letter"]
+            depths = BROKER.queue_depths(container.config["AMQP_URI"], [f"{service}.parked", f"{service}.dead-letter"]
                                    if consuming is not None else [])
         checks["broker"] = "ok"
     except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001
