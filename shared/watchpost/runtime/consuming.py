@@ -28,6 +28,7 @@ import collections
 import threading
 
 import structlog
+from amqp.exceptions import NotFound
 from kombu import Connection, Exchange, Queue
 from kombu.pools import producers
 from nameko.events import EventHandler
@@ -58,6 +59,20 @@ def declare_dead_letter(nameko_config, service):
         queue(conn).declare()
         queue(conn).bind_to(aside, routing_key=f"{service}.dead-letter")
         parking_queue(service, arguments)(conn).declare()
+
+
+def exchange_exists(amqp_uri, name):
+    """Whether the exchange `name` exists (a passive declaration: no right to configure it is needed)."""
+    with Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        try:
+            channel.exchange_declare(name, "topic", passive=True)
+            return True
+        except NotFound:
+            return False
+        finally:
+            if channel.is_open:
+                channel.close()
 
 
 def set_aside_exchange():
@@ -186,6 +201,8 @@ class DeadLetteringEventHandler(EventHandler):
     def setup(self):
         super().setup()
         declare_dead_letter(self.container.config, self.container.service_name)
+        if exchange_exists(self.container.config["AMQP_URI"], self.queue.exchange.name):
+            self.queue.exchange.passive = True   # the source's: bound to, never declared (no right to configure it)
         self.queue.queue_arguments = queue_arguments(self.container.config,
                                                      **{"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE})
 
