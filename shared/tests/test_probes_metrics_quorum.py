@@ -4,12 +4,11 @@ latency; with BROKER_CLUSTER on, every queue a service declares for itself is a 
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
+from toy_service import ToyService
 
 from watchpost.domain import Change
 from watchpost.runtime import EventLog, WatchpostService, expose
 from watchpost.testing import publish_as_relay, wait_for
-
-from toy_service import ToyService
 
 pytestmark = pytest.mark.integration
 

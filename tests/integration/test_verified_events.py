@@ -56,7 +56,8 @@ def contributions(client, community, month):
     card = client.as_("district_commission").get(f"/scorecards/{community}/{month}")
     if card.status_code == 404:
         return []
-    return [(c["position"], c["event_id"]) for c in card.json()["indicators"]["supervision_inspection"]["contributions"]]
+    counted = card.json()["indicators"]["supervision_inspection"]["contributions"]
+    return [(c["position"], c["event_id"]) for c in counted]
 
 
 def test_forged_messages_are_never_applied_and_the_genuine_events_are(container_factory, service_config, client_for):
