@@ -4,8 +4,8 @@ from dataclasses import dataclass, replace
 
 from watchpost.domain import Answer
 from watchpost.errors import Invalid
-from watchpost.reference import catalogue
 
+from intake.reference import catalogue
 
 PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
 
