@@ -3,6 +3,7 @@ deploy/rabbitmq/definitions.json, made through the management API in a throwaway
 this run), then tried. A service's user cannot publish on another service's exchange, cannot consume another
 service's queue, cannot bind to another service's RPC calls; the subscriber reads its own queue and cannot publish;
 and services running as their own users relay, consume and catch up as they do as guest."""
+import importlib.util
 import json
 import pathlib
 import uuid
@@ -19,21 +20,29 @@ from watchpost.testing import wait_for
 from assessment.service import AssessmentService
 
 pytestmark = pytest.mark.integration
-DEFINITIONS = pathlib.Path(__file__).parents[2] / "deploy" / "rabbitmq" / "definitions.json"
+ROOT = pathlib.Path(__file__).parents[2]
+DEFINITIONS = ROOT / "deploy" / "rabbitmq" / "definitions.json"
+_spec = importlib.util.spec_from_file_location("broker_definitions", ROOT / "tools" / "broker_definitions.py")
+broker_definitions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(broker_definitions)
 
 
 @pytest.fixture
 def broker_users(rabbit_config, rabbit_manager):
-    """{user name in the definitions: AMQP URI as that user in the test's vhost}; the users are deleted after."""
+    """{user name in the definitions: AMQP URI as that user in the test's vhost}; the users are deleted after. The
+    passwords go in hashed by tools/broker_definitions.py, as a broker loading the file at boot gets them."""
     definitions, vhost, suffix = json.loads(DEFINITIONS.read_text()), rabbit_config["vhost"], uuid.uuid4().hex[:8]
+    passwords = {user["name"]: uuid.uuid4().hex for user in definitions["users"]}
+    definitions = broker_definitions.with_passwords(definitions, passwords)
     for exchange in definitions["exchanges"]:
         rabbit_manager._put("exchanges", vhost, exchange["name"], json={k: exchange[k] for k in (
             "type", "durable", "auto_delete", "internal", "arguments")})
     uris = {}
     for user in definitions["users"]:
-        name, password = f"{user['name']}-{suffix}", uuid.uuid4().hex
-        rabbit_manager._put("users", name, json={"password": password, "tags": ",".join(user["tags"])})
-        uris[user["name"]] = f"amqp://{name}:{password}@127.0.0.1:5672/{vhost}"
+        name = f"{user['name']}-{suffix}"
+        rabbit_manager._put("users", name, json={k: user[k] for k in ("password_hash", "hashing_algorithm")} | {
+            "tags": ",".join(user["tags"])})
+        uris[user["name"]] = f"amqp://{name}:{passwords[user['name']]}@127.0.0.1:5672/{vhost}"
     for grant in definitions["permissions"]:
         rabbit_manager._put("permissions", vhost, f"{grant['user']}-{suffix}",
                             json={k: grant[k] for k in ("configure", "write", "read")})
