@@ -40,26 +40,34 @@ def test_probes_answer_without_a_token_and_keep_one_broker_connection(container_
     assert len(after) <= len(before) + 1   # at most the probe's own, kept (the API may list it late)
 
 
+def scraped(base_url):
+    """{(metric, labels): value} of one scrape of `/metrics`."""
+    answer = requests.get(f"{base_url}/metrics", timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain; version=")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(answer.text) for s in family.samples}
+
+
 def test_metrics_count_commands_by_name_and_outcome_in_the_prometheus_format(container_factory, service_config,
                                                                             client_for):
     client = client_for(started(container_factory, ToyService, service_config()))
+    before = scraped(client.base_url)         # the counters are the process's: other tests' toys counted too
     secretary = client.as_("district_commission")
     assert secretary.post("/clues", {"clue_id": "c1", "summary": "s"}).status_code == 201
     assert secretary.post("/clues", {"clue_id": "c1", "summary": "s"}).status_code == 409
     assert client.post("/clues", {"clue_id": "c2", "summary": "s"}).status_code == 401
-    answer = requests.get(f"{client.base_url}/metrics", timeout=10)
-    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain; version=")
-    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
-               for family in text_string_to_metric_families(answer.text) for s in family.samples}
+    after = scraped(client.base_url)
 
-    def value(metric, **labels):
-        return samples.get((metric, tuple(sorted({"service": "toy", **labels}.items()))))
-    assert value("watchpost_commands_total", name="receive_clue", outcome="ok") == 1
-    assert value("watchpost_commands_total", name="receive_clue", outcome="conflict") == 1
-    assert value("watchpost_commands_total", name="receive_clue", outcome="unauthenticated") == 1
-    assert value("watchpost_request_seconds_count", name="receive_clue") == 3
-    assert value("watchpost_log_head") == 1 and value("watchpost_up") == 1
-    assert value("watchpost_relay_lag") is not None
+    def added(metric, **labels):
+        key = (metric, tuple(sorted({"service": "toy", **labels}.items())))
+        return after.get(key, 0) - before.get(key, 0)
+    assert added("watchpost_commands_total", name="receive_clue", outcome="ok") == 1
+    assert added("watchpost_commands_total", name="receive_clue", outcome="conflict") == 1
+    assert added("watchpost_commands_total", name="receive_clue", outcome="unauthenticated") == 1
+    assert added("watchpost_request_seconds_count", name="receive_clue") == 3
+    assert after[("watchpost_log_head", (("service", "toy"),))] == 1
+    assert after[("watchpost_up", (("service", "toy"),))] == 1
+    assert ("watchpost_relay_lag", (("service", "toy"),)) in after
 
 
 def noted(tx, ctx, event):

@@ -38,7 +38,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
         cls.health_ready = health.Direct.decorator("GET", "/health/ready")(lambda self, request: None)
         cls.health_live = health.Direct.decorator("GET", "/health/live", answer=health.alive)(
             lambda self, request: None)
-        cls.metrics = health.Direct.decorator("GET", "/metrics", answer=metrics.respond)(lambda self, request: None)
+        cls.metrics = health.Direct.decorator("GET", "/metrics", answer=health.metrics)(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
             lambda self, request: json_response(200, openapi.document(self.name, routes)))
         cls.events = http("GET", "/events")(catchup.http_events)

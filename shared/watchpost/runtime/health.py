@@ -13,17 +13,25 @@ says which source and why: behind its source by more than WATCHPOST_CONSUMER_MAX
 not re-applied since, or messages parked (in `<service>.parked`) or dead-lettered (in `<service>.dead-letter`).
 """
 import threading
+import time
 
 import amqp
 import eventlet
+import structlog
 from nameko.web.handlers import HttpRequestHandler
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from werkzeug.wrappers import Response
 
 from watchpost import config
+from watchpost.audit.checkpoint import STREAM as CHECKPOINT_STREAM
 from watchpost.eventlog.consumer import outstanding
 from watchpost.eventlog.relay import _connection_params
+from watchpost.runtime.metrics import REGISTRY
 from watchpost.runtime.web import json_response
 
-DATABASE_SECONDS, BROKER_SECONDS = 0.5, 0.4
+DATABASE_SECONDS, BROKER_SECONDS, METRICS_SECONDS = 0.5, 0.4, 1.0
+metrics_log = structlog.get_logger("watchpost.metrics")
 
 
 class Direct(HttpRequestHandler):
@@ -151,3 +159,55 @@ def respond(container):
     if consuming is not None:
         body.update(consumers=consumers, queues=depths, attention=attention)
     return json_response(200 if not down else 503, body)
+
+
+class _Measured:
+    """The gauges of one service, read from its store and its consumers when scraped."""
+
+    def __init__(self, container):
+        self.container = container
+
+    def collect(self):
+        from watchpost.runtime.consuming import consuming_of
+        service, store, consuming = self.container.service_name, _store(self.container), consuming_of(self.container)
+        gauges = {name: GaugeMetricFamily(f"watchpost_{name}", text, labels=labels) for name, text, labels in [
+            ("log_head", "Position of the last event in the service's log", ["service"]),
+            ("relay_confirmed", "Position up to which the broker confirmed the relay's publishes", ["service"]),
+            ("relay_lag", "Events committed but not yet confirmed by the broker (head - confirmed)", ["service"]),
+            ("checkpoint_age_seconds", "Seconds since the last signed checkpoint (absent: none yet)", ["service"]),
+            ("consumer_position", "Position applied from each source", ["service", "source"]),
+            ("consumer_source_head", "Each source's head as last heard", ["service", "source"]),
+            ("consumer_lag", "Events of each source not yet applied (source head - position)", ["service", "source"]),
+            ("consumer_refused", "Events of each source refused and not re-applied since", ["service", "source"]),
+            ("up", "1 when the service answered this scrape's database reads in time", ["service"])]}
+        try:
+            with eventlet.Timeout(METRICS_SECONDS):
+                head = store.head()[0]
+                confirmed = store.relay_position(f"{service}.events")
+                gauges["log_head"].add_metric([service], head)
+                gauges["relay_confirmed"].add_metric([service], confirmed)
+                gauges["relay_lag"].add_metric([service], max(head - confirmed, 0))
+                signed = store.load(CHECKPOINT_STREAM)
+                if signed:
+                    age = time.time() - signed[-1].recorded_at.timestamp()
+                    gauges["checkpoint_age_seconds"].add_metric([service], max(age, 0.0))
+                for source in (consuming.sources if consuming is not None else ()):
+                    position, source_head = store.consumed_position(source), consuming.client.heads.get(source)
+                    gauges["consumer_position"].add_metric([service, source], position)
+                    if source_head is not None:
+                        gauges["consumer_source_head"].add_metric([service, source], source_head)
+                        gauges["consumer_lag"].add_metric([service, source], max(source_head - position, 0))
+                    gauges["consumer_refused"].add_metric([service, source], len(outstanding(store, source)))
+            gauges["up"].add_metric([service], 1)
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - a scrape says so, it does not fail
+            metrics_log.warning("metrics incomplete", error=type(exc).__name__)
+            gauges["up"].add_metric([service], 0)
+        return list(gauges.values())
+
+
+def metrics(container):
+    """`GET /metrics`: the process's counters (watchpost.runtime.metrics) and this service's gauges, measured now."""
+    measured = CollectorRegistry()
+    measured.register(_Measured(container))
+    return Response(generate_latest(REGISTRY) + generate_latest(measured), status=200,
+                    headers={"Content-Type": CONTENT_TYPE_LATEST})

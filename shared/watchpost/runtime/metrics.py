@@ -6,22 +6,13 @@ dead-lettered; parked; not an event: dead-lettered), the reporter vault's operat
 scraped, for this service: the log head, the relay's confirmed position and its lag, each consumer's position,
 its source's head as last heard, its lag and its refused events, and the age of the last signed checkpoint.
 
-Answered like `/health`, by the web server's own green thread, not a worker; each database read has a deadline.
+This module holds the counters (imported by whatever counts); the scrape itself, answered like `/health` by the web
+server's own green thread with a deadline on its database reads, is `watchpost.runtime.health.metrics`.
 Docs: docs/operations.md, "Metrics and alerts".
 """
-import time
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
-import eventlet
-import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
-from werkzeug.wrappers import Response
-
-from watchpost.audit.checkpoint import STREAM as CHECKPOINT_STREAM
-
-log = structlog.get_logger("watchpost.metrics")
 REGISTRY = CollectorRegistry()
-SCRAPE_SECONDS = 1.0
 
 COMMANDS = Counter("watchpost_commands", "Commands and reads handled, by name and outcome (ok, an error code)",
                    ["service", "name", "outcome"], registry=REGISTRY)
@@ -66,56 +57,3 @@ class CountedVault:
             VAULT.labels(self._service, name, "ok").inc()
             return result
         return counted
-
-
-class _Measured:
-    """The gauges of one service, read from its store and its consumers when scraped."""
-
-    def __init__(self, container):
-        self.container = container
-
-    def collect(self):
-        from watchpost.eventlog.consumer import outstanding
-        from watchpost.runtime.consuming import consuming_of
-        from watchpost.runtime.health import _store
-        service, store, consuming = self.container.service_name, _store(self.container), consuming_of(self.container)
-        gauges = {name: GaugeMetricFamily(f"watchpost_{name}", text, labels=labels) for name, text, labels in [
-            ("log_head", "Position of the last event in the service's log", ["service"]),
-            ("relay_confirmed", "Position up to which the broker confirmed the relay's publishes", ["service"]),
-            ("relay_lag", "Events committed but not yet confirmed by the broker (head - confirmed)", ["service"]),
-            ("checkpoint_age_seconds", "Seconds since the last signed checkpoint (absent: none yet)", ["service"]),
-            ("consumer_position", "Position applied from each source", ["service", "source"]),
-            ("consumer_source_head", "Each source's head as last heard", ["service", "source"]),
-            ("consumer_lag", "Events of each source not yet applied (source head - position)", ["service", "source"]),
-            ("consumer_refused", "Events of each source refused and not re-applied since", ["service", "source"]),
-            ("up", "1 when the service answered this scrape's database reads in time", ["service"])]}
-        try:
-            with eventlet.Timeout(SCRAPE_SECONDS):
-                head = store.head()[0]
-                confirmed = store.relay_position(f"{service}.events")
-                gauges["log_head"].add_metric([service], head)
-                gauges["relay_confirmed"].add_metric([service], confirmed)
-                gauges["relay_lag"].add_metric([service], max(head - confirmed, 0))
-                signed = store.load(CHECKPOINT_STREAM)
-                if signed:
-                    age = time.time() - signed[-1].recorded_at.timestamp()
-                    gauges["checkpoint_age_seconds"].add_metric([service], max(age, 0.0))
-                for source in (consuming.sources if consuming is not None else ()):
-                    position, source_head = store.consumed_position(source), consuming.client.heads.get(source)
-                    gauges["consumer_position"].add_metric([service, source], position)
-                    if source_head is not None:
-                        gauges["consumer_source_head"].add_metric([service, source], source_head)
-                        gauges["consumer_lag"].add_metric([service, source], max(source_head - position, 0))
-                    gauges["consumer_refused"].add_metric([service, source], len(outstanding(store, source)))
-            gauges["up"].add_metric([service], 1)
-        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - a scrape says so, it does not fail
-            log.warning("metrics incomplete", error=type(exc).__name__)
-            gauges["up"].add_metric([service], 0)
-        return list(gauges.values())
-
-
-def respond(container):
-    measured = CollectorRegistry()
-    measured.register(_Measured(container))
-    return Response(generate_latest(REGISTRY) + generate_latest(measured), status=200,
-                    headers={"Content-Type": CONTENT_TYPE_LATEST})
