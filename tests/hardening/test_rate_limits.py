@@ -1,6 +1,7 @@
 """Rate limits on what needs no token (anonymous submission, receipt lookup): a token bucket per client address
 and route (watchpost.runtime.ratelimit), 429 `rate_limited` with Retry-After, so receipt codes cannot be guessed."""
 import http.client
+import ipaddress
 import json
 
 import pytest
@@ -102,3 +103,80 @@ def test_anonymous_submission_is_limited_and_nothing_is_written_when_refused(sta
                                                                          "community": "lijinggang",
                                                                          "street": "yongquan", "summary": "再来"})
     assert status == 429 and 50 <= int(retry) <= 60 and intake.store.head() == before
+
+
+def test_the_client_address_comes_from_a_trusted_proxy_only():
+    proxies = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.2/32")]
+    assert ratelimit.client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"    # untrusted: ignored
+    assert ratelimit.client_address("127.0.0.2", "1.2.3.4", proxies) == "1.2.3.4"
+    # a client prepends what it likes; the trusted hops appended the truth at the right
+    assert ratelimit.client_address("10.0.0.5", "9.9.9.9, 198.51.100.7, 10.0.0.4", proxies) == "198.51.100.7"
+    assert ratelimit.client_address("10.0.0.5", "not-an-address", proxies) == "10.0.0.5"
+    assert ratelimit.client_address("10.0.0.5", None, proxies) == "10.0.0.5"
+
+
+def _raw(base_url, path, source="127.0.0.1", forwarded=None, token=None):
+    host, port = base_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
+    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request("GET", path, headers=headers)
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+@pytest.mark.integration
+def test_two_processes_on_one_schema_share_one_budget(start, monkeypatch):
+    monkeypatch.setenv("WATCHPOST_ANON_BURST", "4")
+    monkeypatch.setenv("WATCHPOST_ANON_RATE", "1")
+    first = start("intake")
+    second = start("intake", DB_SCHEMA=first.container.config["DB_SCHEMA"])
+    code = receipts.new_code()
+    statuses = [_raw(running.base_url, f"/receipts/{code}") for running in (first, second, first, second)]
+    assert statuses == [404] * 4
+    assert [_raw(running.base_url, f"/receipts/{code}") for running in (first, second)] == [429, 429]
+
+
+@pytest.mark.integration
+def test_a_forwarded_address_counts_only_from_a_trusted_proxy(start, monkeypatch):
+    monkeypatch.setenv("WATCHPOST_ANON_BURST", "2")
+    monkeypatch.setenv("WATCHPOST_ANON_RATE", "1")
+    monkeypatch.setenv("WATCHPOST_TRUSTED_PROXIES", "127.0.0.2")
+    base, path = start("intake").base_url, f"/receipts/{receipts.new_code()}"
+    # an untrusted peer cannot buy fresh buckets by inventing X-Forwarded-For
+    assert [_raw(base, path, forwarded=f"198.51.100.{n}") for n in range(4)] == [404, 404, 429, 429]
+    # behind the trusted proxy each client has its own bucket, and the client cannot spoof past the proxy
+    assert [_raw(base, path, "127.0.0.2", "203.0.113.1") for _ in range(3)] == [404, 404, 429]
+    assert _raw(base, path, "127.0.0.2", "203.0.113.1, 203.0.113.2") == 404
+    assert _raw(base, path, "127.0.0.2", "203.0.113.2, 203.0.113.1") == 429    # the proxy appended .1
+
+
+@pytest.mark.integration
+def test_a_signed_in_caller_is_limited_by_subject_over_http_and_rpc(start, monkeypatch):
+    from nameko.exceptions import RemoteError
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    monkeypatch.setenv("WATCHPOST_USER_BURST", "3")
+    monkeypatch.setenv("WATCHPOST_USER_RATE", "1")
+    intake = start("intake")
+    token = intake.client.as_("informant", sub="guesser", street="yongquan").token
+    other = intake.client.as_("informant", sub="someone-else", street="yongquan").token
+    path = f"/receipts/{receipts.new_code()}"
+    # the subject's bucket follows it from address to address
+    assert [_raw(intake.base_url, path, source, token=token) for source in ("127.0.0.1", "127.0.0.3", "127.0.0.4")] \
+        == [404] * 3
+    assert _raw(intake.base_url, path, "127.0.0.5", token=token) == 429
+    assert _raw(intake.base_url, path, token=other) == 404
+    with ClusterRpcProxy(intake.container.config) as cluster:
+        with pytest.raises(RemoteError) as caught:
+            cluster.intake.command("lookup_receipt", {"receipt_code": receipts.new_code()}, token=token)
+        assert caught.value.exc_type == "RateLimited"
+        for _ in range(2):
+            with pytest.raises(RemoteError) as caught:
+                cluster.intake.command("lookup_receipt", {"receipt_code": receipts.new_code()}, token=other)
+            assert caught.value.exc_type == "NotFound"
+        with pytest.raises(RemoteError) as caught:
+            cluster.intake.command("lookup_receipt", {"receipt_code": receipts.new_code()}, token=other)
+        assert caught.value.exc_type == "RateLimited"

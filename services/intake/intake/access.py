@@ -2,6 +2,7 @@
 a street commission in its street; the district commission and auditors everywhere; a citizen only submits
 and looks up a receipt.
 """
+from watchpost.access import covers
 from watchpost.errors import Forbidden
 
 STAFF = {"community_secretary", "street_commission", "district_commission"}
@@ -18,6 +19,8 @@ ALLOWED = {
         "resume_clue", "record_reply", "plan_verification", "report_verification", "conclude_clue",
         "notify_acceptance", "give_feedback", "raise_objection")},
     "reveal_reporter": {"district_commission"},
+    "erase_clue": {"district_commission"},
+    "rotate_master_key": {"district_commission"},
     # attachments (证据材料): a reporter adds one only with the clue's receipt code, before screening
     "add_attachment": COMMISSIONS | {"citizen", "informant", "supervisor"},
     "list_attachments": COMMISSIONS | {"auditor"},
@@ -48,18 +51,15 @@ def require(name, actor):
 
 
 def check_scope(actor, community, street):
-    """Refuse an actor outside the community or street of what they act on or read."""
-    if actor.role in EVERYWHERE:
+    """Refuse an actor outside the community or street of what they act on or read (as stored)."""
+    if covers(actor, street=street, community=community):
         return
     if actor.role == "street_commission":
-        if street != actor.street:
-            raise Forbidden(f"a street commission acts only in its street ({actor.street}), not in {street}")
-    elif actor.role == "community_secretary":
-        if community != actor.community:
-            raise Forbidden(f"a community secretary acts only in their community ({actor.community}), "
-                            f"not in {community}")
-    else:
-        raise Forbidden(f"{actor.role} cannot act on or read an existing record")
+        raise Forbidden(f"a street commission acts only in its street ({actor.street}), not in {street}")
+    if actor.role == "community_secretary":
+        raise Forbidden(f"a community secretary acts only in their community ({actor.community}), "
+                        f"not in {community}")
+    raise Forbidden(f"{actor.role} cannot act on or read an existing record")
 
 
 def scope_filter(actor, community=None, street=None):

@@ -6,10 +6,14 @@ agree. What is removed:
 - JPEG: every APP1-APP15 segment (Exif and XMP, where a phone writes GPS; ICC, MPF, maker data) except APP14
   Adobe (colour transform, needed to decode), COM comments, the JFIF thumbnail, and anything after EOI (motion
   photos append a video there). APP0 JFIF is kept, without its thumbnail.
-- PNG: every chunk but IHDR, PLTE, IDAT, IEND and the colour chunks tRNS, gAMA, cHRM, sRGB, iCCP, sBIT, pHYs
-  (tEXt, zTXt, iTXt, eXIf, tIME and private chunks go); anything after IEND goes; each CRC is checked.
-- PDF: rewritten by pypdf without the Info dictionary, the XMP streams (document and pages), /PieceInfo and
-  every object no longer referenced (earlier revisions included).
+- PNG: every chunk but IHDR, PLTE, IDAT, IEND and the colour chunks tRNS, gAMA, cHRM, sRGB, sBIT, pHYs
+  (iCCP, whose profile names a device or a person, tEXt, zTXt, iTXt, eXIf, tIME and private chunks go); anything
+  after IEND goes; each CRC is checked.
+- PDF: rewritten by pypdf without the Info dictionary, the trailer /ID, XMP (/Metadata) and /PieceInfo on every
+  object, annotation authors and dates (/T, /M, /CreationDate, /NM, rich text /RC), embedded and attached files
+  (/EmbeddedFiles, /EF, /AF, file attachment annotations), JavaScript and automatic actions (/JavaScript,
+  /OpenAction, /AA, /JS), and every object no longer referenced (earlier revisions included). The service parses
+  PDFs only in a child process with a time and memory limit (`intake.pdf_sandbox`).
 """
 import base64
 import binascii
@@ -48,8 +52,9 @@ def decode(data_base64):
         raise Invalid("data must be the file's bytes in base64 (RFC 4648, no line breaks)", field="data") from None
 
 
-def prepare(declared_type, data_base64, max_bytes=DEFAULT_MAX_BYTES):
-    """Decode, check size and type, strip metadata: the `Prepared` attachment, or `Invalid` naming the field."""
+def prepare(declared_type, data_base64, max_bytes=DEFAULT_MAX_BYTES, strip_pdf_with=None):
+    """Decode, check size and type, strip metadata: the `Prepared` attachment, or `Invalid` naming the field.
+    `strip_pdf_with` replaces the in-process PDF stripper (the service passes `pdf_sandbox.Sandbox.strip`)."""
     data = decode(data_base64)
     if not data:
         raise Invalid("data is empty: attach a JPEG, PNG or PDF file", field="data")
@@ -63,7 +68,7 @@ def prepare(declared_type, data_base64, max_bytes=DEFAULT_MAX_BYTES):
     if declared_type != kind:
         raise Invalid(f"content_type says {declared_type} but the bytes are {PLAIN[kind]} ({kind})",
                       field="content_type", detected=kind)
-    body = STRIP[kind](data)
+    body = (strip_pdf_with or strip_pdf)(data) if kind == PDF else STRIP[kind](data)
     return Prepared(kind, body, len(body), hashlib.sha256(body).hexdigest())
 
 
@@ -138,7 +143,7 @@ def strip_jpeg(data):
 
 # -- PNG -----------------------------------------------------------------------------------------------------------
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
+PNG_KEPT = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"pHYs"}
 
 
 def _bad_png(why):
@@ -178,23 +183,50 @@ def strip_png(data):
 
 
 # -- PDF -----------------------------------------------------------------------------------------------------------
+PDF_DROPPED = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/EmbeddedFiles", "/JavaScript", "/EF", "/AF",
+               "/JS")
+ANNOTATION_DROPPED = ("/T", "/M", "/CreationDate", "/NM", "/RC", "/FS")
+ACTIONS_DROPPED = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm")
+
+
+def _scrub(obj):
+    """Remove what names a person, carries a file or runs code from a dictionary of the document and from every
+    dictionary written inside it (indirect objects are scrubbed on their own)."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    if isinstance(obj, ArrayObject):
+        for item in obj:
+            _scrub(item)
+    if not isinstance(obj, DictionaryObject):
+        return
+    for key in PDF_DROPPED:
+        obj.pop(key, None)
+    if obj.get("/Type") == "/Annot" or "/Subtype" in obj and "/Rect" in obj:
+        for key in ANNOTATION_DROPPED:
+            obj.pop(key, None)
+    if obj.get("/S") in ACTIONS_DROPPED:
+        obj.pop("/S", None)
+    for value in obj.values():
+        _scrub(value)
+
+
 def strip_pdf(data):
-    """The document rewritten without its Info dictionary and XMP metadata; encrypted PDFs are refused."""
-    from pypdf import PdfReader, PdfWriter      # imported here: only PDFs need it
+    """The document rewritten without metadata, authors, files and scripts; encrypted PDFs are refused."""
+    from pypdf import PdfReader, PdfWriter  # imported here: only PDFs need it
 
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise Invalid("the PDF is encrypted; attach it without a password", field="data")
         writer = PdfWriter(clone_from=reader)
-        for holder in (writer._root_object, *(page for page in writer.pages)):
-            for key in ("/Metadata", "/PieceInfo"):
-                holder.pop(key, None)
+        for obj in list(writer._objects):
+            _scrub(obj)
         writer.metadata = None
+        writer._ID = None
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
-    except Invalid:
+    except (Invalid, MemoryError, RecursionError):
         raise
     except Exception:  # noqa: BLE001 - any parser failure on untrusted bytes is the file's fault
         raise Invalid("data is not a PDF that can be read", field="data") from None

@@ -5,7 +5,7 @@ from watchpost import config
 from watchpost.eventlog.pool import Pool
 from watchpost.runtime.metrics import CountedVault
 
-from intake.pgvault import PostgresVault, master_key, pooled
+from intake.pgvault import PostgresVault, master_key, next_master_key, pooled
 
 
 class Vault(DependencyProvider):
@@ -18,7 +18,8 @@ class Vault(DependencyProvider):
         schema = cfg.get("DB_SCHEMA") or self.container.service_name
         self.pool = Pool(url, int(cfg.get("VAULT_POOL") or 4),
                          [f'SET search_path TO "{schema}"', f'SET ROLE "watchpost_{schema}"'])
-        self.vault = CountedVault(PostgresVault(pooled(self.pool), master_key()), self.container.service_name)
+        self.vault = CountedVault(PostgresVault(pooled(self.pool), master_key(), next_master_key()),
+                                  self.container.service_name)
 
     def stop(self):
         self.pool.close()

@@ -11,7 +11,7 @@ import contextlib
 import os
 
 import psycopg2
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
 from watchpost.errors import NotFound, Unavailable
 
@@ -22,15 +22,21 @@ from intake.vault_files import PostgresFiles
 DB_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
-def master_key(text=None):
+def master_key(text=None, variable="WATCHPOST_MASTER_KEY"):
     """The 32-byte master key from `text` or WATCHPOST_MASTER_KEY (base64); the message never shows the key."""
     try:
         key = base64.b64decode(text or settings.from_mapping(os.environ).master_key, validate=True)
     except (binascii.Error, ValueError):
-        raise ValueError("WATCHPOST_MASTER_KEY is not valid base64") from None
+        raise ValueError(f"{variable} is not valid base64") from None
     if len(key) != 32:
-        raise ValueError(f"WATCHPOST_MASTER_KEY must decode to 32 bytes, not {len(key)}")
+        raise ValueError(f"{variable} must decode to 32 bytes, not {len(key)}")
     return key
+
+
+def next_master_key():
+    """The key a rotation re-wraps under (WATCHPOST_MASTER_KEY_NEXT), or None when none is set."""
+    text = settings.from_mapping(os.environ).next_master_key
+    return master_key(text, "WATCHPOST_MASTER_KEY_NEXT") if text else None
 
 
 def pooled(pool):
@@ -48,9 +54,9 @@ def pooled(pool):
 
 
 class PostgresVault(PostgresFiles, ReporterVault):
-    def __init__(self, cursor, master=None):
+    def __init__(self, cursor, master=None, next_master=None):
         self._cursor = cursor
-        self._master = master or master_key()
+        self._master, self._next = master or master_key(), next_master
 
     @classmethod
     def within(cls, tx, master=None):
@@ -75,7 +81,7 @@ class PostgresVault(PostgresFiles, ReporterVault):
             row = cur.fetchone()
         if row is None:
             raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
-        return decrypt(aes_key_unwrap(self._master, bytes(row[0])), bytes(row[1]), ref)
+        return decrypt(self.unwrap(bytes(row[0])), bytes(row[1]), ref)
 
     def erase(self, ref):
         if ref:
@@ -99,12 +105,15 @@ class PostgresVault(PostgresFiles, ReporterVault):
         return bytes(row[0])
 
     def rotate_master(self, new_master):
-        """Re-wrap every live record key and attachment key under a new master key, in one transaction."""
+        """Re-wrap every live record key and attachment key under a new master key, in one transaction (the
+        tables are locked, so a seal or an erasure waits for it). Returns (records, files) re-wrapped."""
         with self._cursor() as cur:
+            cur.execute("LOCK TABLE vault_keys, attachment_keys IN EXCLUSIVE MODE")
             cur.execute("SELECT ref, wrapped_key FROM vault_keys")
-            rewrapped = [(ref, aes_key_wrap(new_master, aes_key_unwrap(self._master, bytes(w)))) for ref, w in cur]
+            rewrapped = [(ref, aes_key_wrap(new_master, self.unwrap(bytes(w)))) for ref, w in cur]
             cur.execute("DELETE FROM vault_keys")
             for ref, wrapped in rewrapped:
                 cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)", (ref, wrapped))
-            self._rewrap_files(cur, new_master)
-        self._master = new_master
+            files = self._rewrap_files(cur, new_master)
+        self.switch_to(new_master)
+        return len(rewrapped), files

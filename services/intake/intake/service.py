@@ -6,6 +6,7 @@ from watchpost.runtime import EventLog, Settings, WatchpostService, expose, rout
 from intake import reads, timers
 from intake.access import ALLOWED
 from intake.commands import attachments, clues, inspections, opinions, submissions
+from intake.commands import vault as vault_commands
 from intake.consumers import CONSUMERS
 from intake.dependencies import Vault
 from intake.projections import PROJECTIONS
@@ -49,6 +50,8 @@ ROUTES = [
     on_clue("feedback", clues.give_feedback),
     on_clue("objection", clues.raise_objection),
     on_clue("reveal-reporter", clues.reveal_reporter, VAULT),
+    on_clue("erase", vault_commands.erase_clue, VAULT),
+    post("/vault/rotate-master-key", vault_commands.rotate_master_key, 200, VAULT),
     # attachments (证据材料): stripped of metadata, sealed in the vault
     post("/clues/<clue_id>/attachments", attachments.add_attachment, 201, VAULT),
     get("/clues/<clue_id>/attachments", reads.list_attachments),

@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
 from watchpost.errors import Invalid, NotFound
 
@@ -37,9 +37,36 @@ def decrypt(key, blob, ref):
         raise NotFound("the record under this reference fails its integrity check", ref=ref) from None
 
 
-class ReporterVault(ABC):
-    """What the commands need: seal a record, open it (with a recorded reason, by the caller), erase it."""
+def key_id(master):
+    """A name for a master key that does not reveal it (recorded in `vault.master_key_rotated`)."""
+    return hashlib.sha256(b"watchpost master key id\x1f" + master).hexdigest()[:16]
+
+
+class MasterKeys:
+    """The master key, and the next one (WATCHPOST_MASTER_KEY_NEXT) during a rotation: a key wrapped under
+    either opens, so processes that have not yet switched keep answering while another re-wraps."""
     _master: bytes
+    _next: bytes | None = None
+
+    def unwrap(self, wrapped):
+        try:
+            return aes_key_unwrap(self._master, wrapped)
+        except InvalidUnwrap:
+            if self._next is None:
+                raise
+            return aes_key_unwrap(self._next, wrapped)
+
+    def next_master(self):
+        if self._next is None or self._next == self._master:
+            return None
+        return self._next
+
+    def switch_to(self, new_master):
+        self._master, self._next = new_master, None
+
+
+class ReporterVault(MasterKeys, ABC):
+    """What the commands need: seal a record, open it (with a recorded reason, by the caller), erase it."""
 
     @abstractmethod
     def seal(self, record: dict, kind: str = "reporter", ref: str | None = None) -> str:
@@ -78,8 +105,8 @@ class ReporterVault(ABC):
 class MemoryVault(MemoryFiles, ReporterVault):
     """In-memory vault (tests, and the shape a database-backed vault follows: rows of ref, wrapped key, blob)."""
 
-    def __init__(self, master_key=None):
-        self._master = master_key or AESGCM.generate_key(bit_length=256)
+    def __init__(self, master_key=None, next_master=None):
+        self._master, self._next = master_key or AESGCM.generate_key(bit_length=256), next_master
         if len(self._master) != 32:
             raise ValueError("the master key must be 32 bytes")
         self._wrapped = {}     # ref -> wrapped record key
@@ -98,7 +125,7 @@ class MemoryVault(MemoryFiles, ReporterVault):
     def open(self, ref):
         if ref not in self._wrapped:
             raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
-        return decrypt(aes_key_unwrap(self._master, self._wrapped[ref]), self._blobs[ref][1], ref)
+        return decrypt(self.unwrap(self._wrapped[ref]), self._blobs[ref][1], ref)
 
     def erase(self, ref):
         self._wrapped.pop(ref, None)
@@ -111,8 +138,9 @@ class MemoryVault(MemoryFiles, ReporterVault):
         return self._blobs[ref][1]
 
     def rotate_master(self, new_master):
-        """Re-wrap every live record key under a new master key; the records themselves are untouched."""
-        self._rewrap_files(new_master)
-        self._wrapped = {ref: aes_key_wrap(new_master, aes_key_unwrap(self._master, w))
-                         for ref, w in self._wrapped.items()}
-        self._master = new_master
+        """Re-wrap every live record key under a new master key; the records themselves are untouched.
+        Returns (records, files) re-wrapped."""
+        files = self._rewrap_files(new_master)
+        self._wrapped = {ref: aes_key_wrap(new_master, self.unwrap(w)) for ref, w in self._wrapped.items()}
+        self.switch_to(new_master)
+        return len(self._wrapped), files

@@ -10,7 +10,7 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap
+from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
 from watchpost.errors import NotFound
 
@@ -48,7 +48,7 @@ class SealedFiles:
         if row is None:
             raise NotFound("no readable attachment under this id (unknown or erased)", attachment_id=attachment_id)
         wrapped, sealed_record, sealed_body = row
-        key = aes_key_unwrap(self._master, wrapped)
+        key = self.unwrap(wrapped)
         record = json.loads(open_bytes(key, sealed_record, _bound(attachment_id, clue_id, "record")))
         return record, open_bytes(key, sealed_body, _bound(attachment_id, clue_id, "body"))
 
@@ -89,7 +89,8 @@ class MemoryFiles(SealedFiles):
     def _rewrap_files(self, new_master):
         rows, keys = self._files()
         for attachment_id, wrapped in keys.items():
-            keys[attachment_id] = aes_key_wrap(new_master, aes_key_unwrap(self._master, wrapped))
+            keys[attachment_id] = aes_key_wrap(new_master, self.unwrap(wrapped))
+        return len(keys)
 
 
 class PostgresFiles(SealedFiles):
@@ -130,8 +131,9 @@ class PostgresFiles(SealedFiles):
 
     def _rewrap_files(self, cur, new_master):
         cur.execute("SELECT attachment_id, wrapped_key FROM attachment_keys")
-        rewrapped = [(a, aes_key_wrap(new_master, aes_key_unwrap(self._master, bytes(w)))) for a, w in cur]
+        rewrapped = [(a, aes_key_wrap(new_master, self.unwrap(bytes(w)))) for a, w in cur]
         cur.execute("DELETE FROM attachment_keys")
         for attachment_id, wrapped in rewrapped:
             cur.execute("INSERT INTO attachment_keys (attachment_id, wrapped_key) VALUES (%s, %s)",
                         (attachment_id, wrapped))
+        return len(rewrapped)

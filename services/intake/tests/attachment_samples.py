@@ -134,3 +134,77 @@ def pdf_metadata(data):
 
     reader = PdfReader(io.BytesIO(data))
     return reader.metadata, reader.root_object.get("/Metadata"), len(reader.pages)
+
+
+def pdf_of(*bodies, root_extra=b"", trailer_extra=b"", pages=0):
+    """A PDF written byte by byte: catalog 1 (with `root_extra`), page tree 2 (whose pages are the first `pages`
+    of `bodies`), then `bodies` from 3."""
+    kids = b" ".join(b"%d 0 R" % (n + 3) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R " + root_extra + b" >>",
+               b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages, *bodies]
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
+def nested_pdf(depth=300_000):
+    """An array nested `depth` deep: a recursive parser runs out of stack or memory."""
+    return pdf_of(b"[" * depth + b"]" * depth, root_extra=b"/Deep 3 0 R")
+
+
+def object_stream_bomb(mib=1024):
+    """Object 3 lives in object stream 4, whose FlateDecode data inflates to `mib` MiB of spaces."""
+    packer = zlib.compressobj(9)
+    head = b"3 0 "
+    body = (packer.compress(head + b"<< /X 1 >>") + b"".join(packer.compress(b" " * 2**20) for _ in range(mib))
+            + packer.flush())
+    out, offsets = bytearray(b"%PDF-1.7\n"), {}
+    for n, obj in ((1, b"<< /Type /Catalog /Pages 2 0 R /Bomb 3 0 R >>"), (2, b"<< /Type /Pages /Kids [] /Count 0 >>"),
+                   (4, b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+                    % (len(head), len(body)) + body + b"\nendstream")):
+        offsets[n] = len(out)
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    offsets[5] = len(out)
+    rows = b"\x00\x00\x00\x00\x00\xff\xff" + b"".join(b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00\x00"
+                                                     for n in (1, 2))
+    rows += b"\x02" + (4).to_bytes(4, "big") + b"\x00\x00"
+    rows += b"".join(b"\x01" + offsets[n].to_bytes(4, "big") + b"\x00\x00" for n in (4, 5))
+    out += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(rows)
+            + rows + b"\nendstream\nendobj\n")
+    return bytes(out + b"startxref\n%d\n%%%%EOF\n" % offsets[5])
+
+
+def loaded_pdf():
+    """One page carrying what must go: an annotation with an author and a date, a file attachment annotation, an
+    embedded file in the name tree, document JavaScript and an open action, XMP on the page and on an image, a
+    trailer /ID. Every one of them carries NAME (or, for the ID, a marker)."""
+    who = NAME.encode("utf-16-be").hex().encode()
+    xmp = b"<< /Type /Metadata /Subtype /XML /Length %d >>\nstream\n" % len(XMP) + XMP + b"\nendstream"
+    embedded = b"<< /Type /EmbeddedFile /Length 13 >>\nstream\nsecret of " + b"Zha\nendstream"
+    return pdf_of(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Metadata 4 0 R /Annots [5 0 R 6 0 R] "
+        b"/Resources << /XObject << /Im1 9 0 R >> >> /AA << /O << /S /JavaScript /JS (app.alert\\(1\\)) >> >> >>",
+        xmp,
+        b"<< /Type /Annot /Subtype /Text /Rect [0 0 10 10] /T <FEFF" + who + b"> /M (D:20260302090000) "
+        b"/CreationDate (D:20260302090000) /NM (annot-by-author) /Contents (see page) >>",
+        b"<< /Type /Annot /Subtype /FileAttachment /Rect [10 10 20 20] /FS 7 0 R /T <FEFF" + who + b"> >>",
+        b"<< /Type /Filespec /F (evidence-of-author.txt) /EF << /F 8 0 R >> >>",
+        embedded,
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Metadata 4 0 R /Length 1 >>\nstream\n\x80\nendstream",
+        pages=1, root_extra=b"/Metadata 4 0 R /OpenAction << /S /JavaScript /JS (app.alert\\(2\\)) >> "
+                   b"/Names << /JavaScript << /Names [(doc) << /S /JavaScript /JS (app.alert\\(3\\)) >>] >> "
+                   b"/EmbeddedFiles << /Names [(evidence-of-author.txt) 7 0 R] >> >>",
+        trailer_extra=b"/ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]")
+
+
+def iccp_png():
+    """A PNG with an ICC profile whose description names a person (iCCP) and text chunks."""
+    profile = zlib.compress(b"desc " + NAME.encode() + b" Canon EOS device")
+    return png(chunk(b"iCCP", b"Yi Huirong profile\x00\x00" + profile), chunk(b"tEXt", b"Author\x00Yi Huirong"))

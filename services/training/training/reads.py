@@ -79,7 +79,7 @@ def _participation(store, ctx, scope, key, year):
     doc = store.doc(f"training_participation_{scope}", f"{key}:{year}")
     if doc is None:
         raise NotFound(f"no attendance recorded in {scope} {key} for {year}", **{scope: key, "year": year})
-    if not covers(ctx.actor, doc["street"], doc["community"]):
+    if not covers(ctx.actor, street=doc["street"], community=doc["community"]):
         raise Forbidden(f"{scope} {key} is outside your scope: a {ctx.actor.role} sees street {ctx.actor.street!r}, "
                         f"community {ctx.actor.community!r} only", **{scope: key})
     return doc

@@ -145,6 +145,19 @@ class ReporterRevealed(ClueWhere):
     reason, revealed_to, revealed_on = text(), text(), day()
 
 
+class ClueErased(ClueWhere):
+    """The clue's reporter identity, submitter and sealed content were crypto-shredded: never who they were."""
+    basis = one_of(("retention_expired", "reporter_request"))
+    reason, erased_on = text(), day()
+    retention_years = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class MasterKeyRotated(Strict):
+    """Every live wrapped key in intake's vault now opens only under the key `key_id` names (not the key)."""
+    reason, rotated_on, key_id = text(), day(), text()
+    records, files = (fields.Integer(required=True, validate=validate.Range(min=0)) for _ in range(2))
+
+
 class AttachmentAdded(ClueWhere):
     """A file attached to a clue, stored stripped of metadata and sealed in intake's vault: never its name."""
     attachment_id, content_type = text(), one_of(ATTACHMENT_TYPES)
@@ -224,6 +237,7 @@ EVENTS = {
     "clue.concluded": (1, ClueConcluded), "clue.acceptance_notified": (1, AcceptanceNotified),
     "clue.feedback_given": (1, ClueFeedbackGiven), "clue.objection_raised": (1, ObjectionRaised),
     "clue.reporter_revealed": (1, ReporterRevealed), "clue.attachment_added": (1, AttachmentAdded),
+    "clue.erased": (1, ClueErased), "vault.master_key_rotated": (1, MasterKeyRotated),
     "clue.due_soon": (1, ClueClock), "clue.overdue": (1, ClueClock),
     "opinion.received": (1, OpinionReceived), "opinion.assigned": (1, OpinionAssigned),
     "opinion.resolved": (1, OpinionResolved), "opinion.feedback_given": (1, OpinionFeedbackGiven),

@@ -18,10 +18,10 @@ from watchpost.audit import service as audit_service
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, WatchpostError
 from watchpost.eventlog.model import event_from_json
-from watchpost.runtime import catchup, health, metrics, openapi, reapplying
+from watchpost.runtime import catchup, health, metrics, openapi, ratelimit, reapplying
 from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler
 from watchpost.runtime.queues import rpc
-from watchpost.runtime.web import authorise, call, handle, json_response, load_fields, render
+from watchpost.runtime.web import authorise, call, command_context, handle, json_response, load_fields, render
 
 log = structlog.get_logger("watchpost.service")
 
@@ -40,7 +40,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
             lambda self, request: None)
         cls.metrics = health.Direct.decorator("GET", "/metrics", answer=health.metrics)(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
-            lambda self, request: json_response(200, openapi.document(self.name, routes)))
+            lambda self, request: json_response(200, openapi.document(self.name, routes, allowed)))
         cls.events = http("GET", "/events")(catchup.http_events)
         cls.events_after = rpc(catchup.rpc_events_after)
         cls.command = rpc(_rpc_entry(by_name, allowed))
@@ -78,9 +78,11 @@ def _rpc_entry(by_name, allowed):
             if actor is None:
                 actor = Actor(id="anonymous", role="citizen")
             authorise(name, actor, allowed.get(name, ()))
+            if ratelimit.is_limited(allowed.get(name, ())):
+                ratelimit.take(self, name, actor)
             loaded = load_fields(route, fields or {})
-            ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id or str(uuid.uuid4()),
-                          command_id=command_id, extra=self.context_extra())
+            ctx = command_context(actor, route, loaded, command_id, named="command_id",
+                                  correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())
             answer = render(call(self, route, ctx, loaded), command=route.method != "GET")
             outcome = "ok"
             return answer

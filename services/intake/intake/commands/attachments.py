@@ -18,8 +18,10 @@ from watchpost.handling import execute
 
 from intake import attachments, receipts, settings
 from intake.access import check_scope
-from intake.commands._common import sealed_submitter, stream
-from intake.domain import clue as clues, evidence
+from intake.commands._common import one_unit, sealed_submitter, stream
+from intake.domain import clue as clues
+from intake.domain import evidence
+from intake.pdf_sandbox import Sandbox
 
 
 @dataclass
@@ -49,6 +51,7 @@ def _checked(ctx, receipt_hash, decide):
     return decided
 
 
+@one_unit
 def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, receipt_code=None):
     """Attach an image or a PDF to a clue: its metadata stripped, sealed in the vault, recorded by type, size
     and sha256 (answers with the attachment id)."""
@@ -57,7 +60,9 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
     _checked(ctx, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
         clues.fold(store.load(stream(clue_id))))
     name = file_name(filename)
-    prepared = attachments.prepare(content_type, data, settings.of(ctx).attachment_max_bytes)
+    limits = settings.of(ctx)
+    prepared = attachments.prepare(content_type, data, limits.attachment_max_bytes,
+                                   Sandbox(limits.pdf_seconds, limits.pdf_memory_mib).strip)
     attachment_id = str(uuid.uuid4())
     vault.keep_file(attachment_id, clue_id, {"filename": name, "content_type": prepared.content_type,
                                              "size": prepared.size, "sha256": prepared.sha256}, prepared.body)

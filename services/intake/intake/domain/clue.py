@@ -50,6 +50,8 @@ class Clue:
     notified: bool = False
     fed_back: bool = False
     attachments: int = 0                            # files attached (domain.evidence)
+    closed_on: str | None = None                    # concluded or screened away (domain.retention)
+    erased: bool = False                            # identity and content crypto-shredded (domain.retention)
     clocks: dict = field(default_factory=dict)      # open clock -> due date (ISO)
     alerts: dict = field(default_factory=dict)      # clock -> {"due_soon", "overdue"} already emitted
 
@@ -81,6 +83,11 @@ def _received(c, p):
     c.repeat_candidate = p.get("repeat_candidate")
 
 
+def _screened(c, p):
+    c.status = p["outcome"]
+    c.closed_on = p["screened_on"] if p["outcome"] in SCREENED_AWAY else None
+
+
 def _approved(c, p):
     c.disposal, c.proposal = p["disposal"], None
     c.status = AFTER_DISPOSAL[p["disposal"]]
@@ -94,7 +101,7 @@ def _set(status):
 
 _APPLY = {
     "clue.received": _received,
-    "clue.screened": lambda c, p: setattr(c, "status", p["outcome"]),
+    "clue.screened": _screened,
     "clue.registered": _set("registered"),
     "clue.reviewed": _set("reviewed"),
     "clue.disposal_proposed": lambda c, p: (setattr(c, "proposal", p), setattr(c, "status", "disposal_proposed")),
@@ -105,10 +112,13 @@ _APPLY = {
     "clue.verification_planned": lambda c, p: (setattr(c, "team", tuple(p["team"])),
                                                setattr(c, "status", "verification_planned")),
     "clue.verification_reported": _set("verification_reported"),
-    "clue.concluded": lambda c, p: (setattr(c, "status", "concluded"), setattr(c, "fed_back", False)),
+    "clue.concluded": lambda c, p: (setattr(c, "status", "concluded"), setattr(c, "fed_back", False),
+                                    setattr(c, "closed_on", p["concluded_on"])),
     "clue.acceptance_notified": lambda c, p: setattr(c, "notified", True),
     "clue.feedback_given": lambda c, p: setattr(c, "fed_back", True),
-    "clue.objection_raised": lambda c, p: (setattr(c, "status", "registered"), setattr(c, "disposal", None)),
+    "clue.objection_raised": lambda c, p: (setattr(c, "status", "registered"), setattr(c, "disposal", None),
+                                           setattr(c, "closed_on", None)),
+    "clue.erased": lambda c, p: (setattr(c, "erased", True), setattr(c, "reporter_ref", None)),
     "clue.attachment_added": lambda c, p: setattr(c, "attachments", c.attachments + 1),
 }
 

@@ -3,14 +3,17 @@
 the wire and in the log without a file name."""
 import base64
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 
+import eventlet
 import pytest
+from intake_it_helpers import CLUE, OTHER
 
 from watchpost.contracts import check
-
-from intake_it_helpers import CLUE, OTHER
+from watchpost.testing import wait_for
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import attachment_samples as s  # noqa: E402
@@ -148,6 +151,35 @@ def test_an_anonymous_reporter_attaches_with_the_receipt_code_before_screening(i
     answer = upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code)
     assert answer.status_code == 201, answer.text
     [event] = [e for e in intake.store.load(f"clue-{clue_id}") if e.type == "clue.attachment_added"]
-    assert event.actor["id"].startswith("sealed:") and event.actor["role"] == "citizen"
+    assert event.actor["id"].startswith("sealed:") and event.actor["role"] == "reporter"
     intake.on(clue_id, "screen", {"outcome": "accepted", "reason": "受理"})
     refused(upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code), 409)
+
+
+def _pdf_children():
+    """Pids of this process's children parsing a PDF (the service runs in the test's process)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat, cmdline = (proc / "stat").read_text(), (proc / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if b"intake.pdf_sandbox" in cmdline and int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
+            found.append(int(proc.name))
+    return found
+
+
+def test_while_a_hostile_pdf_is_parsed_the_service_answers_others(intake):
+    clue_id = intake.submit()["clue_id"]
+    commission = intake.as_("street_commission")
+    bomb = eventlet.spawn(upload, commission, clue_id, s.nested_pdf(), "application/pdf")
+    [child] = wait_for(_pdf_children, what="the child parsing the PDF")
+    os.kill(child, signal.SIGSTOP)                    # the child is stuck for as long as the test likes
+    try:
+        assert commission.get(f"/clues/{clue_id}").status_code == 200
+        assert upload(commission, clue_id, s.clean_jpeg()).status_code == 201
+        assert not bomb.dead
+    finally:
+        os.kill(child, signal.SIGCONT)
+    refused(bomb.wait(), 422, "data")
+    assert [e.payload["content_type"] for e in intake.store.load(f"clue-{clue_id}")[1:]] == ["image/jpeg"]

@@ -9,10 +9,10 @@ from watchpost.domain import Actor
 from watchpost.errors import Forbidden, Invalid
 
 from intake import access, reads, timers
-from intake.commands import attachments, clues, inspections, opinions
+from intake.commands import attachments, clues, inspections, opinions, vault as vault_commands
 from intake.schemas import SCHEMAS
 
-handlers = SimpleNamespace(**{name: fn for module in (clues, attachments, inspections, opinions, timers)
+handlers = SimpleNamespace(**{name: fn for module in (clues, attachments, inspections, opinions, timers, vault_commands)
                               for name, fn in vars(module).items()})
 
 
