@@ -3,7 +3,6 @@ from nameko.extensions import DependencyProvider
 
 from watchpost import config
 from watchpost.eventlog.pool import Pool
-from watchpost.runtime.metrics import CountedVault
 
 from intake.pgvault import PostgresVault, master_key, next_master_key, pooled
 
@@ -18,8 +17,7 @@ class Vault(DependencyProvider):
         schema = cfg.get("DB_SCHEMA") or self.container.service_name
         self.pool = Pool(url, int(cfg.get("VAULT_POOL") or 4),
                          [f'SET search_path TO "{schema}"', f'SET ROLE "watchpost_{schema}"'])
-        self.vault = CountedVault(PostgresVault(pooled(self.pool), master_key(), next_master_key()),
-                                  self.container.service_name)
+        self.vault = PostgresVault(pooled(self.pool), master_key(), next_master_key())
 
     def stop(self):
         self.pool.close()

@@ -2,7 +2,7 @@
 
 Counted as it happens (one registry per process, labelled by service): commands and reads by name and outcome
 (`ok`, the error code, `internal`) and their latency, rate-limit refusals, messages a consumer set aside (forged:
-dead-lettered; parked; not an event: dead-lettered), the reporter vault's operations (intake). Measured when
+dead-lettered; parked; not an event: dead-lettered). Measured when
 scraped, for this service: the log head, the relay's confirmed position and its lag, each consumer's position,
 its source's head as last heard, its lag and its refused events, and the age of the last signed checkpoint.
 
@@ -24,8 +24,6 @@ RATE_LIMITED = Counter("watchpost_rate_limit_refusals", "Anonymous requests refu
 SET_ASIDE = Counter("watchpost_consumer_messages_set_aside",
                     "Messages a consumer did not apply, by source and why: forged (dead-lettered), parked, "
                     "dead-lettered (not an event)", ["service", "source", "why"], registry=REGISTRY)
-VAULT = Counter("watchpost_vault_operations", "Reporter vault operations (intake), by operation and outcome",
-                ["service", "operation", "outcome"], registry=REGISTRY)
 
 
 def request_done(service, name, outcome, seconds=None):
@@ -34,26 +32,3 @@ def request_done(service, name, outcome, seconds=None):
         LATENCY.labels(service, name).observe(seconds)
     if outcome == "rate_limited":
         RATE_LIMITED.labels(service, name).inc()
-
-
-class CountedVault:
-    """A reporter vault whose `seal`, `open` and `erase` are counted (the rest passes through)."""
-    COUNTED = ("seal", "open", "erase")
-
-    def __init__(self, vault, service):
-        self._vault, self._service = vault, service
-
-    def __getattr__(self, name):
-        attribute = getattr(self._vault, name)
-        if name not in self.COUNTED:
-            return attribute
-
-        def counted(*args, **kwargs):
-            try:
-                result = attribute(*args, **kwargs)
-            except Exception:
-                VAULT.labels(self._service, name, "failed").inc()
-                raise
-            VAULT.labels(self._service, name, "ok").inc()
-            return result
-        return counted
