@@ -18,6 +18,16 @@ class Gap(Exception):
         self.source, self.last, self.position = source, last, position
 
 
+class OutOfChain(Exception):
+    """`source`'s event at `position` does not follow the last event the consumer applied from it: its `prev_hash`
+    is not that event's hash (an altered, replayed or forged message)."""
+
+    def __init__(self, source, position, expected, found):
+        super().__init__(f"{source}: event {position} says the event before it has hash {found[:12]}..., but the "
+                         f"event applied at {position - 1} has hash {expected[:12]}... (altered or forged)")
+        self.source, self.position, self.expected, self.found = source, position, expected, found
+
+
 @dataclass
 class AppendRequest:
     stream_id: str

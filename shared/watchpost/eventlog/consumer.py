@@ -17,15 +17,21 @@ What can go wrong with one event, and what the consumer does:
   a fix (`reapply`), which records `consumer.event_reapplied`.
 - the source cannot serve the event (its position lies beyond the source's log: a source restored from an older
   backup, a forged message): `Parked` is raised, and the runtime parks the message with the reason.
+- the message is not what the source sealed (`Forged`): its position is not a whole number from 1 to 2^63 - 1, its
+  hashes are not sha256 hex, its hash does not cover its canonical bytes, or its `prev_hash` is not the hash of the
+  last event applied from the source (kept with the position): nothing is applied or recorded, and the runtime
+  dead-letters the message with the reason and fetches the genuine event through catch-up.
 """
 import logging
 import os
+import re
 import time
 import traceback
 
 from watchpost.domain import Actor, Change, Context
 from watchpost.errors import Conflict, Unavailable, WatchpostError
-from watchpost.eventlog.batch import Gap
+from watchpost.eventlog.batch import Gap, OutOfChain
+from watchpost.eventlog.model import chain_hash, hashed_fields
 from watchpost.eventlog.upcasting import upcast
 
 log = logging.getLogger("watchpost.consumer")
@@ -34,6 +40,8 @@ REFUSED, REAPPLIED = "consumer.event_refused", "consumer.event_reapplied"
 # insufficient resources, operator intervention (shutdown, statement timeout)
 _TRANSIENT_SQLSTATES = ("08", "40", "53", "57")
 CONFLICT_ATTEMPTS = 3
+MAX_POSITION = 2 ** 63 - 1   # a bigint, as the log stores positions
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 class Parked(Exception):
@@ -43,6 +51,29 @@ class Parked(Exception):
         super().__init__(f"{source} has no event at position {position}: its log ends at {head} (restored from an "
                          f"older backup, or the message is forged)")
         self.source, self.position, self.head = source, position, head
+
+
+class Forged(Exception):
+    """The message at `position` is not an event its source sealed, or not the one that follows the last applied."""
+
+    def __init__(self, source, position, why):
+        super().__init__(f"{source}: the message at position {position!r} is refused: {why}")
+        self.source, self.position, self.why = source, position, why
+
+
+def verify(source, event):
+    """Raise `Forged` unless `event` is sealed as its source seals: a position within bounds, sha256 hashes, and a
+    hash over its canonical bytes chained to its `prev_hash`."""
+    if type(event.position) is not int or not 1 <= event.position <= MAX_POSITION:
+        raise Forged(source, event.position, f"a position must be a whole number from 1 to {MAX_POSITION}")
+    if not all(isinstance(h, str) and _SHA256_HEX.fullmatch(h) for h in (event.prev_hash, event.hash)):
+        raise Forged(source, event.position, "hash and prev_hash must be 64 lowercase hex digits (sha256)")
+    try:
+        computed = chain_hash(event.prev_hash, hashed_fields(event))
+    except (TypeError, ValueError, AttributeError):
+        raise Forged(source, event.position, "its fields cannot be encoded canonically") from None
+    if computed != event.hash:
+        raise Forged(source, event.position, "its hash does not match its content (altered or forged)")
 
 
 def transient(exc):
@@ -120,16 +151,21 @@ class Consumer:
 
     def consume(self, event, from_source=False):
         """Apply `event` at its position, or record it as refused there. Raises `Gap`, `Parked` or a transient
-        error; returns True if the position was new. `from_source`: read from the source itself, so it has it."""
+        error; returns True if the position was new. `from_source`: read from the source itself, so it has it.
+        Raises `Forged` (nothing applied) for a message that is not the source's next sealed event."""
+        verify(self.source, event)
         if self.source_head is not None and not from_source:
             head = self.source_head(event.position)
             if head is not None and event.position > head:
                 raise Parked(self.source, event.position, head)
+        chain = (event.prev_hash, event.hash)
         for _ in range(CONFLICT_ATTEMPTS):
             try:
-                return self.store.consume(self.source, event.position, lambda tx: self.apply(tx, event))
+                return self.store.consume(self.source, event.position, lambda tx: self.apply(tx, event), chain)
             except Gap:
                 raise
+            except OutOfChain as exc:
+                raise Forged(self.source, event.position, f"it is out of chain: {exc}") from None
             except Conflict as exc:   # a race with another writer passes on a fresh read; one that stays is the event's
                 failure = exc
             except Exception as exc:  # noqa: BLE001 - whatever it is, one event must not stall the source
@@ -137,7 +173,7 @@ class Consumer:
                     raise
                 failure = exc
                 break
-        return self.store.consume(self.source, event.position, lambda tx: self.refuse(tx, event, failure))
+        return self.store.consume(self.source, event.position, lambda tx: self.refuse(tx, event, failure), chain)
 
     def receive(self, event):
         """Apply `event` (and any missing before it). Returns True if it was new."""

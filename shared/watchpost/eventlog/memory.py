@@ -2,7 +2,7 @@
 import threading
 
 from watchpost.domain import utcnow
-from watchpost.eventlog.batch import AppendRequest, Gap, plan, same_claim, validate
+from watchpost.eventlog.batch import AppendRequest, Gap, OutOfChain, plan, same_claim, validate
 from watchpost.eventlog.model import GENESIS
 from watchpost.eventlog.ports import ConsumerLog, EventStore, ReadModels, RelayLog
 from watchpost.eventlog.projections import fold, fold_into, matches
@@ -68,18 +68,21 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
 
     # -- consuming another service's events ---------------------------------------------------------------
     def consumed_position(self, source):
-        return self._consumers.get(source, 0)
+        return self._consumers.get(source, (0, GENESIS))[0]
 
-    def consume(self, source, position, apply):
-        """Run `apply(tx)` once for `source`'s event at `position`; returns False if already applied."""
+    def consume(self, source, position, apply, chain=None):
+        """Run `apply(tx)` once for `source`'s event at `position`; returns False if already applied. `chain`:
+        (prev_hash, hash), checked against and recorded with the position, as in PostgreSQL."""
         with self._lock:
-            last = self._consumers.get(source, 0)
+            last, last_hash = self._consumers.get(source, (0, GENESIS))
             if position <= last:
                 return False
             if position != last + 1:
                 raise Gap(source, last, position)
+            if chain is not None and last_hash is not None and chain[0] != last_hash:
+                raise OutOfChain(source, position, last_hash, chain[0])
             apply(self)
-            self._consumers[source] = position
+            self._consumers[source] = (position, chain[1] if chain else None)
             return True
 
     def transaction(self, apply):

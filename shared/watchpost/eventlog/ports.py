@@ -56,7 +56,10 @@ class ConsumerLog(Protocol):
 
     def consumed_position(self, source: str) -> int: ...
 
-    def consume(self, source: str, position: int, apply: Callable[[Any], None]) -> bool: ...
+    def consume(self, source: str, position: int, apply: Callable[[Any], None],
+                chain: tuple[str, str] | None = None) -> bool:
+        """`apply(tx)` with the position; `chain` (prev_hash, hash): prev_hash must be the last recorded hash."""
+        ...
 
     def transaction(self, apply: Callable[[Any], None]) -> None:
         """`apply(tx)` in one unit with no position recorded (re-applying a refused event)."""

@@ -2,13 +2,14 @@
 
 Every service gets the same built-ins: `GET /health`, `GET /openapi.json`, `GET /events` (catch-up), and the RPC
 methods `command`, `read` and `events_after`; a service that consumes others' events also `GET /consumers` and
-`POST /consumers/<source>/reapply` (watchpost.runtime.reapplying); and from `watchpost.audit.service`,
-`POST /checkpoints`, `GET /checkpoints/key` and a checkpoint timer (WATCHPOST_CHECKPOINT_SECONDS).
+`POST /consumers/<source>/reapply` (watchpost.runtime.reapplying); `GET /health/ready`, `GET /health/live` and
+`GET /metrics` (watchpost.runtime.metrics), answered without a worker as `/health` is; and from
+`watchpost.audit.service`, `POST /checkpoints`, `GET /checkpoints/key` and a checkpoint timer
+(WATCHPOST_CHECKPOINT_SECONDS).
 """
 import uuid
 
 import structlog
-from nameko.rpc import rpc
 from nameko.timer import timer
 from nameko.web.handlers import http
 
@@ -17,8 +18,9 @@ from watchpost.audit import service as audit_service
 from watchpost.domain import SYSTEM, Actor, Context, utcnow
 from watchpost.errors import NotFound, WatchpostError
 from watchpost.eventlog.model import event_from_json
-from watchpost.runtime import catchup, health, openapi, ratelimit, reapplying
+from watchpost.runtime import catchup, health, metrics, openapi, ratelimit, reapplying
 from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler
+from watchpost.runtime.queues import rpc
 from watchpost.runtime.web import authorise, call, command_context, handle, json_response, load_fields, render
 
 log = structlog.get_logger("watchpost.service")
@@ -33,6 +35,10 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
         for route in routes:
             setattr(cls, route.name, http(route.method, route.path)(_entry(route, allowed)))
         cls.health = health.Direct.decorator("GET", "/health")(lambda self, request: None)
+        cls.health_ready = health.Direct.decorator("GET", "/health/ready")(lambda self, request: None)
+        cls.health_live = health.Direct.decorator("GET", "/health/live", answer=health.alive)(
+            lambda self, request: None)
+        cls.metrics = health.Direct.decorator("GET", "/metrics", answer=health.metrics)(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
             lambda self, request: json_response(200, openapi.document(self.name, routes, allowed)))
         cls.events = http("GET", "/events")(catchup.http_events)
@@ -66,16 +72,25 @@ def _rpc_entry(by_name, allowed):
         route = by_name.get(name)
         if route is None:
             raise NotFound(f"no command or read named {name!r}; there are: {', '.join(sorted(by_name))}")
-        actor = auth.actor_from_token(token, audience=self.name) if token else None
-        if actor is None:
-            actor = Actor(id="anonymous", role="citizen")
-        authorise(name, actor, allowed.get(name, ()))
-        if ratelimit.is_limited(allowed.get(name, ())):
-            ratelimit.take(self, name, actor)
-        loaded = load_fields(route, fields or {})
-        ctx = command_context(actor, route, loaded, command_id, named="command_id",
-                              correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())
-        return render(call(self, route, ctx, loaded), command=route.method != "GET")
+        outcome = "internal"
+        try:
+            actor = auth.actor_from_token(token, audience=self.name) if token else None
+            if actor is None:
+                actor = Actor(id="anonymous", role="citizen")
+            authorise(name, actor, allowed.get(name, ()))
+            if ratelimit.is_limited(allowed.get(name, ())):
+                ratelimit.take(self, name, actor)
+            loaded = load_fields(route, fields or {})
+            ctx = command_context(actor, route, loaded, command_id, named="command_id",
+                                  correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())
+            answer = render(call(self, route, ctx, loaded), command=route.method != "GET")
+            outcome = "ok"
+            return answer
+        except WatchpostError as refused:
+            outcome = refused.code
+            raise
+        finally:
+            metrics.request_done(self.name, name, outcome)
     return command
 
 

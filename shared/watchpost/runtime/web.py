@@ -18,7 +18,7 @@ from watchpost import auth
 from watchpost.domain import Actor, Answer, Context, Event, utcnow
 from watchpost.errors import BadRequest, Forbidden, Invalid, RateLimited, Unauthenticated, WatchpostError
 from watchpost.handling import request_digest
-from watchpost.runtime import ratelimit
+from watchpost.runtime import metrics, ratelimit
 
 log = structlog.get_logger("watchpost.http")
 MAX_BODY = 8_000_000   # base64 of a 5 MiB attachment (intake) plus headroom
@@ -202,6 +202,7 @@ def handle(service, route, allowed, request, path):
         log.exception("unexpected error", method=request.method, path=route.path)
         status, body = 500, {"error": "internal", "message": "an unexpected error occurred; it was logged under "
                                                             f"correlation id {correlation_id}", "details": {}}
-    log.info("request", method=request.method, path=route.path, status=status, role=role,
-             ms=round((time.monotonic() - started) * 1000, 1))
+    seconds = time.monotonic() - started
+    metrics.request_done(getattr(service, "name", ""), route.name, "ok" if status < 400 else body["error"], seconds)
+    log.info("request", method=request.method, path=route.path, status=status, role=role, ms=round(seconds * 1000, 1))
     return json_response(status, body, headers)

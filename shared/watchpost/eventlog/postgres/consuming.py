@@ -1,7 +1,8 @@
 """Consuming another service's events: one transaction per event with the consumer's recorded position."""
 import contextlib
 
-from watchpost.eventlog.batch import AppendRequest, Gap, validate
+from watchpost.eventlog.batch import AppendRequest, Gap, OutOfChain, validate
+from watchpost.eventlog.model import GENESIS
 from watchpost.eventlog.postgres.folding import project
 from watchpost.eventlog.postgres.reads import _Reads
 from watchpost.eventlog.postgres.writing import write
@@ -15,23 +16,27 @@ class _Consuming:
             row = cur.fetchone()
             return row[0] if row else 0
 
-    def consume(self, source, position, apply):
+    def consume(self, source, position, apply, chain=None):
         """Run `apply(tx)` for `source`'s event at `position` in one transaction with the recorded position.
 
         Returns False (and writes nothing) if that position was already applied; raises `Gap` if earlier
-        positions are missing.
+        positions are missing. `chain` = (prev_hash, hash) of the event: its prev_hash must be the hash recorded
+        with the last position (else `OutOfChain`, nothing written), and its hash is recorded with this one.
         """
         with self._transaction() as cur:
-            cur.execute("INSERT INTO consumer_positions VALUES (%s, 0) ON CONFLICT DO NOTHING", (source,))
-            cur.execute("SELECT position FROM consumer_positions WHERE source = %s FOR UPDATE", (source,))
-            last = cur.fetchone()[0]
+            cur.execute("INSERT INTO consumer_positions VALUES (%s, 0, %s) ON CONFLICT DO NOTHING", (source, GENESIS))
+            cur.execute("SELECT position, hash FROM consumer_positions WHERE source = %s FOR UPDATE", (source,))
+            last, last_hash = cur.fetchone()
             if position <= last:
                 return False
             if position != last + 1:
                 raise Gap(source, last, position)
+            if chain is not None and last_hash is not None and chain[0] != last_hash:
+                raise OutOfChain(source, position, last_hash, chain[0])
             tx = Transaction(self, cur)
             apply(tx)
-            cur.execute("UPDATE consumer_positions SET position = %s WHERE source = %s", (position, source))
+            cur.execute("UPDATE consumer_positions SET position = %s, hash = %s WHERE source = %s",
+                        (position, chain[1] if chain else None, source))
         if tx.written:
             self._notify(tx.written)
         return True
