@@ -188,6 +188,10 @@ class Receipt(Strict):
     receipt_code = fields.String(required=True, validate=validate.Length(min=20, max=40))
 
 
+class OldReceiptPath(Strict):
+    code = fields.String(required=True)
+
+
 class Empty(Strict):
     pass
 
@@ -206,6 +210,7 @@ SCHEMAS = {
     "order_rectification": OrderRectification, "report_rectification": ReportRectification,
     "verify_rectification": FindingRef, "escalate_finding": EscalateFinding, "tick": Empty,
     "get_clue": ClueRef, "clue_history": ClueRef, "list_clues": ListClues, "lookup_receipt": Receipt,
+    "receipt_moved": OldReceiptPath, "declare_conflict": Reasoned,
     "get_opinion": OpinionRef, "list_opinions": ListOpinions, "get_inspection": InspectionRef,
     "list_inspections": Page, "counts": Counts,
 }

@@ -33,7 +33,8 @@ ROUTES = [
     get("/clues", reads.list_clues),
     get("/clues/<clue_id>", reads.get_clue),
     get("/clues/<clue_id>/history", reads.clue_history),
-    get("/receipts/<code>", reads.lookup_receipt, code="receipt_code"),
+    post("/receipts/lookup", reads.lookup_receipt),
+    get("/receipts/<code>", reads.receipt_moved),
     on_clue("screen", clues.screen_clue, VAULT),
     on_clue("register", clues.register_clue),
     on_clue("review", clues.review_clue),
@@ -49,6 +50,7 @@ ROUTES = [
     on_clue("feedback", clues.give_feedback),
     on_clue("objection", clues.raise_objection),
     on_clue("reveal-reporter", clues.reveal_reporter, VAULT),
+    on_clue("declare-conflict", clues.declare_conflict),
     # attachments (证据材料): stripped of metadata, sealed in the vault
     post("/clues/<clue_id>/attachments", attachments.add_attachment, 201, VAULT),
     get("/clues/<clue_id>/attachments", reads.list_attachments),

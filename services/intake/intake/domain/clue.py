@@ -49,6 +49,7 @@ class Clue:
     team: tuple = ()
     notified: bool = False
     fed_back: bool = False
+    recused: tuple = ()                             # handlers who declared 回避 (ids)
     attachments: int = 0                            # files attached (domain.evidence)
     clocks: dict = field(default_factory=dict)      # open clock -> due date (ISO)
     alerts: dict = field(default_factory=dict)      # clock -> {"due_soon", "overdue"} already emitted
@@ -110,6 +111,7 @@ _APPLY = {
     "clue.feedback_given": lambda c, p: setattr(c, "fed_back", True),
     "clue.objection_raised": lambda c, p: (setattr(c, "status", "registered"), setattr(c, "disposal", None)),
     "clue.attachment_added": lambda c, p: setattr(c, "attachments", c.attachments + 1),
+    "clue.conflict_declared": lambda c, p: setattr(c, "recused", (*c.recused, p["declared_by"])),
 }
 
 
