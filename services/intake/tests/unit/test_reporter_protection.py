@@ -90,5 +90,5 @@ def test_reads_never_show_vault_references(world):
     text = json.dumps([doc, history], ensure_ascii=False)
     assert "reporter_ref" not in text and "content_ref" not in text and "receipt_hash" not in text
     assert "rep_" not in text and "con_" not in text
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         reads.get_clue(world.store, world.ctx("community_secretary", community="fenghuang"), clue_id=cid)
