@@ -8,11 +8,11 @@ import uuid
 from dataclasses import dataclass, replace
 
 from watchpost.domain import Answer
-from watchpost.errors import Invalid, NotFound
+from watchpost.errors import IllegalTransition, Invalid, NotFound
 from watchpost.handling import execute
 
 from training import settings
-from training.access import require, require_cover, require_manage
+from training.access import require, require_cover, require_manage, sees_session
 from training.domain import onboarding, record, rules, sessions
 
 
@@ -29,7 +29,7 @@ def _load_session(store, session_id):
 
 def _managed(ctx, session_id, decide):
     def run(s):
-        if s.status == "none":
+        if s.status == "none" or not sees_session(ctx.actor, s.audience):
             raise NotFound(f"session {session_id} does not exist", session_id=session_id)
         require_manage(ctx, s.audience)
         return decide(s)
@@ -99,7 +99,8 @@ def correct_attendance(store, ctx, session_id, person_id, status, reason):
     def decide(r):
         before = r.attendance.get(session_id)
         if before:
-            require_cover(ctx, before["street"], before["community"], f"person {person_id}")
+            require_cover(ctx, before["street"], before["community"], f"person {person_id}", hidden=IllegalTransition(
+                "correct_attendance", "no attendance recorded", {"record_attendance"}))
         return record.correct(r, s, person_id, status, reason)
     events = execute(store, f"record-{person_id}-{s.held_on[:4]}", record.fold, decide, ctx)
     return events + _advance(store, ctx, events)

@@ -76,7 +76,7 @@ def test_attendance_is_scoped_to_the_recorders_area(store):
     with pytest.raises(Forbidden):
         attend(store, sid, street_id="S2", community="C9", ctx=street("S1"))
     attend(store, sid, ctx=secretary("C1"))
-    with pytest.raises(Forbidden):
+    with pytest.raises(IllegalTransition, match="no attendance recorded"):     # as if none were recorded
         commands.correct_attendance(store, secretary("C2"), session_id=sid, person_id="P1", status="absent",
                                     reason="x")
     commands.correct_attendance(store, street("S1"), session_id=sid, person_id="P1", status="absent", reason="x")
