@@ -70,7 +70,8 @@ def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=N
     """
     if repeat_of:
         earlier, this = store.doc("clues", repeat_of), store.doc("clues", clue_id)
-        if not earlier or not this or earlier.get("accused_key") != this.get("accused_key"):
+        if (not earlier or not this or earlier.get("accused_key") != this.get("accused_key")
+                or not knowing.knows(ctx.actor, earlier)):                 # nor one outside the caller's circle
             raise Invalid("repeat_of must name an earlier clue about the same accused person", field="repeat_of")
     if outcome == "forwarded_up" and vault is None:
         raise Invalid("forwarding up erases the clue's content: pass the vault", field="vault")

@@ -1,7 +1,7 @@
 """Every transition of a clue (问题线索) and every refusal, with the state and allowed commands named."""
 import pytest
 
-from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
+from watchpost.errors import IllegalTransition, Invalid, NotFound
 
 from intake.commands import clues as h
 

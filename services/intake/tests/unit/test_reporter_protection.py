@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound, WatchpostError
+from watchpost.errors import IllegalTransition, Invalid, NotFound, WatchpostError
 from watchpost.eventlog.model import event_to_json
 
 from intake import reads, timers
