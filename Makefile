@@ -34,6 +34,9 @@ rabbit-management:
 test: rabbit-management install
 	$(BIN)/pytest -q
 
+fuzz: install  # schemathesis over the four served OpenAPI documents, many examples per operation (a few in `make test`)
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-200} $(BIN)/pytest -q tests/hardening/test_openapi.py
+
 # unit: no network and no database, proved on every run: pytest-socket refuses every socket but a Unix one, and
 # the watchpost plugin makes psycopg2.connect fail (libpq's sockets are not Python's), so an unmarked test that
 # needs the broker or the database fails here instead of passing quietly.

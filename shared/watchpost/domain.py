@@ -62,6 +62,7 @@ class Context:
     causation_id: str | None = None
     command_id: str | None = None
     extra: dict = field(default_factory=dict)
+    request: str | None = None     # digest of who asked for what (watchpost.handling.request_digest), HTTP and RPC
 
 
 @dataclass

@@ -45,6 +45,12 @@ class Conflict(WatchpostError):
     status, code = 409, "conflict"
 
 
+class IdempotencyKeyReused(Conflict):
+    """An Idempotency-Key already names another command (another caller, command, target or fields): nothing was
+    written; a new command needs a new key."""
+    code = "idempotency_key_reused"
+
+
 class IllegalTransition(WatchpostError):
     """The aggregate's state does not allow the command; details name the state and what is allowed."""
     status, code = 409, "illegal_transition"

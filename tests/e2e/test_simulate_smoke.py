@@ -51,7 +51,8 @@ def test_make_demo_on_a_tiny_quarter_prints_the_ranking_and_the_verification(sui
     assert len(card.json()["indicators"]) == 7
     assert any(block["contributions"] for block in card.json()["indicators"].values())
 
+    development = {**suite.env, "WATCHPOST_ENV": "development"}     # as `make demo` sets it
     again = subprocess.run([sys.executable, str(ROOT / "tools" / "simulate.py"), "--scale", "0.02", "--no-audit"],
-                           cwd=ROOT, env=suite.env, capture_output=True, text=True, timeout=600)
+                           cwd=ROOT, env=development, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout[-4000:] + again.stderr[-4000:]
     assert "directory wenjiang-sample-2of95-seed11: 0 events written" in again.stdout, again.stdout

@@ -1,11 +1,15 @@
-"""Escalation across two services: an informant flags a major problem (重大问题) through liaison's HTTP API; the
-event reaches intake over RabbitMQ and becomes a clue there, at once, by event rather than by a call."""
+"""Escalation across two services: an informant flags a major problem (重大问题) through liaison's HTTP API; liaison
+holds it and its timer releases it the next day (举报人保护); the event reaches intake over RabbitMQ and becomes a
+clue there, at once, by event rather than by a call."""
+import sys
 from datetime import datetime, timedelta, timezone
 
 import kombu
 import orjson
 import pytest
+from nameko.testing.services import entrypoint_hook
 
+import watchpost.runtime.expose  # noqa: F401  (the module; the package re-exports its function of that name)
 from watchpost.testing import eventually
 
 from intake.service import IntakeService
@@ -40,7 +44,16 @@ def services(container_factory, service_config, client_for, published):
     intake.start()
     liaison = container_factory(LiaisonService, service_config())
     liaison.start()
-    return client_for(liaison), client_for(intake)
+    return client_for(liaison), client_for(intake), liaison
+
+
+def release(container, monkeypatch):
+    """Run liaison's timer two days ahead: every flag held now is past a daily release."""
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    with monkeypatch.context() as patched:
+        patched.setattr(sys.modules["watchpost.runtime.expose"], "utcnow", lambda: later)
+        with entrypoint_hook(container, "tick_timers_tick") as tick:
+            tick()
 
 
 def created(response):
@@ -48,8 +61,8 @@ def created(response):
     return response.json()
 
 
-def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, published):
-    liaison, intake = services
+def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, published, monkeypatch):
+    liaison, intake, container = services
     admin = liaison.as_("district_commission")
     created(admin.post("/streets", {"street_id": "S01", "name": "柳城街道"}))
     created(admin.post("/communities", {"community_id": "C01", "street": "S01", "name": "光华社区"}))
@@ -59,14 +72,19 @@ def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, p
                                    "community": "C01", "groups": ["G01"],
                                    "appointed_on": (TODAY - timedelta(days=1)).isoformat()}))
     informant = liaison.as_("informant", sub="P01", street="S01", community="C01")
-    flagged = created(informant.post("/major-problems", {"person_id": "P01", "summary": "集体资产出租收入去向不明",
-                                                         "category": "C02.02"}))
-    assert [e["type"] for e in flagged["events"]] == ["feedback.major_problem_flagged"]
+    flagged = informant.post("/major-problems", {"person_id": "P01", "summary": "集体资产出租收入去向不明",
+                                                 "category": "C02.02"})
+    assert flagged.status_code == 202 and flagged.json()["events"] == [], flagged.text
+    created(admin.post("/people", {"person_id": "P02", "name": "王芳", "role": "supervisor", "street": "S01",
+                                   "community": "C01", "groups": ["G01"],
+                                   "appointed_on": (TODAY - timedelta(days=1)).isoformat()}))
+    release(container, monkeypatch)
 
     commission = intake.as_("street_commission", street="S01")
     assert eventually(lambda: commission.get("/clues").json()["total"] == 1), "intake never made the clue"
     clue = commission.get("/clues").json()["items"][0]
-    assert (clue["community"], clue["street"], clue["channel"]) == ("C01", "S01", "informant")
+    # C01 has one informant: the flag names the street only, and so does the clue (its community is the street)
+    assert (clue["community"], clue["street"], clue["channel"]) == ("S01", "S01", "feedback_escalation")
     assert (clue["category"], clue["item"], clue["status"]) == ("C02", "C02.02", "received")
     assert clue["summary"] == "集体资产出租收入去向不明"
     history = commission.get(f"/clues/{clue['clue_id']}/history").text
@@ -85,6 +103,7 @@ def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, p
     [flag] = [b for b in seen if b["type"] == "feedback.major_problem_flagged"]
     assert "李明" not in str(flag) and "P01" not in str(flag) and flag["stream_id"].startswith("flag-")
     traces = (flag["payload"]["flag_id"], flag["payload"]["summary"], flag["correlation_id"])
+    assert (flag["actor"]["role"], flag["payload"]["community"], flag["payload"]["role"]) == ("system", None, None)
     naming = [b for b in seen if "P01" in str(b) or "李明" in str(b)]
-    assert [b["type"] for b in naming] == ["person.appointed"]
+    assert {b["type"] for b in naming} <= {"person.appointed", "feedback.due_soon", "feedback.missed"}   # the timer's
     assert not [t for b in naming for t in traces if t in str(b)]

@@ -8,9 +8,15 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import sys
+from unittest import mock
+
 import eventlet
 import kombu
 import pytest
+from nameko.testing.services import entrypoint_hook
+
+import watchpost.runtime.expose  # noqa: F401  (the module; the package re-exports its function of that name)
 
 from watchpost.auth import issue
 from watchpost.testing import eventually
@@ -46,13 +52,16 @@ def wired():
     return found
 
 
+CONTAINERS = {}
+
+
 @pytest.fixture
 def suite(container_factory, service_config, client_for):
     clients, config = {}, None
     for name, cls in wired().items():
         container = container_factory(cls, service_config())
         container.start()
-        clients[name], config = client_for(container), container.config
+        clients[name], config, CONTAINERS[name] = client_for(container), container.config, container
     return clients, config["AMQP_URI"]
 
 
@@ -100,8 +109,15 @@ def appoint(liaison, n, role="informant"):
 
 
 def flag(liaison, n):
+    """Flag, then let liaison's timer release it (held flags go out at a daily release: run the timer 2 days on)."""
     informant = liaison.as_("informant", sub=f"P{n:03}", street="S01", community="C01")
-    created(informant.post("/major-problems", {"person_id": f"P{n:03}", "summary": f"第{n}组集体资产出租收入去向不明"}))
+    held = informant.post("/major-problems", {"person_id": f"P{n:03}", "summary": f"第{n}组集体资产出租收入去向不明"})
+    assert held.status_code == 202, held.text
+    created(informant.post("/feedback", {"person_id": f"P{n:03}", "period": TODAY.strftime("%Y-%m")}))
+    later = datetime.now(timezone.utc) + timedelta(days=2)
+    with mock.patch.object(sys.modules["watchpost.runtime.expose"], "utcnow", lambda: later):
+        with entrypoint_hook(CONTAINERS["liaison"], "tick_timers_tick") as tick:
+            tick()
 
 
 def chosen(clients, service):

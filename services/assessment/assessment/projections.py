@@ -26,7 +26,8 @@ class Facts(Projection):
     name = "assessment_facts"
 
     def keys(self, event):
-        return [f"{event.payload['community']}|{F.home_period(event)}"] if F.facts_of(event) else []
+        community = event.payload.get("community")   # null on a flag whose community liaison withholds
+        return [f"{community}|{F.home_period(event)}"] if community and F.facts_of(event) else []
 
     def apply(self, doc, event):
         doc = doc or F.new_doc(event.payload["community"], F.home_period(event))

@@ -4,10 +4,15 @@ They check shape; the domain (`assessment.domain.rulebook.validate`) checks mean
 """
 from marshmallow import RAISE, Schema, fields, validate
 
-PERIOD = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
-                         error="must be a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="must be a month like 2026-01")
-ID = validate.Length(min=1, max=100)
+from watchpost.fields import MONTH, PERIOD, Id, Whole
+
+from assessment.domain.rulebook import VERSION_PATTERN
+
+
+def Version(**kw):
+    return fields.String(validate=validate.Regexp(VERSION_PATTERN, error=(
+        "must be 1 to 40 letters, digits, dots, underscores or hyphens, starting with a letter or digit")), **kw)
+
 
 
 class Strict(Schema):
@@ -24,7 +29,7 @@ class IndicatorRule(Strict):
     cap = fields.Float(required=True, validate=validate.Range(min=0))
     weight = fields.Float(required=True, validate=validate.Range(min=0))
     warn_below = fields.Float(allow_none=True, load_default=None)
-    units = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True), load_default=dict)
+    units = fields.Dict(keys=fields.String(), values=Whole(), load_default=dict)
 
 
 class CadreRule(Strict):
@@ -36,7 +41,7 @@ class CadreRule(Strict):
     cap = fields.Float(validate=validate.Range(min=0))
     weight = fields.Float(validate=validate.Range(min=0))
     warn_below = fields.Float(allow_none=True)
-    units = fields.Dict(keys=fields.String(), values=fields.Integer(strict=True))
+    units = fields.Dict(keys=fields.String(), values=Whole())
 
 
 class CadreSection(Strict):
@@ -46,7 +51,7 @@ class CadreSection(Strict):
 
 
 class PublishRulebook(Strict):
-    version = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    version = Version(required=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     effective_from = fields.String(required=True, validate=MONTH)
     effective_until = fields.String(allow_none=True, load_default=None, validate=MONTH)
@@ -62,11 +67,11 @@ class PeriodCommand(Strict):
 
 
 class RescorePeriod(PeriodCommand):
-    version = fields.String(required=True, validate=ID)
+    version = Version(required=True)
 
 
 class Scorecard(PeriodCommand):
-    community = fields.String(required=True, validate=ID)
+    community = Id(required=True)
 
 
 class Explain(Scorecard):
@@ -76,7 +81,7 @@ class Explain(Scorecard):
 
 
 class CadreScorecard(PeriodCommand):
-    person_id = fields.String(required=True, validate=ID)
+    person_id = Id(required=True)
 
 
 class CadreRanking(Scorecard):
@@ -85,11 +90,11 @@ class CadreRanking(Scorecard):
 
 class Ranking(PeriodCommand):
     scope = fields.String(load_default="district", validate=validate.OneOf(["district", "street"]))
-    street = fields.String(load_default=None, allow_none=True, validate=ID)
+    street = Id(load_default=None, allow_none=True)
 
 
 class Rulebook(Strict):
-    version = fields.String(load_default=None, allow_none=True, validate=ID)
+    version = Version(load_default=None, allow_none=True)
     period = fields.String(load_default=None, allow_none=True, validate=PERIOD)
 
 

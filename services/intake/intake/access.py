@@ -3,6 +3,7 @@ a street commission in its street; the district commission and auditors everywhe
 and looks up a receipt. Clues are narrower still (知情范围 and 回避: `intake.knowing`). A record outside the
 caller's area answers exactly as a missing one.
 """
+from watchpost.access import covers
 from watchpost.errors import Forbidden
 
 STAFF = {"community_secretary", "street_commission", "district_commission"}
@@ -51,12 +52,8 @@ def require(name, actor):
 
 
 def in_scope(actor, community, street):
-    """True when an existing record in this community and street is within the actor's area."""
-    if actor.role in EVERYWHERE:
-        return True
-    if actor.role == "street_commission":
-        return street == actor.street
-    return actor.role == "community_secretary" and community == actor.community
+    """True when an existing record stored in this community and street is within the actor's area (`covers`)."""
+    return covers(actor, street=street, community=community)
 
 
 def check_scope(actor, community, street):

@@ -4,8 +4,11 @@ feedback is escalated at once as a clue (by event, not by a call).
 `major_problem_flagged(tx, ctx, event)` runs inside the consumer's transaction, exactly once per liaison event
 (ctx.command_id is `liaison:<event_id>`); the clue id is derived from the flag id, so the same flag can never
 make two clues (a second event with the same flag id is ignored by rule). The flag names no one (liaison
-publishes only an opaque flag id, the place, the period and the flagger's role), so nothing about the flagging
-informant or supervisor can reach the clue; the flag's trace is sealed in the clue's vault content.
+publishes only an opaque flag id, the place, the release day and month and the flagger's role), so nothing about
+the flagging informant or supervisor can reach the clue; the flag's trace is sealed in the clue's vault content.
+A flag whose community liaison withholds (too few people there could have raised it) becomes a clue of the street:
+its `community` is the street id, so the clue, too, publishes no narrower place; without a role its channel is
+`feedback_escalation`.
 """
 import uuid
 
@@ -42,11 +45,13 @@ def major_problem_flagged(tx, ctx, event, vault=None):
     if tx.load(stream(clue_id)):
         return []
     category, item = classify(p.get("category"))
-    details = (f"重大问题 flagged for {p['period']} by a {p['role']} of community {p['community']} "
-               f"(liaison flag {p['flag_id']}, flagged on {p['flagged_on']}).\n{p['summary']}")
+    community = p["community"] or p["street"]
+    details = (f"重大问题 released by liaison on {p['released_on']}, raised by a {p['role'] or 'watcher'} of "
+               f"{'community ' + p['community'] if p['community'] else 'street ' + p['street']} "
+               f"(liaison flag {p['flag_id']}).\n{p['summary']}")
     return clues.receive_clue(
         tx, ctx, vault=vault, clue_id=clue_id, channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
-        summary=p["summary"][:200], details=details, community=p["community"], street=p["street"],
+        summary=p["summary"][:200], details=details, community=community, street=p["street"],
         category=category, item=item,
         # who is accused is for the screener to establish; a name of its own keeps it from matching as a repeat
         accused={"name": f"待查明 {clue_id}", "post": "待查明 (to be established)", "rank": ACCUSED_RANK})

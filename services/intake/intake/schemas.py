@@ -3,7 +3,9 @@
 `SCHEMAS[name]` gives the schema class for the handler or read of the same name. Vault, store and ctx are not
 request fields: the entrypoint supplies them.
 """
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, post_load, validate
+
+from watchpost.fields import Day, Id, Limit, Offset, refuse_future
 
 from intake.attachments import TYPES as ATTACHMENT_TYPES
 from intake.domain.disposal import DISPOSALS, LIGHT_MEASURES, OUTCOMES
@@ -11,8 +13,7 @@ from intake.domain.opinion import KINDS
 from intake.domain.rules import RANKS
 from intake.domain.screening import CHANNELS, OUTCOMES as SCREENINGS
 
-Id = lambda **kw: fields.String(validate=validate.Length(min=1, max=64), **kw)      # noqa: E731
-Code = lambda **kw: fields.String(validate=validate.Length(min=1, max=16), **kw)    # noqa: E731
+Code = lambda **kw: Id(length=16, **kw)    # noqa: E731  a catalogue code (category, item)
 
 
 def text(limit, **kw):
@@ -27,6 +28,12 @@ def people(**kw):
     return fields.List(Id(), validate=validate.Length(min=1, max=30), **kw)
 
 
+def receipt(**kw):
+    """A receipt code as typed: 20 letters and digits in groups, with dashes or spaces (intake.receipts)."""
+    return fields.String(validate=[validate.Length(min=20, max=40), validate.Regexp(
+        r"^[0-9A-Za-z \-]*$", error="must be letters and digits in groups of four, with dashes or spaces")], **kw)
+
+
 class Strict(Schema):
     class Meta:
         unknown = RAISE
@@ -34,7 +41,9 @@ class Strict(Schema):
 
 class Reporter(Strict):
     name = text(50, required=True)
-    phone = fields.String(validate=validate.Regexp(r"^\+?[0-9 \-]{5,20}$"), load_default="")
+    phone = fields.String(validate=validate.Regexp(r"^(\+?[0-9 \-]{5,20})?$", error="must be 5 to 20 digits, "
+                                                   "spaces or hyphens, after an optional +; or empty"),
+                          load_default="")
 
 
 class Accused(Strict):
@@ -107,7 +116,7 @@ class AddAttachment(ClueRef):
     filename = text(255, required=True)
     content_type = choice(ATTACHMENT_TYPES, required=True)
     data = fields.String(required=True, validate=validate.Length(min=1))
-    receipt_code = fields.String(validate=validate.Length(min=20, max=40), load_default=None)
+    receipt_code = receipt(load_default=None)
 
 
 class AttachmentRef(ClueRef):
@@ -137,8 +146,12 @@ class OpinionFeedback(OpinionRef):
 
 
 class RecordInspection(Where):
-    held_on, subject, scope = fields.Date(required=True), text(200, required=True), text(200, required=True)
+    held_on, subject, scope = Day(required=True), text(200, required=True), text(200, required=True)
     category, inspectors = Code(load_default=None), people(load_default=list)
+
+    @post_load
+    def _held(self, data, **kwargs):
+        return refuse_future(data, "held_on")
 
 
 class InspectionRef(Strict):
@@ -154,7 +167,7 @@ class FindingRef(InspectionRef):
 
 
 class OrderRectification(FindingRef):
-    deadline, responsible = fields.Date(required=True), text(100, required=True)
+    deadline, responsible = Day(required=True), text(100, required=True)
 
 
 class ReportRectification(FindingRef):
@@ -167,8 +180,7 @@ class EscalateFinding(FindingRef):
 
 
 class Page(Strict):
-    limit = fields.Integer(validate=validate.Range(min=1, max=200), load_default=50)
-    offset = fields.Integer(validate=validate.Range(min=0), load_default=0)
+    limit, offset = Limit(50, 200), Offset()
     community, street = Id(load_default=None), Id(load_default=None)
 
 
@@ -185,7 +197,7 @@ class Counts(Strict):
 
 
 class Receipt(Strict):
-    receipt_code = fields.String(required=True, validate=validate.Length(min=20, max=40))
+    receipt_code = receipt(required=True)
 
 
 class OldReceiptPath(Strict):

@@ -165,6 +165,8 @@ class Compliance(Projection):
     name = "compliance"
 
     def keys(self, event):
+        if event.type == FLAGGED and not event.payload["community"]:
+            return []       # a flag whose community is withheld counts nowhere: counting it would name the place
         if event.type.split(".")[0] in ("feedback", "report"):
             return [f"{event.payload['community']}/{event.payload['period']}"]
         return []

@@ -2,12 +2,13 @@
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from watchpost.errors import BadRequest, Invalid
+from watchpost.fields import MONTH, MONTH_OR_QUARTER, QUARTER, Day, Id as _Id, Limit, Offset
 
 from liaison.domain.directory import COMMUNITY_KINDS, GROUP_KINDS, STREET_KINDS
 from liaison.domain.pairing import CONTACT_KINDS
 from liaison.domain.personnel import ROLES
 
-Id = fields.Str
+
 Text = fields.Str
 
 
@@ -17,7 +18,17 @@ class Strict(Schema):
 
 
 def _id(**kw):
-    return Id(validate=validate.Length(1, 64), **kw)
+    return _Id(**kw)
+
+
+def _pairing_id(**kw):
+    """`<member>-<community>` (liaison.domain.pairing.pairing_id): two identifiers and a hyphen."""
+    return _Id(length=140, **kw)
+
+
+def _label(**kw):
+    """A category as people name it (三资管理), not an identifier."""
+    return Text(validate=validate.Length(1, 64), **kw)
 
 
 def _name(**kw):
@@ -40,7 +51,7 @@ class RegisterCommunity(Strict):
 
 class RegisterStation(Strict):
     community, station_id, name = _id(required=True), _id(required=True), _name(required=True)
-    opened_on = fields.Date(load_default=None)
+    opened_on = Day(load_default=None)
 
 
 class RegisterGroup(Strict):
@@ -64,55 +75,55 @@ class AppointPerson(Strict):
     street = _id(load_default=None, allow_none=True)
     community = _id(load_default=None, allow_none=True)
     groups = fields.List(_id(), load_default=list)
-    appointed_on = fields.Date(load_default=None)
+    appointed_on = Day(load_default=None)
 
 
 class ReassignPerson(Strict):
     person_id = _id(required=True)
     groups = fields.List(_id(), required=True, validate=validate.Length(min=1))
     community = _id(load_default=None, allow_none=True)
-    reassigned_on = fields.Date(load_default=None)
+    reassigned_on = Day(load_default=None)
 
 
 class DismissPerson(Strict):
     person_id, reason = _id(required=True), _note()
-    dismissed_on = fields.Date(load_default=None)
+    dismissed_on = Day(load_default=None)
 
 
 class EstablishPairing(Strict):
     member_id, community = _id(required=True), _id(required=True)
-    established_on = fields.Date(load_default=None)
+    established_on = Day(load_default=None)
 
 
 class EndPairing(Strict):
-    pairing_id, reason = fields.Str(required=True, validate=validate.Length(1, 140)), _note()
-    ended_on = fields.Date(load_default=None)
+    pairing_id, reason = _pairing_id(required=True), _note()
+    ended_on = Day(load_default=None)
 
 
 class RecordContact(Strict):
-    pairing_id = fields.Str(required=True, validate=validate.Length(1, 140))
+    pairing_id = _pairing_id(required=True)
     kind = fields.Str(required=True, validate=validate.OneOf(sorted(CONTACT_KINDS)))
-    held_on = fields.Date(required=True)
+    held_on = Day(required=True)
     participants, notes = fields.List(_id(), load_default=list), _note()
 
 
 class SubmitFeedback(Strict):
     person_id, summary = _id(required=True), _note()
-    period = fields.Str(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    period = fields.Str(required=True, validate=MONTH)
     major_problem = fields.Bool(load_default=False)
     problem_summary = Text(load_default=None, allow_none=True, validate=validate.Length(1, 4000))
-    category = _id(load_default=None, allow_none=True)
+    category = _label(load_default=None, allow_none=True)
 
 
 class ReportMajorProblem(Strict):
     person_id = _id(required=True)
     summary = Text(required=True, validate=validate.Length(1, 4000))
-    category = _id(load_default=None, allow_none=True)
+    category = _label(load_default=None, allow_none=True)
 
 
 class SubmitReport(Strict):
     community, summary = _id(required=True), _note()
-    period = fields.Str(required=True, validate=validate.Regexp(r"^\d{4}-Q[1-4]$"))
+    period = fields.Str(required=True, validate=QUARTER)
 
 
 class Tick(Strict):
@@ -120,14 +131,11 @@ class Tick(Strict):
 
 
 # -- reads: query strings and path arguments (all strings on the wire) ---------------------------------------------
-MONTH_OR_QUARTER = validate.Regexp(r"^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$",
-                                   error="must be a month like 2026-03 or a quarter like 2026-Q1")
 MAX_PAGE = 500
 
 
 class _Page(Strict):
-    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_PAGE))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit, offset = Limit(100, MAX_PAGE), Offset()
 
 
 class GetDirectory(Strict):
@@ -154,7 +162,7 @@ class ListPairings(_Page):
 
 
 class GetPairing(Strict):
-    pairing_id = fields.Str(required=True, validate=validate.Length(1, 140))
+    pairing_id = _pairing_id(required=True)
 
 
 class GetCompliance(Strict):
@@ -176,7 +184,7 @@ READS = {
 
 # -- the directory file ----------------------------------------------------------------------------------------
 class _Station(Strict):
-    station_id, name, opened_on = _id(required=True), _name(required=True), fields.Date(load_default=None)
+    station_id, name, opened_on = _id(required=True), _name(required=True), Day(load_default=None)
 
 
 class _Group(RegisterGroup):

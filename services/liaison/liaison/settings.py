@@ -9,6 +9,8 @@
 | LIAISON_REPORT_DUE_DAYS | 10 | a quarter's report is due this many days after it ends |
 | LIAISON_DUE_SOON_DAYS | 3 | `*.due_soon` from this many days before the due date |
 | LIAISON_CONTACT_LAPSE_DAYS | 60 | a pairing with no contact this long has lapsed |
+| LIAISON_FLAG_RELEASE_HOUR | 3 | held major-problem flags are released once a day at this district hour |
+| LIAISON_FLAG_HOLD_HOURS | 6 | only flags held at least this long before the release hour go in its batch |
 
 Every field of `domain.periods.Settings` is read from `LIAISON_<FIELD>` the same way.
 """

@@ -3,6 +3,7 @@
 `ALLOWED` maps every command and read to the roles that may call it; `require` checks it, the scope functions
 check the data: a community secretary acts in its community, a street commission in its street.
 """
+from watchpost.access import EVERYWHERE, covers
 from watchpost.errors import Forbidden
 
 MANAGERS = {"district_commission", "street_commission", "community_secretary"}
@@ -24,7 +25,6 @@ ALLOWED = {
     "community_participation": READERS,
     "street_participation": READERS,
 }
-EVERYWHERE = {"district_commission", "auditor", "system"}
 
 
 def require(name, actor):
@@ -34,21 +34,10 @@ def require(name, actor):
                         role=actor.role, allowed=sorted(roles))
 
 
-def covers(actor, street, community):
-    """Whether a person or figure in (street, community) is within the actor's scope."""
-    if actor.role in EVERYWHERE:
-        return True
-    if actor.role == "street_commission":
-        return actor.street is not None and actor.street == street
-    if actor.role == "community_secretary":
-        return actor.community is not None and actor.community == community
-    return False
-
-
 def require_cover(ctx, street, community, what, hidden=None):
     """Refuse what is outside the actor's scope. For a stored record pass `hidden`, the very error a missing record
     of its kind gets: a refusal never tells where a record lives. Without it (a place the caller named), 403."""
-    if not covers(ctx.actor, street, community):
+    if not covers(ctx.actor, street=street, community=community):
         if hidden is not None:
             raise hidden
         a = ctx.actor

@@ -7,8 +7,9 @@ import datetime
 import uuid
 from dataclasses import dataclass, replace
 
+from watchpost.access import covers
 from watchpost.domain import Answer
-from watchpost.errors import IllegalTransition, Invalid, NotFound
+from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from watchpost.handling import execute
 
 from training import settings
@@ -81,9 +82,27 @@ def _advance(store, ctx, events):
     return out
 
 
+def _check_area(store, ctx, person_id, street, community):
+    """Scope is checked against training's own record of the cadre (their enrolment, from liaison's appointment),
+    never against the street and community in the body, which may only repeat that record. A person training has
+    no record of cannot be checked: only a caller whose scope is everywhere (the district commission) records them."""
+    known = onboarding.fold(store.load(f"onboarding-{person_id}"))
+    unknown = Forbidden(f"training has no record of person {person_id}, so their street and community cannot be "
+                        "checked: only the district commission records attendance for them", person_id=person_id)
+    if known.status == "none":
+        if not covers(ctx.actor):
+            raise unknown
+        return
+    require_cover(ctx, known.street, known.community, f"person {person_id}", hidden=unknown)   # out of scope: the same
+    if (street, community) != (known.street, known.community):
+        raise Invalid(f"person {person_id} is in street {known.street!r}, community {known.community!r} as training "
+                      "records them; street and community must be those", fields={"street": street,
+                                                                                     "community": community})
+
+
 def record_attendance(store, ctx, session_id, person_id, role, street, status, community=None):
     require("record_attendance", ctx.actor)
-    require_cover(ctx, street, community, f"person {person_id}")
+    _check_area(store, ctx, person_id, street, community)
     s = _load_session(store, session_id)
     sessions.require(s, "record_attendance")
     events = execute(store, f"record-{person_id}-{s.held_on[:4]}", record.fold,

@@ -78,7 +78,7 @@ def onboarding_status(store, ctx, person_id):
 def _participation(store, ctx, scope, key, year):
     year = _year(year)
     doc = store.doc(f"training_participation_{scope}", f"{key}:{year}")
-    if doc is None or not covers(ctx.actor, doc["street"], doc["community"]):
+    if doc is None or not covers(ctx.actor, street=doc["street"], community=doc["community"]):
         raise NotFound(f"no attendance recorded in {scope} {key} for {year}", **{scope: key, "year": year})
     return doc
 

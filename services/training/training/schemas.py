@@ -4,10 +4,11 @@
 """
 from marshmallow import RAISE, Schema, fields, validate
 
+from watchpost.fields import PERIOD, YEARS, Day, Id, Limit, Offset, Whole
+
 from training.domain.rules import CADRE_ROLES, KINDS, STATUSES
 
 _name = validate.Length(min=1, max=200)
-_id = validate.Length(min=1, max=120)
 
 
 class _Request(Schema):
@@ -17,8 +18,8 @@ class _Request(Schema):
 
 class Audience(_Request):
     roles = fields.List(fields.String(validate=validate.OneOf(CADRE_ROLES)), load_default=list)
-    streets = fields.List(fields.String(validate=_id), load_default=list)
-    communities = fields.List(fields.String(validate=_id), load_default=list)
+    streets = fields.List(Id(), load_default=list)
+    communities = fields.List(Id(), load_default=list)
 
 
 def _hours(**kw):
@@ -29,91 +30,90 @@ class ScheduleSession(_Request):
     session_id = fields.UUID(load_default=None)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     topic = fields.String(required=True, validate=_name)
-    date = fields.Date(required=True)
+    date = Day(required=True)
     hours = _hours(required=True)
     organiser = fields.String(required=True, validate=_name)
     audience = fields.Nested(Audience, load_default=None)
 
 
 class RescheduleSession(_Request):
-    session_id = fields.String(required=True, validate=_id)
-    date = fields.Date(required=True)
+    session_id = Id(required=True)
+    date = Day(required=True)
     reason = fields.String(load_default=None, validate=_name)
 
 
 class CancelSession(_Request):
-    session_id = fields.String(required=True, validate=_id)
+    session_id = Id(required=True)
     reason = fields.String(required=True, validate=_name)
 
 
 class HoldSession(_Request):
-    session_id = fields.String(required=True, validate=_id)
-    held_on = fields.Date(load_default=None)
+    session_id = Id(required=True)
+    held_on = Day(load_default=None)
     hours = _hours(load_default=None)
 
 
 class RecordAttendance(_Request):
-    session_id = fields.String(required=True, validate=_id)
-    person_id = fields.String(required=True, validate=_id)
+    session_id = Id(required=True)
+    person_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf(CADRE_ROLES))
-    street = fields.String(required=True, validate=_id)
-    community = fields.String(load_default=None, validate=_id)
+    street = Id(required=True)
+    community = Id(load_default=None)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
 
 
 class CorrectAttendance(_Request):
-    session_id = fields.String(required=True, validate=_id)
-    person_id = fields.String(required=True, validate=_id)
+    session_id = Id(required=True)
+    person_id = Id(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     reason = fields.String(required=True, validate=_name)
 
 
 class EnrolCadre(_Request):
-    person_id = fields.String(required=True, validate=_id)
+    person_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf(CADRE_ROLES))
-    street = fields.String(required=True, validate=_id)
-    community = fields.String(load_default=None, validate=_id)
-    appointed_on = fields.Date(required=True)
+    street = Id(required=True)
+    community = Id(load_default=None)
+    appointed_on = Day(required=True)
 
 
 class WithdrawCadre(_Request):
-    person_id = fields.String(required=True, validate=_id)
-    dismissed_on = fields.Date(required=True)
+    person_id = Id(required=True)
+    dismissed_on = Day(required=True)
 
 
 class CloseYear(_Request):
-    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    year = Whole(required=True, validate=YEARS)
 
 
 class SessionId(_Request):
-    session_id = fields.String(required=True, validate=_id)
+    session_id = Id(required=True)
 
 
 class SessionsByPeriod(_Request):
-    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"))
+    period = fields.String(required=True, validate=PERIOD)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     status = fields.String(load_default=None, validate=validate.OneOf(("scheduled", "cancelled", "held")))
-    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit, offset = Limit(500, 1000), Offset()
 
 
 class PersonYear(_Request):
-    person_id = fields.String(required=True, validate=_id)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    person_id = Id(required=True)
+    year = fields.Integer(required=True, validate=YEARS)
 
 
 class PersonId(_Request):
-    person_id = fields.String(required=True, validate=_id)
+    person_id = Id(required=True)
 
 
 class CommunityYear(_Request):
-    community = fields.String(required=True, validate=_id)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    community = Id(required=True)
+    year = fields.Integer(required=True, validate=YEARS)
 
 
 class StreetYear(_Request):
-    street = fields.String(required=True, validate=_id)
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    street = Id(required=True)
+    year = fields.Integer(required=True, validate=YEARS)
 
 
 SCHEMAS = {

@@ -9,7 +9,8 @@ from watchpost.audit import export as export_
 from watchpost.audit import replay as replay_
 from watchpost.audit import scorecard as scorecard_
 from watchpost.audit.checkpoint import check_signature, read_trusted_keys
-from watchpost.audit.source import AuditError, opened, targets
+from watchpost.audit.plugins import targets
+from watchpost.audit.source import AuditError, opened
 from watchpost.audit.verify import Verifier
 
 

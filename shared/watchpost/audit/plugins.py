@@ -118,3 +118,11 @@ def projections_of(service, module=None):
     if not found:
         raise AuditError(f"{module} has neither ALL nor PROJECTIONS")
     return list(found)
+
+
+def targets(service=None, schema=None):
+    """(service, schema) pairs to audit: one named service, or every installed one (entry point group
+    `watchpost.audit`) under its own schema name."""
+    if schema and not service:
+        raise AuditError("--schema needs --service (which service's log lives in that schema)")
+    return [(service, schema or service)] if service else [(s, s) for s in services()]

@@ -107,15 +107,6 @@ class Source:
         return {(p, k): d for p, k, d in self.query("SELECT projection, key, doc FROM projection_docs")}
 
 
-def targets(service=None, schema=None):
-    """(service, schema) pairs to audit: one named service, or every installed one (entry point group
-    `watchpost.audit`) under its own schema name."""
-    from watchpost.audit.plugins import services
-    if schema and not service:
-        raise AuditError("--schema needs --service (which service's log lives in that schema)")
-    return [(service, schema or service)] if service else [(s, s) for s in services()]
-
-
 @contextlib.contextmanager
 def opened(url, service, schema):
     source = Source(url, schema, service)

@@ -4,8 +4,11 @@ Every payload about a community carries `community` and `street` ids. Dates are 
 `2026-03` (month) or `2026-Q1` (quarter). Unknown payload fields are refused, so a schema lists every field.
 
 Reporter protection (举报人保护): whoever flags a major problem is, for that flag, a reporter. No event links a person
-to a flag: `feedback.major_problem_flagged` (v2) has its own stream `flag-<uuid>`, an opaque `flag_id` and no person,
-station or feedback id, and `feedback.submitted` (v2) no longer says whether a major problem was flagged.
+to a flag: `feedback.major_problem_flagged` (v3) has its own stream `flag-<uuid>`, an opaque `flag_id` and no person,
+station or feedback id; it is recorded at liaison's daily release, apart from the feedback that raised it (by the
+service, in a shuffled batch, with the release day as its only time); its community (and, in a small street, its
+role) is null when fewer than three people could have raised it. `feedback.submitted` (v2) no longer says whether
+a major problem was flagged.
 """
 import uuid
 
@@ -135,9 +138,13 @@ class MajorProblemFlagged(Schema):
     """A major problem (重大问题) reported by an informant or supervisor; intake registers it as a clue.
 
     v2 names no one: `flag_id` is opaque (`flag-<uuid4>`), `role` (informant | supervisor) is intake's channel.
+    v3 is released apart from its feedback: `released_on` (the day of liaison's release; v2's `flagged_on`) and
+    `period` (the release's month) are its only time; `community` is null when fewer than three people of the role
+    work there, and `role` is null when fewer than three work in the street (the street is always given).
     """
-    flag_id, street, community, summary, flagged_on = Id(), Id(), Id(), Id(), Day()
-    role = Id(validate=validate.OneOf(WATCHERS))
+    flag_id, street, summary, released_on = Id(), Id(), Id(), Day()
+    community = Maybe()
+    role = fields.Str(required=True, allow_none=True, validate=validate.OneOf(WATCHERS))
     period = Id(validate=MONTH)
     category = Maybe()
 
@@ -175,7 +182,7 @@ EVENTS = {
     "pairing.contact_recorded": (1, ContactRecorded),
     "pairing.contact_lapsed": (1, ContactLapsed),
     "feedback.submitted": (2, FeedbackSubmitted),
-    "feedback.major_problem_flagged": (2, MajorProblemFlagged),
+    "feedback.major_problem_flagged": (3, MajorProblemFlagged),
     "feedback.due_soon": (1, FeedbackReminder),
     "feedback.missed": (1, FeedbackReminder),
     "report.submitted": (1, ReportSubmitted),
@@ -195,6 +202,13 @@ def _opaque_flag(payload):
     return {**{k: payload.get(k) for k in FLAG_FIELDS}, "flag_id": opaque}
 
 
+def _released(payload):
+    """A v2 flag read at v3: it was released when flagged, so `released_on` is v2's `flagged_on`."""
+    payload = dict(payload)
+    payload["released_on"] = payload.pop("flagged_on")
+    return payload
+
+
 def _without_major_problem(payload):
     payload.pop("major_problem", None)
     return payload
@@ -203,4 +217,5 @@ def _without_major_problem(payload):
 UPCASTERS = {
     ("feedback.submitted", 1): _without_major_problem,
     ("feedback.major_problem_flagged", 1): _opaque_flag,
+    ("feedback.major_problem_flagged", 2): _released,
 }

@@ -5,7 +5,7 @@ Pure and shared by every backend, so the in-memory log and PostgreSQL accept and
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from watchpost.errors import Conflict, Invalid
+from watchpost.errors import Conflict, IdempotencyKeyReused, Invalid
 from watchpost.eventlog.model import seal_with_body
 
 
@@ -28,6 +28,7 @@ class AppendRequest:
     causation_id: str | None = None
     command_id: str | None = None
     occurred_at: datetime | None = None
+    claim: str | None = None          # who asked for what (watchpost.handling.claim), kept with the command id
 
 
 @dataclass
@@ -48,19 +49,34 @@ def validate(request):
                           "characters, with no NUL", field="type")
 
 
+def same_claim(command_id, stored, claim):
+    """A logged command id answers a repeat only when the repeat makes the same claim; anything else is refused
+    (a row logged before claims were kept has none, and matches nothing)."""
+    if stored != claim:
+        raise IdempotencyKeyReused(
+            "this Idempotency-Key was already used by another caller, command, target or set of fields; nothing "
+            "was written: send a new key for a new command, and the same key only to retry the same request",
+            header="Idempotency-Key")
+
+
 def plan(requests, head_position, head_hash, versions, known_commands, recorded_at):
     """Return (outcomes, new events in position order, new head (position, hash), new command rows, and the
     canonical bytes of each new event, as stored).
 
-    `versions`: current version of every stream named by a request; `known_commands`: command ids already logged.
+    `versions`: current version of every stream named by a request; `known_commands`: the claim of every command id
+    already logged (a dict). A new command row is (command id, first position, last position, claim).
     """
     outcomes, events, command_rows, bodies = [], [], [], []
     versions = dict(versions)
-    seen = set(known_commands)
+    seen = dict(known_commands)
     position, prev = head_position, head_hash
     for r in requests:
         if r.command_id and r.command_id in seen:
-            outcomes.append(Outcome(duplicate_of=r.command_id))
+            try:
+                same_claim(r.command_id, seen[r.command_id], r.claim)
+                outcomes.append(Outcome(duplicate_of=r.command_id))
+            except IdempotencyKeyReused as refused:
+                outcomes.append(Outcome(error=refused))
             continue
         current = versions.get(r.stream_id, 0)
         if r.expected_version is not None and r.expected_version != current:
@@ -82,8 +98,8 @@ def plan(requests, head_position, head_hash, versions, known_commands, recorded_
             bodies.append(body)
         versions[r.stream_id] = current
         if r.command_id and mine:
-            seen.add(r.command_id)
-            command_rows.append((r.command_id, mine[0].position, mine[-1].position))
+            seen[r.command_id] = r.claim
+            command_rows.append((r.command_id, mine[0].position, mine[-1].position, r.claim))
         events.extend(mine)
         outcomes.append(Outcome(events=mine))
     return outcomes, events, (position, prev), command_rows, bodies

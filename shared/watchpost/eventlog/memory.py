@@ -2,7 +2,7 @@
 import threading
 
 from watchpost.domain import utcnow
-from watchpost.eventlog.batch import AppendRequest, Gap, plan, validate
+from watchpost.eventlog.batch import AppendRequest, Gap, plan, same_claim, validate
 from watchpost.eventlog.model import GENESIS
 from watchpost.eventlog.ports import ConsumerLog, EventStore, ReadModels, RelayLog
 from watchpost.eventlog.projections import fold, fold_into, matches
@@ -24,9 +24,9 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
 
     # -- writing -------------------------------------------------------------------------------------------
     def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None):
+               command_id=None, occurred_at=None, claim=None):
         request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at)
+                                command_id, occurred_at, claim)
         validate(request)
         with self._lock:
             return self._apply_batch([request])[0]
@@ -35,20 +35,21 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
         head_position = len(self._events)
         head_hash = self._events[-1].hash if self._events else GENESIS
         versions = {r.stream_id: len(self._streams.get(r.stream_id, ())) for r in requests}
-        outcomes, events, _, command_rows, _ = plan(requests, head_position, head_hash, versions,
-                                                 set(self._commands), self._clock())
+        known = {command_id: claim for command_id, (_, _, claim) in self._commands.items()}
+        outcomes, events, _, command_rows, _ = plan(requests, head_position, head_hash, versions, known,
+                                                    self._clock())
         for event in events:
             self._events.append(event)
             self._streams.setdefault(event.stream_id, []).append(event)
             self._project(event)
-        for command_id, first, last in command_rows:
-            self._commands[command_id] = (first, last)
+        for command_id, first, last, claim in command_rows:
+            self._commands[command_id] = (first, last, claim)
         results = []
         for outcome in outcomes:
             if outcome.error:
                 results.append(outcome.error)
             elif outcome.duplicate_of:
-                first, last = self._commands[outcome.duplicate_of]
+                first, last, _ = self._commands[outcome.duplicate_of]
                 results.append(self._events[first - 1:last])
             else:
                 results.append(outcome.events)
@@ -100,11 +101,12 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
         self._relayed[exchange] = max(position, self._relayed.get(exchange, 0))
 
     # -- reading ------------------------------------------------------------------------------------------
-    def recorded(self, command_id):
+    def recorded(self, command_id, claim=None):
         with self._lock:
             if command_id not in self._commands:
                 return None
-            first, last = self._commands[command_id]
+            first, last, stored = self._commands[command_id]
+            same_claim(command_id, stored, claim)
             return self._events[first - 1:last]
 
     def load(self, stream_id):

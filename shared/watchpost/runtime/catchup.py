@@ -1,5 +1,6 @@
 """Catch-up: a service's history from a position, for subscribers and auditors (HTTP and RPC), and the
 client side a consumer uses to fill a gap (`SourceClient`)."""
+import re
 import threading
 import time
 
@@ -10,6 +11,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from watchpost import auth
 from watchpost.errors import Forbidden, Invalid, Unauthenticated, Unavailable, WatchpostError
 from watchpost.eventlog.model import event_from_json, event_to_json
+from watchpost.fields import MAX_POSITION
 from watchpost.runtime.web import json_response
 
 log = structlog.get_logger("watchpost.catchup")
@@ -18,12 +20,25 @@ MAX_LIMIT = 1000
 
 
 def page(store, after, limit):
-    if after < 0 or not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"after must be >= 0 and limit 1..{MAX_LIMIT}", after=after, limit=limit)
+    wrong = {name: [f"must be {low} to {high}"] for name, value, low, high in (
+        ("after", after, 0, MAX_POSITION), ("limit", limit, 1, MAX_LIMIT)) if not low <= value <= high}
+    if wrong:
+        raise Invalid("the request has invalid fields: " + "; ".join(
+            f"{name} ({text[0]})" for name, text in wrong.items()), fields=wrong)
     events = store.read_after(after, limit)
     head, _ = store.head()
     return {"events": [event_to_json(e) for e in events],
             "next_after": events[-1].position if events else after, "head": head}
+
+
+def _whole(request, name, default):
+    text = request.args.get(name, str(default))
+    if not re.fullmatch(r"-?[0-9]+", text):
+        raise Invalid(f"the request has invalid fields: {name} (must be a whole number)",
+                      fields={name: ["must be a whole number"]})
+    if len(text) > 40:   # out of any range page() allows, and beyond what int() parses cheaply
+        return -1 if text.startswith("-") else MAX_POSITION + 1
+    return int(text)
 
 
 def _check(actor):
@@ -36,11 +51,7 @@ def _check(actor):
 def http_events(self, request):
     try:
         _check(auth.actor_from_header(request.headers.get("Authorization"), audience=self.name))
-        try:
-            after, limit = int(request.args.get("after", 0)), int(request.args.get("limit", 100))
-        except ValueError:
-            raise Invalid("after and limit must be whole numbers") from None
-        return json_response(200, page(self.store, after, limit))
+        return json_response(200, page(self.store, _whole(request, "after", 0), _whole(request, "limit", 100)))
     except WatchpostError as refused:
         return json_response(refused.status, refused.body())
 

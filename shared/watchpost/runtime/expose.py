@@ -19,7 +19,7 @@ from watchpost.errors import NotFound, WatchpostError
 from watchpost.eventlog.model import event_from_json
 from watchpost.runtime import catchup, health, openapi, reapplying
 from watchpost.runtime.consuming import Consuming, Poison, dead_lettering_event_handler
-from watchpost.runtime.web import authorise, call, handle, json_response, load_fields, render
+from watchpost.runtime.web import authorise, call, command_context, handle, json_response, load_fields, render
 
 log = structlog.get_logger("watchpost.service")
 
@@ -34,7 +34,7 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
             setattr(cls, route.name, http(route.method, route.path)(_entry(route, allowed)))
         cls.health = health.Direct.decorator("GET", "/health")(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
-            lambda self, request: json_response(200, openapi.document(self.name, routes)))
+            lambda self, request: json_response(200, openapi.document(self.name, routes, allowed)))
         cls.events = http("GET", "/events")(catchup.http_events)
         cls.events_after = rpc(catchup.rpc_events_after)
         cls.command = rpc(_rpc_entry(by_name, allowed))
@@ -71,8 +71,8 @@ def _rpc_entry(by_name, allowed):
             actor = Actor(id="anonymous", role="citizen")
         authorise(name, actor, allowed.get(name, ()))
         loaded = load_fields(route, fields or {})
-        ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id or str(uuid.uuid4()),
-                      command_id=command_id, extra=self.context_extra())
+        ctx = command_context(actor, route, loaded, command_id, named="command_id",
+                              correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())
         return render(call(self, route, ctx, loaded), command=route.method != "GET")
     return command
 

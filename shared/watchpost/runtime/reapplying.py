@@ -16,8 +16,8 @@ from watchpost.runtime.web import json_response
 READERS, OPERATORS = ("district_commission", "auditor"), ("district_commission",)
 
 
-def _check(request, allowed):
-    actor = auth.actor_from_header(request.headers.get("Authorization"))
+def _check(request, allowed, audience):
+    actor = auth.actor_from_header(request.headers.get("Authorization"), audience=audience)
     if actor is None:
         raise Unauthenticated("this endpoint needs a bearer token (Authorization: Bearer <token>)")
     if actor.role not in allowed:
@@ -51,7 +51,7 @@ def reapply(store, consuming, source, positions=None):
 
 def http_consumers(self, request):
     try:
-        _check(request, READERS)
+        _check(request, READERS, self.name)
         return json_response(200, consumers(self.store, self.consuming))
     except WatchpostError as refused:
         return json_response(refused.status, refused.body())
@@ -59,7 +59,7 @@ def http_consumers(self, request):
 
 def http_reapply(self, request, source):
     try:
-        _check(request, OPERATORS)
+        _check(request, OPERATORS, self.name)
         body = request.get_json(silent=True) or {}
         positions = body.get("positions") if isinstance(body, dict) else None
         if positions is not None and not (isinstance(positions, list) and all(

@@ -4,6 +4,7 @@ A route names a handler or read function `fn(store, ctx, **fields)`; its request
 the service adds to the call (e.g. intake's reporter vault). Bodies are JSON; errors are
 `{"error", "message", "details"}`; nothing unexpected ever reaches the client as a stack trace.
 """
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -16,10 +17,13 @@ from werkzeug.wrappers import Response
 from watchpost import auth
 from watchpost.domain import Actor, Answer, Context, Event, utcnow
 from watchpost.errors import BadRequest, Forbidden, Invalid, RateLimited, Unauthenticated, WatchpostError
+from watchpost.handling import request_digest
 from watchpost.runtime import ratelimit
 
 log = structlog.get_logger("watchpost.http")
 MAX_BODY = 8_000_000   # base64 of a 5 MiB attachment (intake) plus headroom
+KEY = re.compile(r"[\x21-\x7e]{1,200}")   # an Idempotency-Key: 1 to 200 printable ASCII characters, no space
+CALLER = "caller:"      # the namespace of HTTP and RPC keys; consumers' keys (`<source>:<event id>`) live outside it
 
 
 def route_makers(schemas):
@@ -70,6 +74,16 @@ def authorise(name, actor, allowed):
                         allowed=sorted(allowed))
 
 
+def command_context(actor, route, fields, key, named="Idempotency-Key", **rest):
+    """The context of one HTTP or RPC call: the caller's key, checked and put in the callers' namespace, and the
+    digest of who asks for what, which the key is logged with (`watchpost.handling`)."""
+    if key is not None and (not isinstance(key, str) or not KEY.fullmatch(key)):
+        raise Invalid(f"{named} must be 1 to 200 printable ASCII characters with no space (e.g. a UUID)",
+                      fields={named: ["1 to 200 characters from ! to ~ (ASCII 33-126)"]})
+    return Context(actor=actor, now=utcnow(), command_id=f"{CALLER}{key}" if key is not None else None,
+                   request=request_digest(actor, route.name, fields), **rest)
+
+
 def read_fields(request, route, path):
     """An HTTP request's fields: the JSON body (POST) or the query string (GET), then `load_fields`."""
     if request.method in ("POST", "PUT", "PATCH"):
@@ -100,8 +114,15 @@ def load_fields(route, data, path=None):
     try:
         return _instance(route.schema).load(data)
     except ValidationError as exc:
-        raise Invalid("the request has invalid fields: " + ", ".join(sorted(map(str, exc.messages))),
-                      fields=exc.messages) from None
+        raise Invalid("the request has invalid fields: " + "; ".join(
+            _what_is_wrong(name, text) for name, text in sorted(exc.messages.items(), key=lambda kv: str(kv[0]))),
+            fields=exc.messages) from None
+
+
+def _what_is_wrong(name, messages):
+    """`period (must be a month like 2026-03 ...)`: the field and, where it is one line, what is allowed."""
+    first = messages[0] if isinstance(messages, list) and messages else None
+    return f"{name} ({first.rstrip('.')})" if isinstance(first, str) else str(name)
 
 
 def _has_nul(value):
@@ -171,8 +192,8 @@ def handle(service, route, allowed, request, path):
         if actor.id == "anonymous":
             ratelimit.check(service, route, request)
         fields = read_fields(request, route, path)
-        ctx = Context(actor=actor, now=utcnow(), correlation_id=correlation_id,
-                      command_id=request.headers.get("Idempotency-Key"), extra=service.context_extra())
+        ctx = command_context(actor, route, fields, request.headers.get("Idempotency-Key"),
+                              correlation_id=correlation_id, extra=service.context_extra())
         status, body = route.status, render(call(service, route, ctx, fields), command=route.method != "GET")
     except WatchpostError as refused:
         status, body = refused.status, refused.body()

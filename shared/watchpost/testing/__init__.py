@@ -14,14 +14,16 @@ from datetime import datetime, timezone
 import pytest
 
 from watchpost.domain import Actor, Context
+from watchpost.handling import request_digest
 
 
 def make_ctx(role="district_commission", actor_id=None, now=None, street=None, community=None, command_id=None):
-    """A command context for tests: who acts, when."""
-    return Context(
-        actor=Actor(id=actor_id or f"{role}-1", role=role, street=street, community=community),
-        now=now or datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc),
-        correlation_id=str(uuid.uuid4()), command_id=command_id)
+    """A command context for tests: who acts, when; with a `command_id`, as a caller's request (the entrypoint's
+    digest of who asks, `watchpost.handling`), so that a repeat by the same caller is answered its first result."""
+    actor = Actor(id=actor_id or f"{role}-1", role=role, street=street, community=community)
+    return Context(actor=actor, now=now or datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc),
+                   correlation_id=str(uuid.uuid4()), command_id=command_id,
+                   request=request_digest(actor, None, {}) if command_id else None)
 
 
 class NoDatabase(RuntimeError):

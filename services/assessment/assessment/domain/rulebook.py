@@ -26,7 +26,7 @@ INDICATORS = {
     "information_reporting": "信息报送", "team_building": "队伍建设",
 }
 NUMBERS = ("baseline", "points_above", "points_below", "cap", "weight")
-_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 def as_decimal(value):
@@ -143,7 +143,7 @@ def validate(data):
                          "indicators", "cadres"}
     if extra:
         problems["rulebook"] = f"unknown fields {sorted(extra)}"
-    if not isinstance(data.get("version"), str) or not _VERSION.match(data["version"]):
+    if not isinstance(data.get("version"), str) or not VERSION_PATTERN.match(data["version"]):
         problems["version"] = "must be 1-40 letters, digits, '.', '_' or '-', e.g. v1 or 2026.2"
     if not isinstance(data.get("title"), str) or not data["title"].strip():
         problems["title"] = "must be a non-empty string"

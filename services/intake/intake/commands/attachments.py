@@ -17,7 +17,7 @@ from watchpost.errors import Forbidden, Invalid
 from watchpost.handling import execute
 
 from intake import attachments, knowing, receipts, settings
-from intake.commands._common import sealed_submitter, stream
+from intake.commands._common import one_unit, sealed_submitter, stream
 from intake.domain import clue as clues, evidence
 
 
@@ -55,6 +55,7 @@ def _checked(ctx, clue_id, receipt_hash, decide):
     return decided
 
 
+@one_unit
 def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, receipt_code=None):
     """Attach an image or a PDF to a clue: its metadata stripped, sealed in the vault, recorded by type, size
     and sha256 (answers with the attachment id)."""

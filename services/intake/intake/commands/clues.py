@@ -12,9 +12,9 @@ from watchpost.errors import Invalid
 from watchpost.handling import execute
 from intake.reference import catalogue
 
-from intake import receipts
-from intake import knowing
-from intake.commands._common import Receipted, check_classification, release_unused, sealed_submitter, stream
+from intake import knowing, receipts, settings
+from intake.commands._common import (Receipted, check_classification, one_unit, release_unused, sealed_submitter,
+                                     stream)
 from intake.domain import clue as clues, disposal as disposing, screening
 from intake.domain.clocks import local_date
 from intake.domain.rules import accused_key, find_repeat
@@ -42,7 +42,7 @@ def receive_clue(store, ctx, *, vault, channel, summary, community, street, cate
     clue_id = clue_id or str(uuid.uuid4())
     code = receipts.normalise(receipt_code) if receipt_code else receipts.new_code()
     today = local_date(ctx.now)
-    key = accused_key(community, accused.get("post"), accused.get("name"))
+    key = accused_key(settings.of(ctx).accused_hmac_key(), community, accused.get("post"), accused.get("name"))
     new = {"clue_id": clue_id, "accused_key": key, "category": category, "item": item,
            "received_on": today.isoformat()}
     earlier = store.docs("clues", where={"community": community, "accused_key": key}, limit=1000)
@@ -61,6 +61,7 @@ def receive_clue(store, ctx, *, vault, channel, summary, community, street, cate
                      receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None)
 
 
+@one_unit
 def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=None, transferred_to=None,
                 new_substance=False):
     """Screen; a clue forwarded up keeps only a stub: its sealed content (details, accused's name) and its

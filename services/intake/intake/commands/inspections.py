@@ -6,7 +6,7 @@ from watchpost.errors import NotFound
 from watchpost.handling import execute
 
 from intake.access import check_scope, in_scope
-from intake.commands._common import check_classification
+from intake.commands._common import check_classification, one_unit
 from intake.commands.clues import receive_clue
 from intake.domain import inspection as inspections
 from intake.domain.clocks import local_date, parse
@@ -65,6 +65,7 @@ def escalated_clue_ctx(ctx, cause):
                    command_id=f"{ctx.command_id}:clue" if ctx.command_id else None)
 
 
+@one_unit
 def escalate_finding(store, ctx, *, vault, inspection_id, finding_id, accused, summary=None, clue_id=None):
     """The finding becomes a clue (channel `inspection`): `finding.escalated` first, then `clue.received`."""
     clue_id = clue_id or str(uuid.uuid4())

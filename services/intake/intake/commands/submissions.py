@@ -3,8 +3,8 @@
 A receipt code is shown once and only its hash is recorded. A retried submission (same Idempotency-Key) gets the
 first attempt's events back from the log; for it to get the same receipt code too, the code is sealed in the vault
 under a reference derived (HMAC with the master key) from the command id, the caller and a fingerprint of the
-fields. A retry finds it there; a different submission that reuses someone's key derives another reference, so it
-never learns the first submitter's code (the log answers with the first events, without a code).
+fields. A retry finds it there; a different submission that reuses someone's key is refused by the log
+(`idempotency_key_reused`) before anything is sealed for good: the command is one unit of work (`one_unit`).
 """
 import hashlib
 import json
@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from intake import receipts
 from intake.commands import clues, opinions
-from intake.commands._common import Receipted
+from intake.commands._common import Receipted, one_unit
 
 
 @dataclass
@@ -43,12 +43,14 @@ def shown(result):
     return result
 
 
+@one_unit
 def receive_clue(store, ctx, *, vault, **fields):
     """Submit a clue from any channel; answers with the clue id and, for every report, a receipt code."""
     result = clues.receive_clue(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)
     return shown(ClueReceipt(result.events, result.id, result.receipt_code, clue_id=result.id))
 
 
+@one_unit
 def receive_opinion(store, ctx, *, vault, **fields):
     """Submit an opinion (意见建议) or a problem (实际问题); answers with its id and a receipt code."""
     result = opinions.receive_opinion(store, ctx, vault=vault, receipt_code=receipt_code(vault, ctx, fields), **fields)

@@ -4,6 +4,7 @@
 rank requires; a clue about a member of the same-level committee goes one level up.
 """
 import hashlib
+import hmac
 from datetime import timedelta
 
 from watchpost.contracts.intake import LEVELS  # the published words: one source
@@ -53,10 +54,14 @@ def check_approver(actor, proposed_by, rank, street):
     return required
 
 
-def accused_key(community, post, name):
-    """Who is accused, comparable without keeping the name in an event: sha256 of the normalised triple."""
+def accused_key(key, community, post, name):
+    """Who is accused, comparable without keeping the name in an event: HMAC-SHA256, under intake's own key
+    (INTAKE_ACCUSED_KEY), of the normalised triple. Unkeyed, anyone holding a community's list of cadres could
+    hash each name and recover the accused; keyed, only intake can compute or compare it. Events recorded before
+    the key keep their old unkeyed value (they are signed as stored), so a new report links to reports keyed alike.
+    """
     spelled = "|".join(" ".join(str(x or "").split()).casefold() for x in (community, post, name))
-    return hashlib.sha256(spelled.encode("utf-8")).hexdigest()
+    return hmac.new(key, spelled.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def is_repeat(new, earlier):

@@ -149,6 +149,6 @@ def test_an_anonymous_reporter_attaches_with_the_receipt_code_before_screening(i
     answer = upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code)
     assert answer.status_code == 201, answer.text
     [event] = [e for e in intake.store.load(f"clue-{clue_id}") if e.type == "clue.attachment_added"]
-    assert event.actor["id"].startswith("sealed:") and event.actor["role"] == "citizen"
+    assert event.actor["id"].startswith("sealed:") and event.actor["role"] == "reporter"
     intake.on(clue_id, "screen", {"outcome": "accepted", "reason": "受理"})
     refused(upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code), 409)

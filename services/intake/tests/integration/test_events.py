@@ -36,14 +36,14 @@ def test_a_workflow_over_http_arrives_on_a_plain_amqp_queue(intake, event_queue)
 
 
 def liaison_event(position, prev_hash=GENESIS, **payload):
-    """A flag as liaison publishes it today (v2): its own stream, an opaque id, no person anywhere."""
+    """A flag as liaison publishes it today (v3): released by the service in a batch, no person anywhere."""
     now, flag_id = datetime.now(timezone.utc), f"flag-{uuid.uuid4()}"
     p = {"flag_id": flag_id, "street": STREET, "community": COMMUNITY, "role": "informant", "period": "2026-03",
-         "summary": "社区集体资金去向不明", "category": "C02", "flagged_on": "2026-03-05", **payload}
-    check("liaison", "feedback.major_problem_flagged", p, 2)
-    return seal(prev_hash, type="feedback.major_problem_flagged", payload=p, schema_version=2, stream_id=flag_id,
+         "summary": "社区集体资金去向不明", "category": "C02", "released_on": "2026-03-05", **payload}
+    check("liaison", "feedback.major_problem_flagged", p, 3)
+    return seal(prev_hash, type="feedback.major_problem_flagged", payload=p, schema_version=3, stream_id=flag_id,
                 stream_version=1, position=position, occurred_at=now, recorded_at=now,
-                actor={"id": flag_id, "role": p["role"]}, correlation_id=flag_id, causation_id=None)
+                actor={"id": "watchpost", "role": "system"}, correlation_id="flags-released-1", causation_id=None)
 
 
 def liaison_v1_event(position, prev_hash):
@@ -69,7 +69,7 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     publish(intake_config["AMQP_URI"], first)                      # redelivered: still one clue
     second = liaison_event(2, first.hash, role="supervisor", category="C02.01", summary="低保评定不公")
     publish(intake_config["AMQP_URI"], second)
-    third = liaison_event(3, second.hash, category=None, summary="未分类的重大问题")
+    third = liaison_event(3, second.hash, category=None, summary="未分类的重大问题", community=None, role=None)
     publish(intake_config["AMQP_URI"], third)
     old = liaison_v1_event(4, third.hash)
     publish(intake_config["AMQP_URI"], old)
@@ -86,6 +86,8 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     assert flagged["channel"] == "informant" and flagged["category"] == "C02" and flagged["status"] == "received"
     assert (clues["低保评定不公"]["channel"], clues["低保评定不公"]["item"]) == ("supervisor", "C02.01")
     assert clues["未分类的重大问题"]["category"] == "C10"
+    # its community withheld by liaison (too few could have raised it): a clue of the street, no narrower
+    assert (clues["未分类的重大问题"]["community"], clues["未分类的重大问题"]["channel"]) == (STREET, "feedback_escalation")
     received = intake.store.load(f"clue-{flagged['clue_id']}")[0]
     assert received.actor["role"] == "system"
     details = intake.vault.open(received.payload["content_ref"])["details"]

@@ -205,8 +205,9 @@ def test_a_retry_with_the_same_idempotency_key_keeps_the_receipt_code(intake):
     assert again["events"] == first["events"]
     assert intake.receipt(first['receipt_code']).status_code == 200
     assert intake.as_("district_commission").get("/clues").json()["total"] == 1
-    reused = informant.post("/clues", {**CLUE, "summary": "别的内容"}, headers=dict(key)).json()
-    assert reused["clue_id"] == first["clue_id"] and reused["receipt_code"] is None   # never someone else's code
+    reused = informant.post("/clues", {**CLUE, "summary": "别的内容"}, headers=dict(key))
+    assert reused.status_code == 409 and reused.json()["error"] == "idempotency_key_reused"   # nobody's code
+    assert intake.as_("district_commission").get("/clues").json()["total"] == 1
     opinion = {"kind": "opinion", "channel": "wechat", "community": COMMUNITY, "street": STREET, "summary": "建议"}
     once = intake.client.post("/opinions", opinion, headers={"Idempotency-Key": "op-1"}).json()
     twice = intake.client.post("/opinions", opinion, headers={"Idempotency-Key": "op-1"}).json()

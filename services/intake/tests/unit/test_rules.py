@@ -118,6 +118,27 @@ def test_find_repeat_links_to_the_first_report():
     assert rules.find_repeat(_clue("new", date(2025, 4, 1)), earlier) == "early"
 
 
+KEY = b"k" * 32
+
+
 def test_accused_key_ignores_spacing_and_case():
-    assert rules.accused_key("c", "Post", " 张 三") == rules.accused_key("c", "post", "张 三 ")
-    assert rules.accused_key("c", "post", "张三") != rules.accused_key("d", "post", "张三")
+    assert rules.accused_key(KEY, "c", "Post", " 张 三") == rules.accused_key(KEY, "c", "post", "张 三 ")
+    assert rules.accused_key(KEY, "c", "post", "张三") != rules.accused_key(KEY, "d", "post", "张三")
+
+
+def test_accused_key_resists_a_dictionary_of_the_communitys_cadres():
+    """The attacker hashes every (community, post, name) of the directory: without intake's key nothing matches."""
+    import hashlib
+    from intake import settings
+    published = rules.accused_key(settings.DEFAULT.accused_hmac_key(), "C1", "主任", "张三")
+    guesses = {hashlib.sha256(f"c1|主任|{name}".encode()).hexdigest() for name in ("张三", "李四")}
+    guesses |= {rules.accused_key(KEY, "C1", "主任", name) for name in ("张三", "李四")}
+    assert published not in guesses
+    assert rules.accused_key(KEY, "C1", "主任", "张三") != rules.accused_key(b"o" * 32, "C1", "主任", "张三")
+
+
+def test_the_accused_key_is_intakes_own_setting_refused_in_production():
+    from watchpost import keys
+    from intake import settings
+    assert settings.from_mapping({"INTAKE_ACCUSED_KEY": "a2V5" * 11}).accused_key == "a2V5" * 11
+    assert keys.secret_problem(settings.DEV_ACCUSED_KEY) == "is a development key, public in the source code"

@@ -1,14 +1,10 @@
 """Commands on the cadence (月反馈季报告): monthly feedback, major problems flagged, quarterly reports."""
-import uuid
-from dataclasses import replace
-
-from watchpost.domain import Actor
 from watchpost.errors import Forbidden
 from watchpost.handling import execute
 
-from liaison import access, settings
+from liaison import access, held, settings
 from liaison.commands._common import community_of, person_of, street_of
-from liaison.domain import cadence, directory, flags, periods
+from liaison.domain import cadence, directory, flags
 from liaison.domain.scope import require
 
 
@@ -22,30 +18,37 @@ def _self(store, ctx, command, person_id):
 
 def submit_feedback(store, ctx, person_id, period, summary="", major_problem=False, problem_summary=None,
                     category=None):
-    """The month's feedback; a major problem flagged with it becomes a flag of its own (see _flag), appended under
-    the command id `<command_id>:flag`, so a retry completes what a crash interrupted without a second flag."""
+    """The month's feedback; a major problem flagged with it is held (see _hold) in the same transaction, and
+    recorded only at the timer's next release. Returns the feedback's events: a flag is no event yet."""
     person, today = _self(store, ctx, "submit_feedback", person_id), settings.today_of(ctx)
-    submitted = execute(store, f"feedback-{person_id}-{period}", cadence.fold, lambda s: cadence.submit_feedback(
-        s, person, period, today, settings.of(ctx), summary, major_problem, problem_summary), ctx)
-    if not major_problem:
-        return submitted
-    derived = replace(ctx, command_id=f"{ctx.command_id}:flag" if ctx.command_id else None)
-    return [*submitted, *_flag(store, derived, person, period, today, problem_summary, category)]
+
+    def submit(tx):
+        events = execute(tx, f"feedback-{person_id}-{period}", cadence.fold, lambda s: cadence.submit_feedback(
+            s, person, period, today, settings.of(ctx), summary, major_problem, problem_summary), ctx)
+        if major_problem:
+            _hold(tx, ctx, person, problem_summary, category)
+        return events
+    return _in_transaction(store, submit)
 
 
 def report_major_problem(store, ctx, person_id, summary, category=None):
-    person, today = _self(store, ctx, "report_major_problem", person_id), settings.today_of(ctx)
-    return _flag(store, ctx, person, periods.month_of(today), today, summary, category)
+    """A major problem flagged on its own: held until the timer's next release (nothing is recorded now)."""
+    person = _self(store, ctx, "report_major_problem", person_id)
+    _in_transaction(store, lambda tx: _hold(tx, ctx, person, summary, category))
+    return []
 
 
-def _flag(store, ctx, person, period, today, summary, category):
-    """Record a flag on its own stream `flag-<uuid4>`. The flagger is a reporter (举报人保护): the event's actor is
-    the flag itself and its correlation id is fresh, so nothing published (payload, stream id, actor, correlation
-    or causation id) joins the flag to the person or to their feedback."""
-    flag_id = f"flag-{uuid.uuid4()}"
-    unlinked = replace(ctx, actor=Actor(id=flag_id, role=ctx.actor.role), correlation_id=flag_id, causation_id=None)
-    return execute(store, flag_id, flags.fold,
-                   lambda s: flags.flag(s, person, flag_id, period, today, summary, category), unlinked)
+def _in_transaction(store, apply):
+    result = []
+    store.transaction(lambda tx: result.append(apply(tx)))
+    return result[0]
+
+
+def _hold(tx, ctx, person, summary, category):
+    """Hold a flag (举报人保护): not an event, a row naming no person, released by `timers.release_flags`, so
+    nothing published (time, position, actor, correlation or causation id) joins the flag to the person."""
+    held.hold(tx, held.key_of(f"{ctx.command_id}:flag" if ctx.command_id else None),
+              flags.hold(person, summary, category), ctx.now, held.head(tx))
 
 
 def submit_report(store, ctx, community, period, summary=""):

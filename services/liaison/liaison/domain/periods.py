@@ -18,6 +18,8 @@ class Settings:
     contact_lapse_days: int = 60     # a pairing with no contact this long has lapsed
     utc_offset_hours: int = 8        # the district's civil day (China Standard Time, no DST)
     tick_lookback_days: int = 45     # the timer looks at periods due at most this long ago
+    flag_release_hour: int = 3       # held major-problem flags are released once a day at this district hour
+    flag_hold_hours: int = 6         # ... those held at least this long before the release (held later wait a day)
 
     def __post_init__(self):
         if not 1 <= self.feedback_due_day <= 28:
@@ -25,6 +27,11 @@ class Settings:
         for name in ("report_due_days", "due_soon_days", "tick_lookback_days"):
             if getattr(self, name) < 0:
                 raise Invalid(f"{name} must be 0 or more", field=name)
+        if not 0 <= self.flag_release_hour <= 23:
+            raise Invalid("flag_release_hour must be 0 to 23 (an hour of the district's day)",
+                          field="flag_release_hour")
+        if not 0 <= self.flag_hold_hours <= 24 * 7:
+            raise Invalid("flag_hold_hours must be 0 to 168", field="flag_hold_hours")
         if self.contact_lapse_days < 1:
             raise Invalid("contact_lapse_days must be 1 or more", field="contact_lapse_days")
 

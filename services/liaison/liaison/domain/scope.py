@@ -1,4 +1,5 @@
 """Who may see and act where: a street commission in its street, a community secretary in its community."""
+from watchpost.access import covers
 from watchpost.errors import Forbidden
 
 DISTRICT_WIDE = {"district_commission", "auditor", "system", "subscriber"}
@@ -14,13 +15,11 @@ MANAGERS = {
 
 
 def sees(actor, street, community):
-    if actor.role in DISTRICT_WIDE:
+    """The suite's rule (`watchpost.access.covers`), and liaison's own: its subscribers read the whole directory,
+    and a community's informants and supervisors see their community."""
+    if covers(actor, street=street, community=community) or actor.role in DISTRICT_WIDE:
         return True
-    if actor.role == "street_commission":
-        return street is not None and street == actor.street
-    if actor.role in IN_COMMUNITY:
-        return community is not None and community == actor.community
-    return False
+    return actor.role in IN_COMMUNITY and community is not None and community == actor.community
 
 
 def require(actor, street, community, hidden):

@@ -86,49 +86,63 @@ def test_every_event_is_published_with_its_type_as_routing_key(api, published):
     assert message.headers["watchpost.service"] == "liaison" and message.content_type == "application/json"
 
 
-def test_a_major_problem_is_published_for_intake(small, published):
+def test_a_major_problem_is_published_for_intake_at_the_release(small, clock, tick, published):
     informant = small.as_("informant", "INF1", community="C1")
     informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
                                  "problem_summary": "资金使用未经集体研究", "category": "三资管理"})
+    small.as_("supervisor", "SUP1", community="C1").post("/feedback", {"person_id": "SUP1", "period": "2026-02"})
+    clock.set(2026, 3, 3)
+    tick()
     seen = published.until(lambda s: any(k == "feedback.major_problem_flagged" for k, _, _ in s))
     [(_, flagged)] = keyed(seen, "feedback.major_problem_flagged")
-    assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["community"] == "C1"
-    assert flagged["payload"]["street"] == "S1" and flagged["payload"]["role"] == "informant"
-    assert flagged["schema_version"] == 2 and flagged["stream_id"] == flagged["payload"]["flag_id"]
+    assert flagged["payload"]["summary"] == "资金使用未经集体研究" and flagged["payload"]["category"] == "三资管理"
+    # C1 and S1 have one informant and one supervisor: the street only
+    assert (flagged["payload"]["street"], flagged["payload"]["community"], flagged["payload"]["role"]) == (
+        "S1", None, None)
+    assert flagged["schema_version"] == 3 and flagged["stream_id"] == flagged["payload"]["flag_id"]
     keys = [k for k, _, _ in seen]
     assert keys.index("feedback.submitted") < keys.index("feedback.major_problem_flagged")
 
 
-def test_no_published_event_links_a_flag_to_the_person_who_flagged_it(small, published):
-    """举报人保护: whoever flags a major problem is a reporter. Nothing liaison publishes (payload, stream id, actor,
-    correlation id) names the flagger or joins their feedback to the flag; each flag stands on its own."""
+def test_no_published_event_links_a_flag_to_the_person_who_flagged_it(small, clock, tick, published):
+    """举报人保护: whoever flags a major problem is a reporter. A flag is held with the feedback and released by the
+    timer the next day, as the service, in a batch: nothing liaison publishes (payload, stream id, actor, time,
+    position, correlation id) names the flagger or joins their feedback to the flag."""
     informant = small.as_("informant", "INF1", community="C1")
     supervisor = small.as_("supervisor", "SUP1", community="C1")
-    fed = informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
-                                       "problem_summary": "资金使用未经集体研究"}, headers={"Idempotency-Key": "k-1"})
+    body = {"person_id": "INF1", "period": "2026-02", "major_problem": True, "problem_summary": "资金使用未经集体研究"}
+    fed = informant.post("/feedback", body, headers={"Idempotency-Key": "k-1"})
     assert fed.status_code == 201, fed.text
-    retried = informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "major_problem": True,
-                                           "problem_summary": "资金使用未经集体研究"}, headers={"Idempotency-Key": "k-1"})
+    assert [e["type"] for e in fed.json()["events"]] == ["feedback.submitted"]
+    retried = informant.post("/feedback", body, headers={"Idempotency-Key": "k-1"})
     assert [e["event_id"] for e in retried.json()["events"]] == [e["event_id"] for e in fed.json()["events"]]
-    assert supervisor.post("/major-problems", {"person_id": "SUP1", "summary": "低保评定不公"}).status_code == 201
+    held = supervisor.post("/major-problems", {"person_id": "SUP1", "summary": "低保评定不公"})
+    assert held.status_code == 202 and held.json()["events"] == [], held.text
+    assert supervisor.post("/feedback", {"person_id": "SUP1", "period": "2026-02"}).status_code == 201
+    published.until(lambda s: len(keyed(s, "feedback.submitted")) == 2)
+    tick()                                                      # 17:00 on the 2nd in Chengdu: nothing released
+    clock.set(2026, 3, 3)
+    tick()                                                      # released at 03:00 on the 3rd
     seen = published.until(lambda s: len(keyed(s, "feedback.major_problem_flagged")) >= 2)
     flags = [body for _, body in keyed(seen, "feedback.major_problem_flagged")]
     assert len({b["payload"]["flag_id"] for b in flags}) == 2          # the retry made no second flag
     flaggers = ("INF1", "信息员甲", "SUP1", "监督员乙")
-    for body in flags:
-        assert not [who for who in flaggers if who in str(body)], body
-        assert "feedback_id" not in body["payload"] and "station_id" not in body["payload"]
+    for flag in flags:
+        assert not [who for who in flaggers if who in str(flag)], flag
+        assert flag["actor"] == {"id": "watchpost", "role": "system"} and flag["causation_id"] is None
+        assert flag["occurred_at"].startswith("2026-03-02T19:00:00") and flag["payload"]["released_on"] == "2026-03-03"
+        # C1 (and S1) have one informant and one supervisor: neither the community nor the role is published
+        assert (flag["payload"]["street"], flag["payload"]["community"], flag["payload"]["role"]) == ("S1", None, None)
+    assert flags[0]["correlation_id"] == flags[1]["correlation_id"]
+    submitted = {b["position"] for _, b in keyed(seen, "feedback.submitted")}
+    assert not {f["position"] - 1 for f in flags} & submitted             # never right after a feedback
     traces = {v for b in flags for v in (b["payload"]["flag_id"], b["payload"]["summary"], b["correlation_id"])}
     for _, body, _ in seen:                   # an event that names a flagger says nothing of any flag
         if any(who in str(body) for who in flaggers):
             assert not [t for t in traces if t in str(body)], body
-    correlations = {b["correlation_id"] for k, b, _ in seen if k != "feedback.major_problem_flagged"}
-    assert not correlations & {b["correlation_id"] for b in flags}
-    [(_, submitted)] = keyed(seen, "feedback.submitted")
-    assert "major_problem" not in submitted["payload"] and submitted["schema_version"] == 2
-    # the people read knows nothing of the flags; a station's month counts them, naming no one
+    # the people read knows nothing of the flags; a withheld community counts none
     assert "flags" not in str(small.as_("district_commission").get("/people/INF1").json())
-    assert small.as_("district_commission").get("/compliance/C1/2026-02").json()["flags"] == 1
+    assert small.as_("district_commission").get("/compliance/C1/2026-03").json()["flags"] == 0
 
 
 @pytest.fixture

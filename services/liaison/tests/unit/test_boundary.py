@@ -100,7 +100,8 @@ def test_old_feedback_events_read_at_v2_without_their_person_link():
     version, flag = REGISTRY.payload("feedback.major_problem_flagged", 1, {
         **who, "flag_id": "INF1-2026-02-1", "summary": "资金未经公示", "category": None, "flagged_on": "2026-03-02"})
     check("liaison", "feedback.major_problem_flagged", flag, version)
-    assert version == 2 and "INF1" not in str(flag) and flag["flag_id"].startswith("flag-")
+    assert version == 3 and "INF1" not in str(flag) and flag["flag_id"].startswith("flag-")
+    assert flag["released_on"] == "2026-03-02" and "flagged_on" not in flag
     assert REGISTRY.payload("feedback.major_problem_flagged", 1, {**who, "flag_id": "INF1-2026-02-1", "summary": "x",
                                                                   "category": None, "flagged_on": "2026-03-02"}
                             )[1]["flag_id"] == flag["flag_id"]          # stable: the same v1 flag, the same id

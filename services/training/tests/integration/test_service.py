@@ -321,3 +321,20 @@ def test_a_bad_setting_stops_the_service_at_start(monkeypatch, container_factory
     container = container_factory(TrainingService, service_config())
     with pytest.raises(Exception, match="TRAINING_YEARLY_HOURS names unknown roles"):
         container.start()
+
+
+def test_a_secretary_cannot_record_hours_for_another_communitys_cadre_by_naming_their_own(training):
+    """Issue 16: scope is checked against training's record of the cadre, never the body's street and community."""
+    district = training.as_("district_commission")
+    enrolled = district.post("/onboarding", {"person_id": "P2", "role": "community_secretary", "street": "S1",
+                                             "community": "C2", "appointed_on": TODAY.isoformat()})
+    assert enrolled.status_code == 201, enrolled.text
+    sid = held(district)
+    secretary = training.as_("community_secretary", "sec-1", "S1", "C1")
+    forged = attend(secretary, sid, person="P2", street="S1", community="C1")
+    unknown = attend(secretary, sid, person="P9", street="S1", community="C1")
+    assert forged.status_code == unknown.status_code == 403 and "no record of person P9" in unknown.json()["message"]
+    assert forged.content.replace(b"P2", b"<id>") == unknown.content.replace(b"P9", b"<id>")   # as if unknown
+    assert district.get(f"/records/P2/{TODAY.year}").json().get("hours", 0) == 0
+    own = training.as_("community_secretary", "sec-2", "S1", "C2")
+    assert attend(own, sid, person="P2", street="S1", community="C2").status_code == 201

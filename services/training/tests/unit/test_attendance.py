@@ -5,7 +5,9 @@ from hypothesis import given, settings, strategies as st
 from watchpost.errors import Forbidden, IllegalTransition, Invalid
 
 from training import commands
-from training_support import at, attend, contract_checked, district, held_session, new_store, secretary, street
+from training.consumers import on_person_appointed
+from training_support import (appointed, at, attend, contract_checked, district, held_session, new_store, secretary,
+                              street, system)
 
 
 def test_attendance_is_refused_before_the_session_is_held(store):
@@ -71,15 +73,35 @@ def test_correction_refusals(store):
 
 def test_attendance_is_scoped_to_the_recorders_area(store):
     sid = held_session(store)
-    with pytest.raises(Forbidden, match="person P1 is outside your scope"):
-        attend(store, sid, community="C2", ctx=secretary("C1"))
+    on_person_appointed(store, system(), appointed("P1", community="C1"))
+    with pytest.raises(Forbidden, match="no record of person P1"):           # out of scope: as if unknown
+        attend(store, sid, ctx=secretary("C2", street_id="S1"))
     with pytest.raises(Forbidden):
-        attend(store, sid, street_id="S2", community="C9", ctx=street("S1"))
+        attend(store, sid, ctx=street("S2"))
     attend(store, sid, ctx=secretary("C1"))
     with pytest.raises(IllegalTransition, match="no attendance recorded"):     # as if none were recorded
         commands.correct_attendance(store, secretary("C2"), session_id=sid, person_id="P1", status="absent",
                                     reason="x")
     commands.correct_attendance(store, street("S1"), session_id=sid, person_id="P1", status="absent", reason="x")
+
+
+def test_scope_is_checked_against_trainings_record_of_the_cadre_never_the_body(store):
+    """The hostile secretary of C1 records hours for a cadre of C2, writing C1 in the body."""
+    sid = held_session(store)
+    on_person_appointed(store, system(), appointed("P2", street_id="S2", community="C2"))
+    with pytest.raises(Forbidden, match="no record of person P2"):           # out of scope: as if unknown
+        attend(store, sid, "P2", ctx=secretary("C1"), street_id="S1", community="C1")
+    with pytest.raises(Forbidden, match="no record of person P2"):           # out of scope: as if unknown
+        attend(store, sid, "P2", ctx=street("S1"), street_id="S1", community="C1")
+    # a person training has no record of cannot be checked: refused to everyone but the district
+    with pytest.raises(Forbidden, match="training has no record of person P9"):
+        attend(store, sid, "P9", ctx=secretary("C1"))
+    attend(store, sid, "P9")
+    # in scope, the body may only repeat the record
+    with pytest.raises(Invalid, match="street 'S2', community 'C2' as training records them"):
+        attend(store, sid, "P2", ctx=street("S2"), street_id="S2", community="C1")
+    assert store.load("record-P2-2026") == []
+    attend(store, sid, "P2", ctx=street("S2"), street_id="S2", community="C2")
 
 
 @pytest.mark.parametrize("held_on, year", [("2026-12-31", 2026), ("2027-01-01", 2027)])

@@ -59,9 +59,9 @@ class Transaction(_Reads):
     _cursor = cursor
 
     def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None):
+               command_id=None, occurred_at=None, claim=None):
         request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at)
+                                command_id, occurred_at, claim)
         validate(request)
         result = write(self._cur, [request], self._store.projections, self._store._clock())[0][0]
         self._head_locked = True

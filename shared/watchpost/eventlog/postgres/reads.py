@@ -1,4 +1,5 @@
 """Reads of events and projection documents, over the cursor the store (or a consumer's transaction) gives."""
+from watchpost.eventlog.batch import same_claim
 from watchpost.eventlog.ports import ReadModels
 from watchpost.eventlog.postgres.rows import EVENT_COLUMNS, _dumps, row_to_event
 from watchpost.eventlog.upcasting import upcast
@@ -7,13 +8,16 @@ from watchpost.eventlog.upcasting import upcast
 class _Reads(ReadModels):
     """Reads over a cursor; the store opens one per call, a consumer's transaction reuses its own."""
 
-    def recorded(self, command_id):
+    def recorded(self, command_id, claim=None):
         with self._cursor() as cur:
-            cur.execute("SELECT first_position, last_position FROM commands WHERE command_id = %s", (command_id,))
+            cur.execute("SELECT first_position, last_position, claim FROM commands WHERE command_id = %s",
+                        (command_id,))
             row = cur.fetchone()
             if row is None:
                 return None
-            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position", row)
+            same_claim(command_id, row[2], claim)
+            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+                        row[:2])
             return [row_to_event(r) for r in cur]
 
     def load(self, stream_id):

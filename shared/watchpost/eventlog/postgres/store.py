@@ -59,9 +59,9 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
 
     # -- writing -------------------------------------------------------------------------------------------
     def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None):
+               command_id=None, occurred_at=None, claim=None):
         request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at)
+                                command_id, occurred_at, claim)
         validate(request)
         return self._committer.submit(request)
 

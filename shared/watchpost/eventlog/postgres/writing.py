@@ -40,12 +40,13 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
         lead = [cur.mogrify("SELECT append_expect(%s, %s, %s::text[], %s::int[], %s::text[])",
                             (*head, list(versions), list(versions.values()),
                              [r.command_id for r in requests if r.command_id]))]
-    outcomes, events, new_head, command_rows, bodies = plan(requests, *head, versions, set(known), recorded_at)
+    claims = {command_id: claim for command_id, (_, _, claim) in known.items()}
+    outcomes, events, new_head, command_rows, bodies = plan(requests, *head, versions, claims, recorded_at)
     sql = projection_writes(cur, projections, events, lead)
     if events:
         sql.append(f"INSERT INTO events ({EVENT_INSERT}) VALUES {','.join(map(_values, events, bodies))}".encode())
         if command_rows:
-            sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position) VALUES "
+            sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position, claim) VALUES "
                                    + ",".join(["%s"] * len(command_rows)), command_rows))
         sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", new_head))
     if commit:
@@ -55,7 +56,7 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
         sealed(new_head)
     if sql:
         cur.execute(b";".join(sql))
-    new_commands = {c: (first, last) for c, first, last in command_rows}
+    new_commands = {c: (first, last) for c, first, last, _ in command_rows}
     by_position = {e.position: e for e in events}
     results = []
     for outcome in outcomes:
@@ -66,7 +67,7 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
             results.append([by_position[p] for p in range(first, last + 1)])
         elif outcome.duplicate_of:
             cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
-                        known[outcome.duplicate_of])
+                        known[outcome.duplicate_of][:2])
             results.append([row_to_event(r) for r in cur])
         else:
             results.append(outcome.events)
@@ -74,16 +75,17 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
 
 
 def _prelude(cur, requests):
-    """The head (locked), the current version of every stream named, and the command ids already logged."""
-    cur.execute("SELECT kind, key, a, b FROM append_prelude(%s::text[], %s::text[])",
+    """The head (locked), the current version of every stream named, and the command ids already logged (with the
+    positions they cover and their claim)."""
+    cur.execute("SELECT kind, key, a, b, c FROM append_prelude(%s::text[], %s::text[])",
                 (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]))
     versions, known = {}, {}
-    for kind, key, a, b in cur.fetchall():
+    for kind, key, a, b, c in cur.fetchall():
         if kind == "h":
             head = (a, b)
         elif kind == "s":
             if a is not None:
                 versions[key] = a
         else:
-            known[key] = (a, int(b))
+            known[key] = (a, int(b), c)
     return head, versions, known
