@@ -1,7 +1,7 @@
 """The intake service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
 import pathlib
 
-from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
+from watchpost.runtime import EventLog, Route, Settings, WatchpostService, expose, route_makers
 
 from intake import reads, timers
 from intake.access import ALLOWED
@@ -34,7 +34,7 @@ ROUTES = [
     get("/clues/<clue_id>", reads.get_clue),
     get("/clues/<clue_id>/history", reads.clue_history),
     post("/receipts/lookup", reads.lookup_receipt),
-    get("/receipts/<code>", reads.receipt_moved),
+    Route("GET", "/receipts/<code>", reads.receipt_moved, SCHEMAS["receipt_moved"], 410),   # documented as 410
     on_clue("screen", clues.screen_clue, VAULT),
     on_clue("register", clues.register_clue),
     on_clue("review", clues.review_clue),
