@@ -17,7 +17,8 @@ STREET, COMMUNITY = "S01", "C01"
 # and receipt lookup (the routes whose ALLOWED roles include `citizen`)
 PUBLIC_BUILTINS = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/checkpoints/key")}
 ANONYMOUS_ROUTES = {("intake", "receive_clue"), ("intake", "receive_opinion"), ("intake", "lookup_receipt"),
-                    ("intake", "add_attachment")}   # an anonymous reporter's file, with the clue's receipt code
+                    ("intake", "add_attachment"),   # an anonymous reporter's file, with the clue's receipt code
+                    ("intake", "receipt_moved")}    # the old GET /receipts/<code>: 410, go to POST /receipts/lookup
 PREFERRED = ("district_commission", "street_commission", "community_secretary", "informant",
              "supervisor", "auditor", "subscriber", "citizen")
 

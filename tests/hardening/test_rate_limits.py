@@ -76,17 +76,17 @@ def test_receipts_cannot_be_enumerated(start, monkeypatch):
     assert submitted.status_code == 201, submitted.text
     real_code = submitted.json()["receipt_code"]
 
-    statuses = [request(base, "GET", f"/receipts/{receipts.new_code()}")[0] for _ in range(5)]
+    statuses = [request(base, "POST", "/receipts/lookup", {"receipt_code": receipts.new_code()})[0] for _ in range(5)]
     assert statuses == [404] * 5
-    status, retry, body = request(base, "GET", f"/receipts/{receipts.new_code()}")
+    status, retry, body = request(base, "POST", "/receipts/lookup", {"receipt_code": receipts.new_code()})
     assert status == 429 and body["error"] == "rate_limited" and 1 <= int(retry) <= 10
     assert "try again in" in body["message"] and body["details"]["retry_after"] == int(retry)
     # once the bucket is empty even the right code is refused: a guesser learns nothing more
-    assert request(base, "GET", f"/receipts/{real_code}")[0] == 429
+    assert request(base, "POST", "/receipts/lookup", {"receipt_code": real_code})[0] == 429
     # another address has its own bucket; a token-holder is not limited; submission has its own bucket
-    assert request(base, "GET", f"/receipts/{real_code}", source="127.0.0.2")[0] == 200
+    assert request(base, "POST", "/receipts/lookup", {"receipt_code": real_code}, source="127.0.0.2")[0] == 200
     auditor = intake.client.as_("auditor")
-    assert all(auditor.get(f"/receipts/{real_code}").status_code == 200 for _ in range(8))
+    assert all(auditor.post("/receipts/lookup", {"receipt_code": real_code}).status_code == 200 for _ in range(8))
     assert request(base, "POST", "/clues", CLUE)[0] == 201
 
 

@@ -1,5 +1,8 @@
 """Data scoping: a community secretary reads and acts only in their community, a street commission only in its
-street, whatever id they put in the URL; a refusal is 403 naming the scope, and writes nothing."""
+street, whatever id they put in the URL. A record out of scope answers exactly as a missing one (404, the same body
+byte for byte apart from the id: nothing tells where it lives, or that it exists); a place the caller names
+themself outside their scope is 403 naming their own. Neither writes anything. Clues are narrower still (知情范围:
+services/intake/tests/integration/test_knowing.py)."""
 from datetime import date
 
 import pytest
@@ -19,6 +22,14 @@ def as_(client, role, where=HERE, sub=None):
 def made(answer):
     assert answer.status_code in (200, 201), answer.text
     return answer.json()
+
+
+def hidden(client, path, key, missing_key, running, before, method="GET", body=None):
+    got = client.request(method, path.format(key), json=body)
+    missing = client.request(method, path.format(missing_key), json=body)
+    assert got.status_code == missing.status_code == 404, got.text
+    assert got.content.replace(key.encode(), b"<id>") == missing.content.replace(missing_key.encode(), b"<id>")
+    assert running.store.head() == before, "a refused request wrote to the log"
 
 
 def refused(answer, running, before, *scope_words):
@@ -42,21 +53,22 @@ def test_intake_records_are_read_and_acted_on_only_in_scope(start):
     before = intake.store.head()
 
     secretary = as_(intake.client, "community_secretary")
-    for path in (f"/clues/{clue}", f"/clues/{clue}/history", f"/opinions/{opinion}", f"/inspections/{inspection}"):
-        refused(secretary.get(path), intake, before, "fenghuang", "community")
-    refused(secretary.get("/clues", params={"community": NEIGHBOUR["community"]}), intake, before, "community")
-    listed = made(secretary.get("/clues"))
-    assert [c["clue_id"] for c in listed["items"]] == [mine] and listed["total"] == 1
-    assert made(secretary.get(f"/clues/{mine}"))["clue_id"] == mine
-    refused(secretary.post(f"/opinions/{opinion}/assign", {"department": "物业"}), intake, before, "community")
-    refused(secretary.post(f"/inspections/{inspection}/findings", {"summary": "x", "category": "C01"}),
-            intake, before, "community")
+    nowhere = "00000000-0000-4000-8000-000000000000"
+    for path, key in (("/clues/{}", clue), ("/clues/{}/history", clue), ("/opinions/{}", opinion),
+                      ("/inspections/{}", inspection)):
+        hidden(secretary, path, key, nowhere, intake, before)
+    assert made(secretary.get("/clues", params={"community": NEIGHBOUR["community"]}))["total"] == 0
+    assert made(secretary.get("/clues"))["total"] == 0          # not even the clue about their own community
+    hidden(secretary, "/clues/{}", mine, nowhere, intake, before)
+    hidden(secretary, "/opinions/{}/assign", opinion, nowhere, intake, before, "POST", {"department": "物业"})
+    hidden(secretary, "/inspections/{}/findings", inspection, nowhere, intake, before, "POST",
+           {"summary": "x", "category": "C01"})
 
     other_street = as_(intake.client, "street_commission", ELSEWHERE)
-    refused(other_street.get(f"/clues/{clue}"), intake, before, "street")
-    refused(other_street.post(f"/clues/{clue}/screen", {"outcome": "accepted", "reason": "x"}),
-            intake, before, "street")
-    refused(other_street.get("/clues", params={"street": HERE["street"]}), intake, before, "street")
+    hidden(other_street, "/clues/{}", clue, nowhere, intake, before)
+    hidden(other_street, "/clues/{}/screen", clue, nowhere, intake, before, "POST",
+           {"outcome": "accepted", "reason": "x"})
+    assert made(other_street.get("/clues", params={"street": HERE["street"]}))["total"] == 0
     assert [c["clue_id"] for c in made(other_street.get("/clues"))["items"]] == [far_clue]
     own_street = as_(intake.client, "street_commission", HERE)
     assert made(own_street.post(f"/clues/{clue}/screen", {"outcome": "accepted", "reason": "属于受理范围"}))
@@ -77,16 +89,16 @@ def test_liaison_people_are_read_only_in_scope(start):
                                     "street": street, "community": community, "groups": [f"G{community}"]}))
     before = liaison.store.head()
     secretary = liaison.client.as_("community_secretary", "sec-1", "S01", "C01")
-    refused(secretary.get("/people/P2"), liaison, before, "community")
+    hidden(secretary, "/people/{}", "P2", "P9", liaison, before)
     refused(secretary.get("/people", params={"community": "C02"}), liaison, before, "community")
     assert [p["person_id"] for p in made(secretary.get("/people"))["people"]] == ["P1"]
-    refused(secretary.post("/people/P2/dismiss", {"reason": "调离"}), liaison, before, "community")
+    hidden(secretary, "/people/{}/dismiss", "P2", "P9", liaison, before, "POST", {"reason": "调离"})
     street = liaison.client.as_("street_commission", "sc-2", "S02")
-    refused(street.get("/people/P1"), liaison, before, "street")
+    hidden(street, "/people/{}", "P1", "P9", liaison, before)
     assert [p["person_id"] for p in made(street.get("/people"))["people"]] == ["P3"]
     informant = liaison.client.as_("informant", "P1", "S01", "C01")
     assert made(informant.get("/people/P1"))["person_id"] == "P1"          # their own record
-    refused(informant.get("/people/P2"), liaison, before, "community")
+    hidden(informant, "/people/{}", "P2", "P9", liaison, before)
 
 
 def test_training_figures_are_read_only_in_scope(start):
@@ -104,10 +116,10 @@ def test_training_figures_are_read_only_in_scope(start):
     before = training.store.head()
     secretary = training.client.as_("community_secretary", "sec-1", "S01", "C01")
     year = today.year
-    refused(secretary.get(f"/participation/communities/C02/{year}"), training, before, "scope")
-    refused(secretary.get(f"/participation/streets/S02/{year}"), training, before, "scope")
-    refused(secretary.get(f"/records/P2/{year}"), training, before, "scope")
+    hidden(secretary, f"/participation/communities/{{}}/{year}", "C02", "C09", training, before)
+    hidden(secretary, f"/participation/streets/{{}}/{year}", "S02", "S09", training, before)
+    hidden(secretary, f"/records/{{}}/{year}", "P2", "P9", training, before)
     assert made(secretary.get(f"/participation/communities/C01/{year}"))
     street = training.client.as_("street_commission", "sc-1", "S01")
-    refused(street.get(f"/participation/communities/C03/{year}"), training, before, "scope")
+    hidden(street, f"/participation/communities/{{}}/{year}", "C03", "C09", training, before)
     assert made(street.get(f"/records/P2/{year}"))

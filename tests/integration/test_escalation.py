@@ -89,6 +89,8 @@ def test_a_major_problem_flagged_in_liaison_becomes_a_clue_in_intake(services, p
     assert clue["summary"] == "集体资产出租收入去向不明"
     history = commission.get(f"/clues/{clue['clue_id']}/history").text
     assert "李明" not in history and "P01" not in history       # the informant is protected as a reporter
+    secretary = intake.as_("community_secretary", street="S01", community="C01")
+    assert secretary.get(f"/clues/{clue['clue_id']}").status_code == 404   # about their community: not theirs to know
 
     # nothing liaison published joins the flag to the informant: the flag names no one, and what names P01 (the
     # public directory's person.appointed) says nothing of the flag

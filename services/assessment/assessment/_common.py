@@ -58,14 +58,26 @@ def known_communities(store):
     return [d["community"] for d in store.all_docs("assessment_communities")]
 
 
+def unknown_community(community):
+    """The answer for a community no source event has named, and for one outside the caller's scope."""
+    return NotFound(f"community {community!r} is not known: no source event has named it", community=community)
+
+
+def unknown_cadre(person_id):
+    """The answer for a cadre no source event has counted for, and for one outside the caller's scope."""
+    return NotFound(f"cadre {person_id!r} is not known: no source event has counted for them", person_id=person_id)
+
+
 def check_scope(store, ctx, community=None, street=None):
+    """A community outside the caller's scope answers as an unknown one (a refusal never tells where it lives); a
+    street the caller named outside their own is refused."""
     actor = ctx.actor
-    if actor.role == "community_secretary" and community != actor.community:
-        raise Forbidden(f"a community secretary reads only their own community {actor.community}, not {community}")
-    if actor.role == "street_commission":
-        street = street or street_of(store, community)
-        if street != actor.street:
-            raise Forbidden(f"a street commission reads only its own street {actor.street}, not {street}")
+    if community is not None and (
+            (actor.role == "community_secretary" and community != actor.community)
+            or (actor.role == "street_commission" and street_of(store, community) != actor.street)):
+        raise unknown_community(community)
+    if actor.role == "street_commission" and street is not None and street != actor.street:
+        raise Forbidden(f"a street commission reads only its own street {actor.street}, not {street}")
 
 
 def period_view(store, period):

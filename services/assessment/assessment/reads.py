@@ -9,10 +9,10 @@ Who reads whom: the cadre themself (an informant or supervisor whose token's `su
 secretary of a community the cadre's facts count in, the commission of such a community's street, the district and
 the auditor. A community's ranking is for its secretary, its street's commission, the district and the auditor.
 """
-from watchpost.errors import Forbidden, Invalid, NotFound
+from watchpost.errors import Forbidden, Invalid
 
-from assessment._common import (check_scope, known_communities, merged_facts, period_view,
-                                rulebook_by_version, rulebook_in_force, scorecards, street_of)
+from assessment._common import (check_scope, known_communities, merged_facts, period_view, rulebook_by_version,
+                                rulebook_in_force, scorecards, street_of, unknown_cadre, unknown_community)
 from assessment.access import require
 from assessment.domain import facts
 from assessment.domain import periods
@@ -28,7 +28,7 @@ def scorecard(store, ctx, community, period):
     doc, rulebook, through = period_view(store, period)
     merged = merged_facts(store, period, community).get(community, {})
     if not merged and store.doc("assessment_communities", community) is None:
-        raise NotFound(f"community {community!r} is not known: no source event has named it", community=community)
+        raise unknown_community(community)
     card = score(merged, rulebook, community, period, through, street_of(store, community))
     closed = bool(doc and doc["status"] == "closed")
     card["status"] = "closed" if closed else "open"
@@ -106,12 +106,9 @@ def _cadre_scope(store, ctx, person_id, places):
     streets = {street_of(store, p["community"]) or p["street"] for p in places}
     if actor.role in SELF and actor.id != person_id:
         raise Forbidden(f"a cadre ({actor.role}) reads only their own scorecard, {actor.id}, not {person_id}'s")
-    if actor.role == "community_secretary" and actor.community not in communities:
-        raise Forbidden(f"a community secretary reads the cadres of their own community {actor.community}; "
-                        f"{person_id} counts in {', '.join(sorted(communities))}")
-    if actor.role == "street_commission" and actor.street not in streets:
-        raise Forbidden(f"a street commission reads the cadres of its own street {actor.street}; "
-                        f"{person_id} counts in {', '.join(sorted(map(str, streets)))}")
+    if ((actor.role == "community_secretary" and actor.community not in communities)
+            or (actor.role == "street_commission" and actor.street not in streets)):
+        raise unknown_cadre(person_id)          # as if unknown: a refusal never tells where a cadre counts
 
 
 def _card(store, person_id, period, docs, view):
@@ -139,7 +136,7 @@ def cadre_scorecard(store, ctx, person_id, period):
         _cadre_scope(store, ctx, person_id, [])
     everything = store.all_docs("assessment_cadre_facts", {"person_id": person_id})
     if not everything:
-        raise NotFound(f"cadre {person_id!r} is not known: no source event has counted for them", person_id=person_id)
+        raise unknown_cadre(person_id)
     docs = [d for d in everything if periods.contains(period, d["period"])]
     _cadre_scope(store, ctx, person_id, where_counted(docs or everything)[0])
     return _card(store, person_id, period, docs, period_view(store, period))
@@ -151,7 +148,7 @@ def cadre_ranking(store, ctx, community, period):
     check_scope(store, ctx, community=community)
     periods.kind(period)
     if store.doc("assessment_communities", community) is None:
-        raise NotFound(f"community {community!r} is not known: no source event has named it", community=community)
+        raise unknown_community(community)
     view = period_view(store, period)
     people = sorted(_docs(store, period, community=community))
     cards = [_card(store, p, period, _docs(store, period, person_id=p).get(p, []), view) for p in people]

@@ -1,6 +1,7 @@
 """Who may do what (ALLOWED), and where (scope): a community secretary acts and reads in their community,
 a street commission in its street; the district commission and auditors everywhere; a citizen only submits
-and looks up a receipt.
+and looks up a receipt. Clues are narrower still (知情范围 and 回避: `intake.knowing`). A record outside the
+caller's area answers exactly as a missing one.
 """
 from watchpost.access import covers
 from watchpost.errors import Forbidden
@@ -21,6 +22,7 @@ ALLOWED = {
     "reveal_reporter": {"district_commission"},
     "erase_clue": {"district_commission"},
     "rotate_master_key": {"district_commission"},
+    "declare_conflict": COMMISSIONS,
     # attachments (证据材料): a reporter adds one only with the clue's receipt code, before screening
     "add_attachment": COMMISSIONS | {"citizen", "informant", "supervisor"},
     "list_attachments": COMMISSIONS | {"auditor"},
@@ -39,6 +41,7 @@ ALLOWED = {
                             "get_inspection", "list_inspections")},
     "counts": READERS | {"subscriber"},
     "lookup_receipt": REPORTERS | {"auditor"},
+    "receipt_moved": REPORTERS | {"auditor"},
 }
 
 
@@ -50,16 +53,18 @@ def require(name, actor):
         raise Forbidden(f"{name} is for {', '.join(sorted(roles))}; not for {actor.role}", allowed=sorted(roles))
 
 
+def in_scope(actor, community, street):
+    """True when an existing record stored in this community and street is within the actor's area (`covers`)."""
+    return covers(actor, street=street, community=community)
+
+
 def check_scope(actor, community, street):
-    """Refuse an actor outside the community or street of what they act on or read (as stored)."""
-    if covers(actor, street=street, community=community):
-        return
-    if actor.role == "street_commission":
-        raise Forbidden(f"a street commission acts only in its street ({actor.street}), not in {street}")
-    if actor.role == "community_secretary":
-        raise Forbidden(f"a community secretary acts only in their community ({actor.community}), "
-                        f"not in {community}")
-    raise Forbidden(f"{actor.role} cannot act on or read an existing record")
+    """Refuse an actor outside the community or street the caller named for a new record (an existing record out
+    of scope answers as a missing one: `in_scope`)."""
+    if not in_scope(actor, community, street):
+        area = {"street_commission": f"its street {actor.street}",
+                "community_secretary": f"their community {actor.community}"}.get(actor.role, "no area")
+        raise Forbidden(f"a {actor.role} acts only in {area}, not in community {community} of street {street}")
 
 
 def scope_filter(actor, community=None, street=None):

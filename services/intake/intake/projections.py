@@ -9,6 +9,7 @@ from watchpost.eventlog import Projection
 from watchpost.eventlog.model import iso
 
 from intake.domain.clocks import clock_changes
+from intake.domain.rules import approver_level
 
 STUB_DROPS = ("summary", "accused", "accused_key", "category", "item", "attachments")
 CLUE_STATUS = {"clue.received": "received", "clue.registered": "registered", "clue.reviewed": "reviewed",
@@ -29,6 +30,14 @@ def _step(event):
             "role": event.actor.get("role"), "detail": detail}
 
 
+def _submitter(event):
+    """Who submitted a clue, for 知情范围 (a community secretary knows their own submissions): a staff member's id;
+    None for a protected submitter (sealed) or an anonymous one."""
+    actor = event.actor
+    return actor["id"] if actor.get("role") in ("community_secretary", "street_commission",
+                                                "district_commission") else None
+
+
 class Clues(Projection):
     name = "clues"
 
@@ -47,6 +56,7 @@ class Clues(Projection):
         if event.type == "clue.received":
             doc = {k: p[k] for k in ("clue_id", "channel", "community", "street", "category", "item", "summary",
                                      "accused", "accused_key", "real_name", "received_on")}
+            doc.update(level=approver_level(p["accused"]["rank"]), submitted_by=_submitter(event), recused=[])
             doc.update({"repeats": [], "attachments": [], "due": {}, "alerts": {}, "overdue": False, "stub": False,
                         "proposal": None, "history": [], **{k: None for k in KEPT}})
         doc = {**doc, "history": doc["history"] + [_step(event)], "updated_at": iso(event.occurred_at)}
@@ -57,6 +67,8 @@ class Clues(Projection):
             doc["attachments"] = (doc.get("attachments") or []) + [{
                 **{k: p[k] for k in ("attachment_id", "content_type", "size", "sha256")},
                 "added_at": iso(event.occurred_at), "added_by_role": event.actor.get("role")}]
+        if event.type == "clue.conflict_declared":
+            doc["recused"] = doc["recused"] + [p["declared_by"]]
         if event.type == "clue.screened":
             doc["status"] = p["outcome"]
             if p["outcome"] == "forwarded_up":

@@ -208,6 +208,10 @@ class RotateMasterKey(Strict):
     reason = text(2000, required=True)
 
 
+class OldReceiptPath(Strict):
+    code = fields.String(required=True)
+
+
 class Empty(Strict):
     pass
 
@@ -227,6 +231,7 @@ SCHEMAS = {
     "order_rectification": OrderRectification, "report_rectification": ReportRectification,
     "verify_rectification": FindingRef, "escalate_finding": EscalateFinding, "tick": Empty,
     "get_clue": ClueRef, "clue_history": ClueRef, "list_clues": ListClues, "lookup_receipt": Receipt,
+    "receipt_moved": OldReceiptPath, "declare_conflict": Reasoned,
     "get_opinion": OpinionRef, "list_opinions": ListOpinions, "get_inspection": InspectionRef,
     "list_inspections": Page, "counts": Counts,
 }

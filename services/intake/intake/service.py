@@ -1,7 +1,7 @@
 """The intake service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
 import pathlib
 
-from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
+from watchpost.runtime import EventLog, Route, Settings, WatchpostService, expose, route_makers
 
 from intake import reads, timers
 from intake.access import ALLOWED
@@ -34,7 +34,8 @@ ROUTES = [
     get("/clues", reads.list_clues),
     get("/clues/<clue_id>", reads.get_clue),
     get("/clues/<clue_id>/history", reads.clue_history),
-    get("/receipts/<code>", reads.lookup_receipt, code="receipt_code"),
+    post("/receipts/lookup", reads.lookup_receipt),
+    Route("GET", "/receipts/<code>", reads.receipt_moved, SCHEMAS["receipt_moved"], 410),   # documented as 410
     on_clue("screen", clues.screen_clue, VAULT),
     on_clue("register", clues.register_clue),
     on_clue("review", clues.review_clue),
@@ -52,6 +53,7 @@ ROUTES = [
     on_clue("reveal-reporter", clues.reveal_reporter, VAULT),
     on_clue("erase", vault_commands.erase_clue, VAULT),
     post("/vault/rotate-master-key", vault_commands.rotate_master_key, 200, VAULT),
+    on_clue("declare-conflict", clues.declare_conflict),
     # attachments (证据材料): stripped of metadata, sealed in the vault
     post("/clues/<clue_id>/attachments", attachments.add_attachment, 201, VAULT),
     get("/clues/<clue_id>/attachments", reads.list_attachments),

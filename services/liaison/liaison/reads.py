@@ -9,10 +9,15 @@ from liaison.domain.personnel import WATCHERS
 from liaison.domain.scope import require, scoped_filter
 
 
+def _missing(what, key):
+    """The answer for a record that does not exist, and for one outside the caller's area (scope.require)."""
+    return NotFound(f"{what} {key!r} is not known", key=key)
+
+
 def _doc(store, projection, key, what):
     doc = store.doc(projection, key)
     if doc is None:
-        raise NotFound(f"{what} {key!r} is not known", key=key)
+        raise _missing(what, key)
     return doc
 
 
@@ -36,7 +41,7 @@ def get_person(store, ctx, person_id):
     access.require("get_person", ctx.actor)
     doc = _doc(store, "people", person_id, "person")
     if ctx.actor.id != person_id:
-        require(ctx.actor, doc["street"], doc["community"], f"person {person_id}")
+        require(ctx.actor, doc["street"], doc["community"], _missing("person", person_id))
     return doc
 
 
@@ -52,7 +57,7 @@ def who_covers(store, ctx, group_id):
     """The group and the informants and supervisors (active, with names) who cover it."""
     access.require("who_covers", ctx.actor)
     doc = _doc(store, "coverage", group_id, "residential group")
-    require(ctx.actor, doc["street"], doc["community"], f"group {group_id}")
+    require(ctx.actor, doc["street"], doc["community"], _missing("residential group", group_id))
     named = {}
     for role in ("informants", "supervisors"):
         named[role] = [{"person_id": p, "name": store.doc("people", p)["name"]} for p in doc[role]]
@@ -71,7 +76,7 @@ def list_pairings(store, ctx, street=None, community=None, status=None, limit=10
 def get_pairing(store, ctx, pairing_id):
     access.require("get_pairing", ctx.actor)
     doc = _doc(store, "pairings", pairing_id, "pairing")
-    require(ctx.actor, doc["street"], doc["community"], f"pairing {pairing_id}")
+    require(ctx.actor, doc["street"], doc["community"], _missing("pairing", pairing_id))
     return doc
 
 
@@ -82,7 +87,7 @@ def get_compliance(store, ctx, community, period):
     here (a flag names no one)."""
     access.require("get_compliance", ctx.actor)
     found = _doc(store, "communities", community, "community")
-    require(ctx.actor, found["street"], community, f"community {community}")
+    require(ctx.actor, found["street"], community, _missing("community", community))
     when = periods.clock(period, settings.today_of(ctx), settings.of(ctx))
     unrecorded = {"overdue": "missed", "due_soon": "due_soon"}.get(when, "pending")
     doc = store.doc("compliance", f"{community}/{period}") or {}

@@ -34,8 +34,12 @@ def require(name, actor):
                         role=actor.role, allowed=sorted(roles))
 
 
-def require_cover(ctx, street, community, what):
+def require_cover(ctx, street, community, what, hidden=None):
+    """Refuse what is outside the actor's scope. For a stored record pass `hidden`, the very error a missing record
+    of its kind gets: a refusal never tells where a record lives. Without it (a place the caller named), 403."""
     if not covers(ctx.actor, street=street, community=community):
+        if hidden is not None:
+            raise hidden
         a = ctx.actor
         raise Forbidden(f"{what} is outside your scope: a {a.role} acts in street {a.street!r}, community "
                         f"{a.community!r} only", street=street, community=community)

@@ -9,11 +9,11 @@ from dataclasses import dataclass, replace
 
 from watchpost.access import covers
 from watchpost.domain import Answer
-from watchpost.errors import Forbidden, Invalid, NotFound
+from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from watchpost.handling import execute
 
 from training import settings
-from training.access import require, require_cover, require_manage
+from training.access import require, require_cover, require_manage, sees_session
 from training.domain import onboarding, record, rules, sessions
 
 
@@ -30,7 +30,7 @@ def _load_session(store, session_id):
 
 def _managed(ctx, session_id, decide):
     def run(s):
-        if s.status == "none":
+        if s.status == "none" or not sees_session(ctx.actor, s.audience):
             raise NotFound(f"session {session_id} does not exist", session_id=session_id)
         require_manage(ctx, s.audience)
         return decide(s)
@@ -87,12 +87,13 @@ def _check_area(store, ctx, person_id, street, community):
     never against the street and community in the body, which may only repeat that record. A person training has
     no record of cannot be checked: only a caller whose scope is everywhere (the district commission) records them."""
     known = onboarding.fold(store.load(f"onboarding-{person_id}"))
+    unknown = Forbidden(f"training has no record of person {person_id}, so their street and community cannot be "
+                        "checked: only the district commission records attendance for them", person_id=person_id)
     if known.status == "none":
         if not covers(ctx.actor):
-            raise Forbidden(f"training has no record of person {person_id}, so their street and community cannot be "
-                            "checked: only the district commission records attendance for them", person_id=person_id)
+            raise unknown
         return
-    require_cover(ctx, known.street, known.community, f"person {person_id}")
+    require_cover(ctx, known.street, known.community, f"person {person_id}", hidden=unknown)   # out of scope: the same
     if (street, community) != (known.street, known.community):
         raise Invalid(f"person {person_id} is in street {known.street!r}, community {known.community!r} as training "
                       "records them; street and community must be those", fields={"street": street,
@@ -117,7 +118,8 @@ def correct_attendance(store, ctx, session_id, person_id, status, reason):
     def decide(r):
         before = r.attendance.get(session_id)
         if before:
-            require_cover(ctx, before["street"], before["community"], f"person {person_id}")
+            require_cover(ctx, before["street"], before["community"], f"person {person_id}", hidden=IllegalTransition(
+                "correct_attendance", "no attendance recorded", {"record_attendance"}))
         return record.correct(r, s, person_id, status, reason)
     events = execute(store, f"record-{person_id}-{s.held_on[:4]}", record.fold, decide, ctx)
     return events + _advance(store, ctx, events)

@@ -3,18 +3,19 @@
 A community secretary sees its community, a street commission its street; the district and auditors see all; an
 informant or supervisor sees their own record and onboarding only.
 """
-from watchpost.errors import Forbidden, Invalid, NotFound
+from watchpost.errors import Invalid, NotFound
 
 from training.access import covers, require, require_cover, sees_session
 from training.domain.rules import KINDS, period_filter
 
 
-def _self_or_cover(ctx, doc, what):
+def _self_or_cover(ctx, doc, what, missing):
+    """An informant or supervisor reads their own; others what they cover; anything else answers `missing`."""
     if ctx.actor.id == doc["person_id"] and ctx.actor.role in ("informant", "supervisor"):
         return
     if ctx.actor.role in ("informant", "supervisor"):
-        raise Forbidden(f"a {ctx.actor.role} reads only their own {what}", person_id=doc["person_id"])
-    require_cover(ctx, doc["street"], doc["community"], f"the {what} of {doc['person_id']}")
+        raise missing
+    require_cover(ctx, doc["street"], doc["community"], f"the {what} of {doc['person_id']}", hidden=missing)
 
 
 def _year(year):
@@ -27,10 +28,8 @@ def _year(year):
 def get_session(store, ctx, session_id):
     require("get_session", ctx.actor)
     doc = store.doc("training_sessions", session_id)
-    if doc is None:
+    if doc is None or not sees_session(ctx.actor, doc["audience"]):
         raise NotFound(f"session {session_id} does not exist", session_id=session_id)
-    if not sees_session(ctx.actor, doc["audience"]):
-        raise Forbidden(f"session {session_id} is for another street or community", session_id=session_id)
     return doc
 
 
@@ -54,34 +53,33 @@ def person_record(store, ctx, person_id, year):
     require("person_record", ctx.actor)
     year = _year(year)
     doc = store.doc("training_records", f"{person_id}:{year}")
+    missing = NotFound(f"no training record of {person_id} for {year}", person_id=person_id, year=year)
     if doc is None:
         cadre = store.doc("training_cadres", person_id)
         if cadre is None:
-            raise NotFound(f"no training record of {person_id} for {year}", person_id=person_id, year=year)
+            raise missing
         doc = {"person_id": person_id, "year": year, "role": cadre["role"], "street": cadre["street"],
                "community": cadre["community"], "hours": 0.0, "present": 0, "absent": 0, "excused": 0,
                "sessions": {}, "outcome": None, "required": None}
-    _self_or_cover(ctx, doc, "training record")
+    _self_or_cover(ctx, doc, "training record", missing)
     return doc
 
 
 def onboarding_status(store, ctx, person_id):
     require("onboarding_status", ctx.actor)
     doc = store.doc("training_cadres", person_id)
+    missing = NotFound(f"{person_id} is not enrolled in onboarding", person_id=person_id)
     if doc is None:
-        raise NotFound(f"{person_id} is not enrolled in onboarding", person_id=person_id)
-    _self_or_cover(ctx, doc, "onboarding")
+        raise missing
+    _self_or_cover(ctx, doc, "onboarding", missing)
     return doc
 
 
 def _participation(store, ctx, scope, key, year):
     year = _year(year)
     doc = store.doc(f"training_participation_{scope}", f"{key}:{year}")
-    if doc is None:
+    if doc is None or not covers(ctx.actor, street=doc["street"], community=doc["community"]):
         raise NotFound(f"no attendance recorded in {scope} {key} for {year}", **{scope: key, "year": year})
-    if not covers(ctx.actor, street=doc["street"], community=doc["community"]):
-        raise Forbidden(f"{scope} {key} is outside your scope: a {ctx.actor.role} sees street {ctx.actor.street!r}, "
-                        f"community {ctx.actor.community!r} only", **{scope: key})
     return doc
 
 

@@ -158,6 +158,11 @@ class MasterKeyRotated(Strict):
     records, files = (fields.Integer(required=True, validate=validate.Range(min=0)) for _ in range(2))
 
 
+class ConflictDeclared(ClueWhere):
+    """A handler steps aside from a clue (回避): from now on they can neither read nor act on it."""
+    declared_by, reason, declared_on = text(), text(), day()
+
+
 class AttachmentAdded(ClueWhere):
     """A file attached to a clue, stored stripped of metadata and sealed in intake's vault: never its name."""
     attachment_id, content_type = text(), one_of(ATTACHMENT_TYPES)
@@ -238,6 +243,7 @@ EVENTS = {
     "clue.feedback_given": (1, ClueFeedbackGiven), "clue.objection_raised": (1, ObjectionRaised),
     "clue.reporter_revealed": (1, ReporterRevealed), "clue.attachment_added": (1, AttachmentAdded),
     "clue.erased": (1, ClueErased), "vault.master_key_rotated": (1, MasterKeyRotated),
+    "clue.conflict_declared": (1, ConflictDeclared),
     "clue.due_soon": (1, ClueClock), "clue.overdue": (1, ClueClock),
     "opinion.received": (1, OpinionReceived), "opinion.assigned": (1, OpinionAssigned),
     "opinion.resolved": (1, OpinionResolved), "opinion.feedback_given": (1, OpinionFeedbackGiven),

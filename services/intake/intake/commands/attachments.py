@@ -13,11 +13,10 @@ import uuid
 from dataclasses import dataclass
 
 from watchpost.domain import Answer
-from watchpost.errors import Invalid, NotFound
+from watchpost.errors import Forbidden, Invalid
 from watchpost.handling import execute
 
-from intake import attachments, receipts, settings
-from intake.access import check_scope
+from intake import attachments, knowing, receipts, settings
 from intake.commands._common import one_unit, sealed_submitter, stream
 from intake.domain import clue as clues
 from intake.domain import evidence
@@ -41,12 +40,19 @@ def file_name(filename):
     return name
 
 
-def _checked(ctx, receipt_hash, decide):
+def _checked(ctx, clue_id, receipt_hash, decide):
+    """Decide on a clue the caller knows of (知情范围, 回避; a reporter: by its receipt code); any other clue
+    answers as a missing one."""
     def decided(clue):
-        if clue.status == "new":
-            raise NotFound("no such clue")
-        if ctx.actor.role not in evidence.REPORTERS:
-            check_scope(ctx.actor, clue.community, clue.street)
+        if ctx.actor.role in evidence.REPORTERS:
+            if not receipt_hash:
+                raise Forbidden("a reporter attaches files with the clue's receipt code (field receipt_code)",
+                                field="receipt_code")
+            known = clue.receipt_hash == receipt_hash
+        else:
+            known = knowing.knows(ctx.actor, knowing.of_state(clue))
+        if clue.status == "new" or not known:
+            raise knowing.hidden(clue_id)
         return decide(clue)
     return decided
 
@@ -57,7 +63,7 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
     and sha256 (answers with the attachment id)."""
     role = ctx.actor.role
     receipt_hash = receipts.receipt_hash(receipt_code) if receipt_code and role in evidence.REPORTERS else None
-    _checked(ctx, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
+    _checked(ctx, clue_id, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
         clues.fold(store.load(stream(clue_id))))
     name = file_name(filename)
     limits = settings.of(ctx)
@@ -68,9 +74,10 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
                                              "size": prepared.size, "sha256": prepared.sha256}, prepared.body)
     recorded_ctx, submitter_ref = sealed_submitter(ctx, vault)
     try:
-        events = execute(store, stream(clue_id), clues.fold, _checked(ctx, receipt_hash, lambda c: evidence.attach(
-            c, role, attachment_id=attachment_id, content_type=prepared.content_type, size=prepared.size,
-            sha256=prepared.sha256, receipt_hash=receipt_hash)), recorded_ctx)
+        events = execute(store, stream(clue_id), clues.fold, _checked(
+            ctx, clue_id, receipt_hash, lambda c: evidence.attach(
+                c, role, attachment_id=attachment_id, content_type=prepared.content_type, size=prepared.size,
+                sha256=prepared.sha256, receipt_hash=receipt_hash)), recorded_ctx)
     except Exception:
         vault.drop_file(attachment_id)
         vault.erase(submitter_ref)

@@ -8,12 +8,11 @@ import uuid
 from dataclasses import dataclass
 
 from watchpost.domain import Answer
-from watchpost.errors import Invalid, NotFound
+from watchpost.errors import Invalid
 from watchpost.handling import execute
 from intake.reference import catalogue
 
-from intake import receipts, settings
-from intake.access import check_scope
+from intake import knowing, receipts, settings
 from intake.commands._common import (Receipted, check_classification, one_unit, release_unused, sealed_submitter,
                                      stream)
 from intake.domain import clue as clues, disposal as disposing, screening
@@ -28,11 +27,10 @@ class Revealed(Answer):
 
 
 def _on_clue(store, ctx, clue_id, decide):
-    """Load, scope-check and decide on an existing clue."""
+    """Load, check the caller knows of it (知情范围, 回避) and decide on an existing clue."""
     def decided(clue):
-        if clue.status == "new":
-            raise NotFound(f"no clue {clue_id}")
-        check_scope(ctx.actor, clue.community, clue.street)
+        if clue.status == "new" or not knowing.knows(ctx.actor, knowing.of_state(clue)):
+            raise knowing.hidden(clue_id)
         return decide(clue, local_date(ctx.now))
     return execute(store, stream(clue_id), clues.fold, decided, ctx)
 
@@ -73,7 +71,8 @@ def screen_clue(store, ctx, *, clue_id, outcome, reason, vault=None, repeat_of=N
     """
     if repeat_of:
         earlier, this = store.doc("clues", repeat_of), store.doc("clues", clue_id)
-        if not earlier or not this or earlier.get("accused_key") != this.get("accused_key"):
+        if (not earlier or not this or earlier.get("accused_key") != this.get("accused_key")
+                or not knowing.knows(ctx.actor, earlier)):                 # nor one outside the caller's circle
             raise Invalid("repeat_of must name an earlier clue about the same accused person", field="repeat_of")
     if outcome == "forwarded_up" and vault is None:
         raise Invalid("forwarding up erases the clue's content: pass the vault", field="vault")
@@ -139,6 +138,11 @@ def give_feedback(store, ctx, *, clue_id, feedback):
 
 def raise_objection(store, ctx, *, clue_id, reason):
     return _on_clue(store, ctx, clue_id, lambda c, t: disposing.raise_objection(c, t, reason=reason))
+
+
+def declare_conflict(store, ctx, *, clue_id, reason):
+    """回避: the caller steps aside from the clue; from then on they can neither read nor act on it."""
+    return _on_clue(store, ctx, clue_id, lambda c, t: disposing.declare_conflict(c, ctx.actor, t, reason=reason))
 
 
 def reveal_reporter(store, ctx, *, vault, clue_id, reason):

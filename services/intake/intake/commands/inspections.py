@@ -5,7 +5,7 @@ from dataclasses import replace
 from watchpost.errors import NotFound
 from watchpost.handling import execute
 
-from intake.access import check_scope
+from intake.access import check_scope, in_scope
 from intake.commands._common import check_classification, one_unit
 from intake.commands.clues import receive_clue
 from intake.domain import inspection as inspections
@@ -30,9 +30,8 @@ def record_inspection(store, ctx, *, community, street, held_on, subject, scope,
 
 def _on_inspection(store, ctx, inspection_id, decide):
     def decided(ins):
-        if not ins.inspection_id:
+        if not ins.inspection_id or not in_scope(ctx.actor, ins.community, ins.street):
             raise NotFound(f"no inspection {inspection_id}")
-        check_scope(ctx.actor, ins.community, ins.street)
         return decide(ins, local_date(ctx.now))
     return execute(store, _stream(inspection_id), inspections.fold, decided, ctx)
 

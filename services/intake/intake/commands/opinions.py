@@ -5,7 +5,7 @@ from watchpost.errors import NotFound
 from watchpost.handling import execute
 
 from intake import receipts
-from intake.access import check_scope
+from intake.access import in_scope
 from intake.commands._common import Receipted, check_classification, release_unused, sealed_submitter
 from intake.domain import opinion as opinions
 from intake.domain.clocks import local_date
@@ -35,9 +35,8 @@ def receive_opinion(store, ctx, *, vault, kind, channel, community, street, summ
 
 def _on_opinion(store, ctx, opinion_id, decide):
     def decided(opinion):
-        if opinion.status == "new":
+        if opinion.status == "new" or not in_scope(ctx.actor, opinion.community, opinion.street):
             raise NotFound(f"no opinion or problem {opinion_id}")
-        check_scope(ctx.actor, opinion.community, opinion.street)
         return decide(opinion, local_date(ctx.now))
     return execute(store, _stream(opinion_id), opinions.fold, decided, ctx)
 

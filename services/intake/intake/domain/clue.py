@@ -49,6 +49,7 @@ class Clue:
     team: tuple = ()
     notified: bool = False
     fed_back: bool = False
+    recused: tuple = ()                             # handlers who declared 回避 (ids)
     attachments: int = 0                            # files attached (domain.evidence)
     closed_on: str | None = None                    # concluded or screened away (domain.retention)
     erased: bool = False                            # identity and content crypto-shredded (domain.retention)
@@ -120,6 +121,7 @@ _APPLY = {
                                            setattr(c, "closed_on", None)),
     "clue.erased": lambda c, p: (setattr(c, "erased", True), setattr(c, "reporter_ref", None)),
     "clue.attachment_added": lambda c, p: setattr(c, "attachments", c.attachments + 1),
+    "clue.conflict_declared": lambda c, p: setattr(c, "recused", (*c.recused, p["declared_by"])),
 }
 
 

@@ -131,6 +131,14 @@ def reveal_reporter(clue, actor, today, *, reason):
                                               "revealed_on": today.isoformat()})]
 
 
+def declare_conflict(clue, actor, today, *, reason):
+    """A handler steps aside (回避), saying why: recorded first, after which they can neither read nor act."""
+    if not str(reason or "").strip():
+        raise Invalid("declaring a conflict (回避) needs a reason, which is recorded", field="reason")
+    return [Change("clue.conflict_declared", {**clue.where(), "declared_by": actor.id, "reason": reason,
+                                              "declared_on": today.isoformat()})]
+
+
 def alert(clue, today):
     """Every clock alert due now and not yet emitted (each due_soon / overdue once)."""
     changes = []

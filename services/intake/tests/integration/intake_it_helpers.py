@@ -30,6 +30,10 @@ class Intake:
             community = COMMUNITY
         return self.client.as_(role, sub, street, community)
 
+    def receipt(self, code, client=None):
+        """Look a receipt up as its holder does: the code in the body, never in the path."""
+        return (client or self.client).post("/receipts/lookup", {"receipt_code": code})
+
     def submit(self, client=None, **fields):
         answer = (client or self.as_("informant")).post("/clues", {**CLUE, **fields})
         assert answer.status_code == 201, answer.text

@@ -131,13 +131,13 @@ def test_a_file_of_the_default_limit_fits_the_body_limit_and_one_byte_more_is_re
 def test_scope_and_roles(intake):
     clue_id = intake.submit()["clue_id"]
     jpeg = s.gps_jpeg()
-    refused(upload(intake.as_("street_commission", street=OTHER), clue_id, jpeg), 403)
+    refused(upload(intake.as_("street_commission", street=OTHER), clue_id, jpeg), 404)
     refused(upload(intake.as_("community_secretary"), clue_id, jpeg), 403)
     attachment_id = upload(intake.as_("district_commission"), clue_id, jpeg).json()["attachment_id"]
-    refused(intake.as_("street_commission", street=OTHER).get(f"/clues/{clue_id}/attachments"), 403)
+    refused(intake.as_("street_commission", street=OTHER).get(f"/clues/{clue_id}/attachments"), 404)
     refused(intake.as_("community_secretary").get(f"/clues/{clue_id}/attachments"), 403)
     refused(intake.as_("auditor").get(f"/clues/{clue_id}/attachments/{attachment_id}"), 403)
-    refused(intake.as_("street_commission", street=OTHER).get(f"/clues/{clue_id}/attachments/{attachment_id}"), 403)
+    refused(intake.as_("street_commission", street=OTHER).get(f"/clues/{clue_id}/attachments/{attachment_id}"), 404)
     refused(intake.as_("street_commission").get(f"/clues/{clue_id}/attachments/no-such-file"), 404)
     refused(upload(intake.as_("street_commission"), "no-such-clue", jpeg), 404)
 
@@ -147,7 +147,8 @@ def test_an_anonymous_reporter_attaches_with_the_receipt_code_before_screening(i
     assert submitted.status_code == 201, submitted.text
     clue_id, code = submitted.json()["clue_id"], submitted.json()["receipt_code"]
     refused(upload(intake.client, clue_id, s.gps_jpeg()), 403, "receipt_code")
-    refused(upload(intake.client, clue_id, s.gps_jpeg(), receipt_code="0" * 20), 403, "receipt_code")
+    assert refused(upload(intake.client, clue_id, s.gps_jpeg(), receipt_code="0" * 20), 404)["message"] == (
+        f"no clue {clue_id}")                                           # a wrong code: as if no such clue
     answer = upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code)
     assert answer.status_code == 201, answer.text
     [event] = [e for e in intake.store.load(f"clue-{clue_id}") if e.type == "clue.attachment_added"]

@@ -69,7 +69,7 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
     refused(informant.post("/clues", {**CLUE, "reporter": {"name": NAME * 20, "phone": PHONE}}), 422)
     refused(informant.post("/clues", {**CLUE, "reporter": {"name": NAME, "phone": PHONE, "id_card": NAME}}), 422)
     refused(informant.post("/clues", {**CLUE, "channel": NAME, "reporter": reporter}), 422)
-    refused(intake.client.get(f"/receipts/{PHONE}"), 422)
+    refused(intake.receipt(PHONE), 422)
     refused(informant.post("/clues", {**CLUE, "reporter": reporter, "category": "C99"}), 422)
 
     submitted = informant.post("/clues", {**CLUE, "reporter": reporter}, headers={"Idempotency-Key": "k-1"}).json()
@@ -86,7 +86,7 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
     intake.on(clue_id, "conclude", {"outcome": "closed_light_handling", "measure": "criticism_education"})
     intake.on(clue_id, "feedback", {"feedback": "已批评教育"})
     intake.on(clue_id, "objection", {"reason": "不服"})
-    refused(intake.as_("community_secretary", community="fenghuang").get(f"/clues/{clue_id}"), 403)
+    refused(intake.as_("community_secretary", community="fenghuang").get(f"/clues/{clue_id}"), 404)
     refused(intake.as_("street_commission").post(f"/clues/{clue_id}/reveal-reporter", {"reason": "x"}), 403)
     revealed = intake.on(clue_id, "reveal-reporter", {"reason": "反馈需要"}, role="district_commission")
     assert revealed["reporter"]["name"] == NAME          # the one deliberate, recorded disclosure
@@ -94,7 +94,7 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
     refused(intake.as_("district_commission").post(f"/clues/{clue_id}/reveal-reporter", {"reason": "再看"}), 404)
     reads = [intake.as_("district_commission").get(path).text
              for path in (f"/clues/{clue_id}", f"/clues/{clue_id}/history", "/clues")]
-    reads.append(intake.client.get(f"/receipts/{code}").text)
+    reads.append(intake.receipt(code).text)
 
     types = [e.type for e in intake.store.replay()]
     messages = queue.drain(until=lambda got: len(got) >= len(types))
@@ -108,3 +108,18 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
                          ("error body", errors), ("read", reads)):
         found = [(text[:200], leaks(text)) for text in texts if leaks(text)]
         assert not found, f"the reporter's identity is in a {where}: {found}"
+
+
+def test_the_receipt_code_never_travels_in_a_path(intake, log_lines):
+    lines, _ = log_lines
+    code = intake.submit()["receipt_code"]
+    old = intake.client.get(f"/receipts/{code}")
+    assert old.status_code == 410 and old.json()["error"] == "gone"
+    assert old.json()["details"] == {"method": "POST", "path": "/receipts/lookup"} and code not in old.text
+    assert intake.receipt(code).status_code == 200
+    logged = "\n".join(lines)                                   # the service's log (the client's own is not ours)
+    assert "/receipts/" in logged and code not in logged and code.replace("-", "") not in logged
+    api = intake.client.get("/openapi.json").json()
+    assert api["paths"]["/receipts/lookup"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Receipt"}
+    assert "receipt_code" in api["components"]["schemas"]["Receipt"]["properties"]

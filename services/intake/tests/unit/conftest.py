@@ -46,7 +46,7 @@ class World:
             fields.setdefault("vault", self.vault)
         return fn(self.store, self.ctx(role, who, day), **fields)
 
-    def drive(self, clue_id, to, disposal="talk_inquiry"):
+    def drive(self, clue_id, to, disposal="talk_inquiry", role="street_commission"):
         steps = [
             ("accepted", "screen_clue", {"outcome": "accepted", "reason": "属于受理范围"}),
             ("registered", "register_clue", {"ledger_no": "WJ-2026-001"}),
@@ -56,7 +56,7 @@ class World:
         ]
         done = ["received", "accepted", "registered", "reviewed", "disposal_proposed"].index(self.status(clue_id))
         for state, command, fields in steps[done:]:
-            self.run(command, clue_id=clue_id, **fields)
+            self.run(command, role=role, clue_id=clue_id, **fields)
             if state == to:
                 return
 

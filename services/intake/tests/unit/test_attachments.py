@@ -206,7 +206,7 @@ def test_a_reporter_attaches_only_with_the_clues_receipt_code_and_before_screeni
     code = submitted.receipt_code
     with pytest.raises(Forbidden, match="receipt code"):
         attach(world, submitted.id, role="citizen")
-    with pytest.raises(Forbidden, match="not the one"):
+    with pytest.raises(NotFound, match=f"^no clue {submitted.id}$"):     # a wrong code: as if no such clue
         attach(world, submitted.id, role="citizen", receipt_code=receipts.new_code())
     [event] = attach(world, submitted.id, role="citizen", receipt_code=code, data=s.tagged_png(), kind=a.PNG)
     assert event.actor["id"].startswith("sealed:")                      # the reporter is a vault reference
@@ -217,7 +217,7 @@ def test_a_reporter_attaches_only_with_the_clues_receipt_code_and_before_screeni
 
 
 def test_scope_unknown_clue_limit_and_forwarded_stub(world, clue):
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match=f"^no clue {clue}$"):
         commands.add_attachment(world.store, world.ctx("street_commission", street="elsewhere"), vault=world.vault,
                          clue_id=clue, filename="a.jpg", content_type=a.JPEG, data=B64(s.clean_jpeg()))
     with pytest.raises(NotFound):
@@ -231,13 +231,14 @@ def test_scope_unknown_clue_limit_and_forwarded_stub(world, clue):
 
 def test_forwarding_a_clue_up_erases_its_attachments(world):
     clue_id = world.submit(accused={"name": "李四", "post": "街道工委书记", "rank": "street_committee"}).id
-    kept = attach(world, clue_id).attachment_id
-    world.run("screen_clue", clue_id=clue_id, outcome="forwarded_up", reason="上级管辖", transferred_to="区纪委")
+    kept = attach(world, clue_id, role="district_commission").attachment_id
+    world.run("screen_clue", clue_id=clue_id, outcome="forwarded_up", reason="上级管辖", transferred_to="区纪委",
+              role="district_commission")
     with pytest.raises(NotFound):
         world.vault.open_file(kept, clue_id)
     with pytest.raises(Conflict, match="stub"):
-        attach(world, clue_id)
-    assert reads.list_attachments(world.store, world.ctx(), clue_id=clue_id)["items"] == []
+        attach(world, clue_id, role="district_commission")
+    assert reads.list_attachments(world.store, world.ctx("district_commission"), clue_id=clue_id)["items"] == []
 
 
 def test_a_retried_attachment_keeps_one_file_and_the_first_answer(world, clue):

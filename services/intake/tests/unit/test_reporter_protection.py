@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound, WatchpostError
+from watchpost.errors import IllegalTransition, Invalid, NotFound, WatchpostError
 from watchpost.eventlog.model import event_to_json
 
 from intake import reads, timers
@@ -91,5 +91,5 @@ def test_reads_never_show_vault_references(world):
     text = json.dumps([doc, history], ensure_ascii=False)
     assert "reporter_ref" not in text and "content_ref" not in text and "receipt_hash" not in text
     assert "rep_" not in text and "con_" not in text
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         reads.get_clue(world.store, world.ctx("community_secretary", community="fenghuang"), clue_id=cid)

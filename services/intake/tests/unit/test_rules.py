@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from watchpost.domain import Actor
-from watchpost.errors import Forbidden, Invalid
+from watchpost.errors import Forbidden, Invalid, NotFound
 
 from intake.domain import rules
 
@@ -24,12 +24,12 @@ def test_the_proposer_cannot_approve_their_own_proposal(world, clue):
 
 def test_a_clue_about_a_street_committee_member_goes_to_the_district(world):
     cid = world.submit(accused={"name": "赵六", "post": "街道党工委委员", "rank": "street_committee"}).id
-    world.drive(cid, "disposal_proposed")
+    with pytest.raises(NotFound, match=f"^no clue {cid}$"):      # not the street's to know (知情范围)
+        world.drive(cid, "accepted")
+    world.drive(cid, "disposal_proposed", role="district_commission")
     proposed = world.store.load(f"clue-{cid}")[-1].payload
-    assert proposed["required_level"] == "district_commission"
-    with pytest.raises(Forbidden, match="needs approval by district_commission or above, not street_commission"):
-        world.run("approve_disposal", clue_id=cid, who="sc-2")
-    (approved,) = world.run("approve_disposal", clue_id=cid, role="district_commission", who="dc-1")
+    assert proposed["required_level"] == "district_commission" and proposed["proposed_by"] == "sc-1"
+    (approved,) = world.run("approve_disposal", clue_id=cid, role="district_commission", who="dc-2")
     assert approved.payload["approver_level"] == "district_commission"
     assert approved.payload["approver_role"] == "district_commission"
 

@@ -4,7 +4,7 @@ from watchpost.handling import execute
 
 from liaison import access, held, settings
 from liaison.commands._common import community_of, person_of, street_of
-from liaison.domain import cadence, flags
+from liaison.domain import cadence, directory, flags
 from liaison.domain.scope import require
 
 
@@ -54,7 +54,7 @@ def _hold(tx, ctx, person, summary, category):
 def submit_report(store, ctx, community, period, summary=""):
     access.require("submit_report", ctx.actor)
     community_state = community_of(store, community)
-    require(ctx.actor, street_of(community_state), community, f"community {community}")
+    require(ctx.actor, street_of(community_state), community, directory.unknown_community(community))
     station = cadence.station_of(community_state)
     today = settings.today_of(ctx)
     return execute(store, f"report-{station['station_id']}-{period}", cadence.fold, lambda s: cadence.submit_report(

@@ -23,7 +23,7 @@ def register_community(store, ctx, community_id, street, name, kind="community")
 def _in_community(store, ctx, command, community, decide):
     access.require(command, ctx.actor)
     found = directory.require_community(community_of(store, community), community)
-    require(ctx.actor, found["street"], community, f"community {community}")
+    require(ctx.actor, found["street"], community, directory.unknown_community(community))
     return execute(store, f"community-{community}", directory.fold_community, decide, ctx)
 
 
@@ -40,7 +40,8 @@ def register_group(store, ctx, community, group_id, name, kind="residential_grou
 
 def _venue(store, ctx, what, venue_id, street, name, community):
     access.require(f"register_{what}", ctx.actor)
-    require(ctx.actor, street, community, f"street {street}")
+    require(ctx.actor, street, community,
+            directory.unknown_community(community) if community else directory.unknown_street(street))
     community_state = community_of(store, community) if community else None
     return execute(store, f"street-{street}", directory.fold_street, lambda s: directory.register_venue(
         s, what, venue_id, street, name, community, community_state), ctx)

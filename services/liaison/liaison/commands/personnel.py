@@ -4,7 +4,7 @@ from watchpost.handling import execute
 from liaison import access, settings
 from liaison.commands._common import community_of, day_of, person_of, state_of, street_of
 from liaison.domain import directory, personnel
-from liaison.domain.scope import require_manager
+from liaison.domain.scope import require, require_manager
 
 
 def appoint_person(store, ctx, person_id, name, role, street=None, community=None, groups=(), appointed_on=None):
@@ -21,7 +21,10 @@ def appoint_person(store, ctx, person_id, name, role, street=None, community=Non
 
 def _managed(store, ctx, command, person_id):
     access.require(command, ctx.actor)
-    state = personnel.require_active(person_of(store, person_id), person_id, command)
+    state = person_of(store, person_id)
+    if state["status"] is not None:                 # outside the caller's area: as if never appointed
+        require(ctx.actor, state["street"], state["community"], personnel.unknown(person_id))
+    state = personnel.require_active(state, person_id, command)
     require_manager(ctx.actor, state["role"], state["street"], state["community"])
     return state
 

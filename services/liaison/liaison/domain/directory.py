@@ -37,16 +37,24 @@ def fold_community(events):
     return state
 
 
+def unknown_street(street_id):
+    """The answer for a street not in the directory, and for one outside the caller's area (scope.require)."""
+    return NotFound(f"street {street_id!r} is not in the directory; register it first", street=street_id)
+
+
+def unknown_community(community_id):
+    return NotFound(f"community {community_id!r} is not in the directory; register it first", community=community_id)
+
+
 def require_street(state, street_id):
     if state["street"] is None:
-        raise NotFound(f"street {street_id!r} is not in the directory; register it first", street=street_id)
+        raise unknown_street(street_id)
     return state["street"]
 
 
 def require_community(state, community_id):
     if state["community"] is None:
-        raise NotFound(f"community {community_id!r} is not in the directory; register it first",
-                       community=community_id)
+        raise unknown_community(community_id)
     return state["community"]
 
 

@@ -49,9 +49,14 @@ def establish(state, member, community_state, community, established_on, today):
         "street": found["street"], "community": community, "established_on": established_on.isoformat()})]
 
 
+def unknown(pid):
+    """The answer for a pairing that does not exist, and for one outside the caller's area (scope.require)."""
+    return NotFound(f"pairing {pid!r} does not exist", pairing_id=pid)
+
+
 def _require_active(state, pid, command):
     if state["status"] is None:
-        raise NotFound(f"pairing {pid!r} does not exist", pairing_id=pid)
+        raise unknown(pid)
     if state["status"] != "active":
         raise IllegalTransition(command, state["status"], ["establish_pairing"])
 

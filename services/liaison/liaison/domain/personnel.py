@@ -27,9 +27,14 @@ def fold_person(events):
     return state
 
 
+def unknown(person_id):
+    """The answer for a person never appointed, and for one outside the caller's area (scope.require)."""
+    return NotFound(f"person {person_id!r} has not been appointed", person_id=person_id)
+
+
 def require_active(state, person_id, command):
     if state["status"] is None:
-        raise NotFound(f"person {person_id!r} has not been appointed", person_id=person_id)
+        raise unknown(person_id)
     if state["status"] != "active":
         raise IllegalTransition(command, state["status"], [])
     return state

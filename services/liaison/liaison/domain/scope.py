@@ -22,18 +22,24 @@ def sees(actor, street, community):
     return actor.role in IN_COMMUNITY and community is not None and community == actor.community
 
 
-def require(actor, street, community, what):
+def require(actor, street, community, hidden):
+    """Refuse a record outside the actor's area with `hidden`: the very NotFound a missing record of its kind
+    gets, so that a refusal never tells where a record lives (or that it exists)."""
     if not sees(actor, street, community):
-        where = {"street_commission": f"street {actor.street}"}.get(actor.role, f"community {actor.community}")
-        raise Forbidden(f"{what} is in street {street}, community {community}; a {actor.role} acts only in "
-                        f"{where}", street=street, community=community)
+        raise hidden
 
 
 def require_manager(actor, role, street, community):
     if actor.role not in MANAGERS[role]:
         raise Forbidden(f"a {actor.role} may not appoint, reassign or dismiss people in the role {role}; allowed: "
                         f"{', '.join(sorted(MANAGERS[role]))}", role=role)
-    require(actor, street, community, f"this {role}'s post")
+    if not sees(actor, street, community):
+        raise Forbidden(f"a {actor.role} acts only in {_area(actor)}: it may not appoint, reassign or dismiss "
+                        f"elsewhere", role=role)
+
+
+def _area(actor):
+    return {"street_commission": f"street {actor.street}"}.get(actor.role, f"community {actor.community}")
 
 
 def scoped_filter(actor, street=None, community=None):
@@ -41,11 +47,11 @@ def scoped_filter(actor, street=None, community=None):
     where = {k: v for k, v in (("street", street), ("community", community)) if v is not None}
     if actor.role == "street_commission":
         if street not in (None, actor.street):
-            require(actor, street, community, "the requested list")
+            raise Forbidden(f"a {actor.role} acts only in {_area(actor)}: it reads no list elsewhere")
         where["street"] = actor.street
     elif actor.role in IN_COMMUNITY:
         if community not in (None, actor.community):
-            require(actor, street, community, "the requested list")
+            raise Forbidden(f"a {actor.role} acts only in {_area(actor)}: it reads no list elsewhere")
         where["community"] = actor.community
     elif actor.role not in DISTRICT_WIDE:
         raise Forbidden(f"a {actor.role} may not read liaison lists")

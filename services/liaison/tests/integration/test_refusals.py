@@ -1,4 +1,5 @@
-"""Each refusal class over HTTP (401, 403 by role and by scope, 404, 409 illegal and conflict, 422), never a 500."""
+"""Each refusal class over HTTP (401, 403 by role, 404 for the missing and the out of scope alike, 409 illegal and
+conflict, 422), never a 500."""
 import eventlet
 import pytest
 
@@ -29,30 +30,37 @@ def test_a_role_not_allowed_is_403_naming_the_allowed(small):
     refused(small.as_("auditor").post("/reports", {"community": "C1", "period": "2026-Q1"}), 403, "forbidden")
 
 
-def test_scoped_reads_are_403_outside_the_callers_street_or_community(small):
+def same_as_missing(client, path, key, missing_key, method="GET", body=None):
+    """Out of the caller's area answers exactly as missing: same status and bytes, apart from the id."""
+    got = client.request(method, path.format(key), json=body)
+    missing = client.request(method, path.format(missing_key), json=body)
+    assert got.status_code == missing.status_code == 404, got.text
+    assert got.content.replace(key.encode(), b"<id>") == missing.content.replace(missing_key.encode(), b"<id>")
+    assert "S1" not in got.text and "S2" not in got.text        # no street named: nothing tells where it lives
+
+
+def test_out_of_scope_answers_exactly_as_missing(small):
     secretary = small.as_("community_secretary", "SEC1", community="C1")
     assert secretary.get("/compliance/C1/2026-02").status_code == 200
-    body = refused(secretary.get("/compliance/C3/2026-02"), 403, "forbidden")
-    assert "C3" in body["message"] and "community C1" in body["message"]
+    same_as_missing(secretary, "/compliance/{}/2026-02", "C3", "C9")
     refused(secretary.get("/compliance", params={"period": "2026-02", "community": "C3"}), 403, "forbidden")
     mine = secretary.get("/compliance", params={"period": "2026-02"}).json()
     assert [s["community"] for s in mine["stations"]] == ["C1"]
 
     town = small.as_("street_commission", street="S2")
     assert town.get("/pairings/M2-C3").status_code == 200
-    body = refused(town.get("/pairings/M1-C1"), 403, "forbidden")
-    assert "street S1" in body["message"] and "street S2" in body["message"]
+    same_as_missing(town, "/pairings/{}", "M1-C1", "M9-C1")
+    same_as_missing(town, "/pairings/{}/end", "M1-C1", "M9-C1", "POST", {})
     refused(town.get("/pairings", params={"street": "S1"}), 403, "forbidden")
     assert [p["pairing_id"] for p in town.get("/pairings").json()["pairings"]] == ["M2-C3"]
-    refused(town.get("/groups/C1-G1/coverage"), 403, "forbidden")
-    refused(small.as_("supervisor", "SUP3", community="C3").get("/people/INF1"), 403, "forbidden")
+    same_as_missing(town, "/groups/{}/coverage", "C1-G1", "C1-G9")
+    same_as_missing(small.as_("supervisor", "SUP3", community="C3"), "/people/{}", "INF1", "NOPE")
 
 
 def test_acting_for_someone_else_is_403(small):
     informant = small.as_("informant", "INF1", community="C1")
     body = refused(informant.post("/feedback", {"person_id": "SUP1", "period": "2026-02"}), 403, "forbidden")
     assert "SUP1" in body["message"]
-    refused(small.as_("street_commission", street="S2").post("/pairings/M1-C1/end", {}), 403, "forbidden")
 
 
 def test_unknown_things_are_404(small):

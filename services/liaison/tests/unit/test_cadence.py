@@ -1,6 +1,6 @@
 """Monthly feedback and quarterly reports: on time, late, across month/quarter/year ends; major problems."""
 import pytest
-from watchpost.errors import Forbidden, IllegalTransition, Invalid
+from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 
 from liaison.commands import cadence, personnel
 from liaison.domain.periods import Settings
@@ -91,7 +91,7 @@ def test_report_refusals(small):
         cadence.submit_report(small, sec, "C1", "2026-Q3")
     with pytest.raises(Invalid, match="ended before 2025-01-01"):
         cadence.submit_report(small, sec, "C1", "2024-Q4")
-    with pytest.raises(Forbidden, match="acts only in community C1"):
+    with pytest.raises(NotFound, match="^community .C3. is not in the directory; register it first$"):
         cadence.submit_report(small, sec, "C3", "2026-Q1")
     with pytest.raises(Forbidden, match="may not submit_report"):
         cadence.submit_report(small, ctx(), "C1", "2026-Q1")

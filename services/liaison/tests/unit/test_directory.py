@@ -62,13 +62,13 @@ def test_group_kind_and_venue_community_in_street(small):
 def test_scope_of_directory_commands(small):
     own = ctx("street_commission", street="S1")
     assert directory.register_group(small, own, "C1", "C1-G9", "第九居民小组")[0].type == "group.registered"
-    with pytest.raises(Forbidden, match="acts only in street S1"):
+    with pytest.raises(NotFound, match="^community .C3. is not in the directory; register it first$"):
         directory.register_group(small, own, "C3", "C3-G9", "x")
     with pytest.raises(Forbidden, match="may not register_street; allowed: district_commission, system"):
         directory.register_street(small, own, "S7", "x")
     with pytest.raises(Forbidden, match="may not register_group"):
         directory.register_group(small, ctx("community_secretary", community="C1"), "C1", "C1-G8", "x")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match="^street .S2. is not in the directory; register it first$"):
         directory.register_platform(small, own, "CP9", "S2", "x")
 
 

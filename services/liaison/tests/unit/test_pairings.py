@@ -56,11 +56,11 @@ def test_a_pairing_is_established_once_and_contacts_need_an_active_pairing(small
 
 def test_pairing_scope(small):
     pairings.establish_pairing(small, ctx(), "M2", "C3")
-    with pytest.raises(Forbidden, match="acts only in street S1"):
+    with pytest.raises(NotFound, match="^pairing .M2-C3. does not exist$"):
         pairings.record_contact(small, ctx("street_commission", street="S1"), "M2-C3", "guidance", "2026-03-01")
-    with pytest.raises(Forbidden, match="acts only in community C1"):
+    with pytest.raises(NotFound, match="^pairing .M2-C3. does not exist$"):
         pairings.record_contact(small, ctx("community_secretary", community="C1"), "M2-C3", "guidance", "2026-03-01")
     with pytest.raises(Forbidden, match="may not end_pairing"):
         pairings.end_pairing(small, ctx("community_secretary", community="C3"), "M2-C3")
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match="^community .C3. is not in the directory; register it first$"):
         pairings.establish_pairing(small, ctx("street_commission", street="S1"), "M2", "C3")

@@ -97,7 +97,7 @@ def test_a_street_commission_manages_sessions_for_its_own_street_only(store):
     with pytest.raises(Forbidden, match=r"audience.streets must be \['S1'\]"):
         schedule(store, ctx=street("S1"))
     sid = schedule(store, ctx=street("S1"), audience={"streets": ["S1"]})[0].payload["session_id"]
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match="does not exist"):                      # not its to see: as if none
         handlers.cancel_session(store, street("S2"), session_id=sid, reason="x")
     handlers.cancel_session(store, district(), session_id=sid, reason="区里统一安排")
 
