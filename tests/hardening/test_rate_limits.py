@@ -115,13 +115,14 @@ def test_the_client_address_comes_from_a_trusted_proxy_only():
     assert ratelimit.client_address("10.0.0.5", None, proxies) == "10.0.0.5"
 
 
-def _raw(base_url, path, source="127.0.0.1", forwarded=None, token=None):
+def _raw(base_url, code, source="127.0.0.1", forwarded=None, token=None):
+    """The status of a receipt look-up (`POST /receipts/lookup`) sent from `source`, with the given headers."""
     host, port = base_url.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
-    headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+    headers = {"Content-Type": "application/json", **({"X-Forwarded-For": forwarded} if forwarded else {})}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    conn.request("GET", path, headers=headers)
+    conn.request("POST", "/receipts/lookup", body=json.dumps({"receipt_code": code}), headers=headers)
     status = conn.getresponse().status
     conn.close()
     return status
@@ -134,9 +135,9 @@ def test_two_processes_on_one_schema_share_one_budget(start, monkeypatch):
     first = start("intake")
     second = start("intake", DB_SCHEMA=first.container.config["DB_SCHEMA"])
     code = receipts.new_code()
-    statuses = [_raw(running.base_url, f"/receipts/{code}") for running in (first, second, first, second)]
+    statuses = [_raw(running.base_url, code) for running in (first, second, first, second)]
     assert statuses == [404] * 4
-    assert [_raw(running.base_url, f"/receipts/{code}") for running in (first, second)] == [429, 429]
+    assert [_raw(running.base_url, code) for running in (first, second)] == [429, 429]
 
 
 @pytest.mark.integration
@@ -144,7 +145,7 @@ def test_a_forwarded_address_counts_only_from_a_trusted_proxy(start, monkeypatch
     monkeypatch.setenv("WATCHPOST_ANON_BURST", "2")
     monkeypatch.setenv("WATCHPOST_ANON_RATE", "1")
     monkeypatch.setenv("WATCHPOST_TRUSTED_PROXIES", "127.0.0.2")
-    base, path = start("intake").base_url, f"/receipts/{receipts.new_code()}"
+    base, path = start("intake").base_url, receipts.new_code()
     # an untrusted peer cannot buy fresh buckets by inventing X-Forwarded-For
     assert [_raw(base, path, forwarded=f"198.51.100.{n}") for n in range(4)] == [404, 404, 429, 429]
     # behind the trusted proxy each client has its own bucket, and the client cannot spoof past the proxy
@@ -163,7 +164,7 @@ def test_a_signed_in_caller_is_limited_by_subject_over_http_and_rpc(start, monke
     intake = start("intake")
     token = intake.client.as_("informant", sub="guesser", street="yongquan").token
     other = intake.client.as_("informant", sub="someone-else", street="yongquan").token
-    path = f"/receipts/{receipts.new_code()}"
+    path = receipts.new_code()
     # the subject's bucket follows it from address to address
     assert [_raw(intake.base_url, path, source, token=token) for source in ("127.0.0.1", "127.0.0.3", "127.0.0.4")] \
         == [404] * 3
