@@ -7,7 +7,7 @@ from watchpost.errors import Conflict, Invalid, NotFound
 from watchpost.handling import execute
 
 from intake.access import check_scope
-from intake.commands._common import SEALED, stream
+from intake.commands._common import SEALED, one_unit, stream
 from intake.domain import clue as clues
 from intake.domain import retention
 from intake.domain.clocks import local_date
@@ -27,11 +27,12 @@ def _sealed_refs(events):
     return refs - {None}
 
 
+@one_unit
 def erase_clue(store, ctx, *, vault, clue_id, basis, reason):
     """Crypto-shred a closed clue's reporter identity, sealed submitters, sealed content and attachments.
 
-    The wrapped keys are deleted after the event is recorded; a repeat (the event is there already) shreds again,
-    so a failure between the two is finished by asking again."""
+    One unit of work: the wrapped keys are deleted in the transaction that records `clue.erased`, so both happen
+    or neither does; a repeat (the event is there already) shreds again and records nothing."""
     def decide(clue):
         if clue.status == "new":
             raise NotFound(f"no clue {clue_id}")
