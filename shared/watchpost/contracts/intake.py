@@ -6,7 +6,7 @@ No payload carries a reporter's name, phone or contact: `reporter_ref` is an opa
 from marshmallow import RAISE, Schema, fields, validate
 
 CHANNELS = ("informant", "supervisor", "wechat", "citizen_platform", "visit", "letter", "phone", "meeting",
-            "inspection", "referral", "feedback_escalation")
+            "inspection", "referral", "feedback_escalation", "liaison_station")
 SCREENINGS = ("accepted", "duplicate_retained", "out_of_scope", "forwarded_up")
 DISPOSALS = ("talk_inquiry", "preliminary_verification", "suspended", "closed")
 OUTCOMES = ("closed_cleared", "closed_light_handling", "case_filed", "referred_to_party_org",

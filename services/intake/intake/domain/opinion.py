@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from watchpost.domain import Change
 from watchpost.errors import IllegalTransition, Invalid
 
+from intake.domain.rules import published_channel
+
 KINDS = ("opinion", "problem")
 FLOW = {
     "new": {"receive_opinion"},
@@ -58,7 +60,7 @@ def receive(opinion, today, *, opinion_id, kind, channel, community, street, sum
     if kind not in KINDS:
         raise Invalid(f"kind {kind!r} is unknown; allowed: {', '.join(KINDS)}", field="kind")
     return [Change("opinion.received", {
-        "opinion_id": opinion_id, "kind": kind, "channel": channel, "community": community, "street": street,
+        "opinion_id": opinion_id, "kind": kind, "channel": published_channel(channel), "community": community, "street": street,
         "summary": summary, "category": category, "real_name": real_name, "reporter_ref": reporter_ref,
         "receipt_hash": receipt_hash, "received_on": today.isoformat()})]
 

@@ -12,6 +12,17 @@ from watchpost.errors import Forbidden, Invalid
 
 from intake.domain.clocks import parse
 
+# The station's two teams (两支队伍) report through the liaison station: their channel is published as the station's,
+# never as "informant" or "supervisor", because a community often has one or two informants and the channel beside
+# the community would name them (举报人保护; liaison withholds a flag's role for the same reason).
+STATION_TEAMS = ("informant", "supervisor")
+
+
+def published_channel(channel):
+    """The channel as the log records it: an informant's or a supervisor's report as `liaison_station`."""
+    return "liaison_station" if channel in STATION_TEAMS else channel
+
+
 # accused rank -> the lowest level that may approve a disposal about them
 RANK_APPROVER = {
     "resident_group_leader": "street_commission",   # 居民小组长

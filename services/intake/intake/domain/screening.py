@@ -9,7 +9,7 @@ from watchpost.errors import Invalid
 
 from intake.domain import clocks
 from intake.domain.clue import require
-from intake.domain.rules import approver_level, handled_here
+from intake.domain.rules import approver_level, handled_here, published_channel
 
 
 
@@ -20,7 +20,7 @@ def receive(clue, today, *, clue_id, channel, community, street, category, item,
         raise Invalid(f"channel {channel!r} is unknown; allowed: {', '.join(CHANNELS)}", field="channel")
     approver_level(accused["rank"])
     return [Change("clue.received", {
-        "clue_id": clue_id, "channel": channel, "community": community, "street": street,
+        "clue_id": clue_id, "channel": published_channel(channel), "community": community, "street": street,
         "category": category, "item": item, "catalogue_version": catalogue_version, "summary": summary,
         "accused": {"post": accused["post"], "rank": accused["rank"]}, "accused_key": accused["key"],
         "real_name": real_name, "reporter_ref": reporter_ref, "receipt_hash": receipt_hash,

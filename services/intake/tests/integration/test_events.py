@@ -83,8 +83,8 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     clues = {c["summary"]: c for c in district.get("/clues", params={"limit": "10"}).json()["items"]}
     assert len(clues) == 4
     flagged = clues["社区集体资金去向不明"]
-    assert flagged["channel"] == "informant" and flagged["category"] == "C02" and flagged["status"] == "received"
-    assert (clues["低保评定不公"]["channel"], clues["低保评定不公"]["item"]) == ("supervisor", "C02.01")
+    assert flagged["channel"] == "liaison_station" and flagged["category"] == "C02" and flagged["status"] == "received"
+    assert (clues["低保评定不公"]["channel"], clues["低保评定不公"]["item"]) == ("liaison_station", "C02.01")
     assert clues["未分类的重大问题"]["category"] == "C10"
     # its community withheld by liaison (too few could have raised it): a clue of the street, no narrower
     assert (clues["未分类的重大问题"]["community"], clues["未分类的重大问题"]["channel"]) == (STREET, "feedback_escalation")
