@@ -1,6 +1,9 @@
 """docker-compose.yml checked statically (no Docker engine runs on these machines)."""
+import base64
 import importlib
+import importlib.util
 import io
+import json
 import pathlib
 import re
 
@@ -15,6 +18,9 @@ COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = ("intake", "liaison", "training", "assessment")
 SETTINGS = {s: importlib.import_module(f"{s}.settings") for s in SERVICES}
 PORTS = {s: SETTINGS[s].DEFAULT_PORT for s in SERVICES}
+_spec = importlib.util.spec_from_file_location("broker_definitions", ROOT / "tools" / "broker_definitions.py")
+broker_definitions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(broker_definitions)
 DOCUMENTED = (set(re.findall(r"^\| (\w+) \|", "".join(m.__doc__ for m in [config, *SETTINGS.values()]), re.M))
               | {f"{s.upper()}_{per}" for s in SERVICES for per in ("PORT", "DATABASE_URL", "CHECKPOINT_KEY")})
 
@@ -77,10 +83,12 @@ def test_nothing_but_the_four_http_ports_is_published_and_the_broker_ui_on_loopb
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    """The files `watchpost-keys --dir` and `watchpost-migrate --make-logins` write, as the compose header says."""
+    """The files `watchpost-keys --dir`, `watchpost-migrate --make-logins` and `tools/broker_definitions.py
+    --make-logins` write, as the compose header says."""
     folder = tmp_path_factory.mktemp("secrets")
     keys.main(["--dir", str(folder)], out=io.StringIO())
     make_logins(folder, "postgres:5432/watchpost")
+    broker_definitions.main(["--make-logins", str(folder), "--server", "rabbitmq:5672"])
     return folder
 
 
@@ -115,6 +123,41 @@ def test_each_service_logs_in_to_postgresql_as_its_own_role(made):
         assert env[f"{name.upper()}_DATABASE_URL_FILE"] == f"/run/secrets/{name}_database_url"
         assert not any(v.startswith("WATCHPOST_DATABASE_URL") for v in env), "the owner's login is the migrate step's"
         assert (made / f"{name}_database_url").read_text().startswith(f"postgresql://watchpost_{name}:")
+
+
+def test_guest_appears_nowhere_in_the_file():
+    assert "guest" not in (ROOT / "docker-compose.yml").read_text().lower()
+
+
+def test_each_service_logs_in_to_the_broker_as_its_own_user_from_a_secret(made):
+    for name, spec in COMPOSE["services"].items():
+        env = spec.get("environment", {})
+        assert "WATCHPOST_AMQP_URI" not in env, f"{name}: the broker URI (and its password) given inline"
+        if name in SERVICES:
+            assert env["WATCHPOST_AMQP_URI_FILE"] == f"/run/secrets/{name}_amqp_uri"
+            assert f"{name}_amqp_uri" in spec["secrets"]
+            uri = (made / f"{name}_amqp_uri").read_text()
+            assert re.fullmatch(rf"amqp://watchpost-{name}:[\w-]{{16,}}@rabbitmq:5672/watchpost", uri), uri
+        else:
+            assert not any(s.endswith("_amqp_uri") for s in spec.get("secrets", [])), f"{name} holds a broker login"
+    passwords = {(made / "broker" / f"watchpost-{s}").read_text() for s in SERVICES}
+    assert len(passwords) == len(SERVICES)
+
+
+def test_the_broker_loads_the_conf_and_the_hashed_definitions(made):
+    volumes = COMPOSE["services"]["rabbitmq"]["volumes"]
+    assert volumes == ["./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/rabbitmq.conf:ro",
+                       "./secrets/definitions.json:/etc/rabbitmq/definitions.json:ro"]
+    assert (ROOT / "deploy/rabbitmq/rabbitmq.conf").is_file()
+    assert "load_definitions = /etc/rabbitmq/definitions.json" in (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
+    definitions = json.loads((made / "definitions.json").read_text())
+    users = {u["name"]: u for u in definitions["users"]}
+    assert {f"watchpost-{s}" for s in SERVICES} <= set(users)
+    for name, user in users.items():   # every user can log in with its secret, and no password is in clear
+        password = (made / "broker" / name).read_text()
+        salt = base64.b64decode(user["password_hash"])[:4]
+        assert user["password_hash"] == broker_definitions.password_hash(password, salt)
+        assert password not in (made / "definitions.json").read_text()
 
 
 def test_readme_documents_every_environment_variable_the_code_reads():

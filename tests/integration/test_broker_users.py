@@ -16,6 +16,7 @@ from kombu import Connection, Exchange, Queue
 from watchpost.domain import Change
 from watchpost.runtime import EventLog, WatchpostService, expose
 from watchpost.testing import wait_for
+from watchpost.testing.broker_users import users_from
 
 from assessment.service import AssessmentService
 
@@ -31,27 +32,10 @@ _spec.loader.exec_module(broker_definitions)
 def broker_users(rabbit_config, rabbit_manager):
     """{user name in the definitions: AMQP URI as that user in the test's vhost}; the users are deleted after. The
     passwords go in hashed by tools/broker_definitions.py, as a broker loading the file at boot gets them."""
-    definitions, vhost, suffix = json.loads(DEFINITIONS.read_text()), rabbit_config["vhost"], uuid.uuid4().hex[:8]
+    definitions, vhost = json.loads(DEFINITIONS.read_text()), rabbit_config["vhost"]
     passwords = {user["name"]: uuid.uuid4().hex for user in definitions["users"]}
-    definitions = broker_definitions.with_passwords(definitions, passwords)
-    for exchange in definitions["exchanges"]:
-        rabbit_manager._put("exchanges", vhost, exchange["name"], json={k: exchange[k] for k in (
-            "type", "durable", "auto_delete", "internal", "arguments")})
-    uris = {}
-    for user in definitions["users"]:
-        name = f"{user['name']}-{suffix}"
-        rabbit_manager._put("users", name, json={k: user[k] for k in ("password_hash", "hashing_algorithm")} | {
-            "tags": ",".join(user["tags"])})
-        uris[user["name"]] = f"amqp://{name}:{passwords[user['name']]}@127.0.0.1:5672/{vhost}"
-    for grant in definitions["permissions"]:
-        rabbit_manager._put("permissions", vhost, f"{grant['user']}-{suffix}",
-                            json={k: grant[k] for k in ("configure", "write", "read")})
-    for grant in definitions["topic_permissions"]:
-        rabbit_manager._put("topic-permissions", vhost, f"{grant['user']}-{suffix}",
-                            json={k: grant[k] for k in ("exchange", "write", "read")})
-    yield uris
-    for user in definitions["users"]:
-        rabbit_manager._delete("users", f"{user['name']}-{suffix}")
+    with users_from(broker_definitions.with_passwords(definitions, passwords), rabbit_manager, vhost) as names:
+        yield {user: f"amqp://{name}:{passwords[user]}@127.0.0.1:5672/{vhost}" for user, name in names.items()}
 
 
 def publish(uri, exchange, routing_key="clue.received", body=b"{}"):

@@ -14,6 +14,7 @@ import psycopg2
 from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
 from watchpost.errors import NotFound, Unavailable
+from watchpost.runtime.metrics import VAULT
 
 from intake import settings
 from intake.vault import ReporterVault, decrypt, encrypt, new_ref
@@ -72,6 +73,7 @@ class PostgresVault(PostgresFiles, ReporterVault):
             if cur.fetchone() is not None:
                 cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)",
                             (ref, aes_key_wrap(self._master, key)))
+        VAULT.labels("intake", "seal").inc()
         return ref
 
     def open(self, ref):
@@ -81,12 +83,15 @@ class PostgresVault(PostgresFiles, ReporterVault):
             row = cur.fetchone()
         if row is None:
             raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
-        return decrypt(self.unwrap(bytes(row[0])), bytes(row[1]), ref)
+        record = decrypt(self.unwrap(bytes(row[0])), bytes(row[1]), ref)
+        VAULT.labels("intake", "open").inc()
+        return record
 
     def erase(self, ref):
         if ref:
             with self._cursor() as cur:
                 cur.execute("DELETE FROM vault_keys WHERE ref = %s", (ref,))
+            VAULT.labels("intake", "erase").inc()
 
     def is_erased(self, ref):
         with self._cursor() as cur:
@@ -116,4 +121,5 @@ class PostgresVault(PostgresFiles, ReporterVault):
                 cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)", (ref, wrapped))
             files = self._rewrap_files(cur, new_master)
         self.switch_to(new_master)
+        VAULT.labels("intake", "rotate").inc()
         return len(rewrapped), files

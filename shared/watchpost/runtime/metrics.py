@@ -2,7 +2,8 @@
 
 Counted as it happens (one registry per process, labelled by service): commands and reads by name and outcome
 (`ok`, the error code, `internal`) and their latency, rate-limit refusals, messages a consumer set aside (forged:
-dead-lettered; parked; not an event: dead-lettered). Measured when
+dead-lettered; parked; not an event: dead-lettered), the vault's operations (intake: seal, open, erase,
+rotate). Measured when
 scraped, for this service: the log head, the relay's confirmed position and its lag, each consumer's position,
 its source's head as last heard, its lag and its refused events, and the age of the last signed checkpoint.
 
@@ -24,6 +25,8 @@ RATE_LIMITED = Counter("watchpost_rate_limit_refusals", "Anonymous requests refu
 SET_ASIDE = Counter("watchpost_consumer_messages_set_aside",
                     "Messages a consumer did not apply, by source and why: forged (dead-lettered), parked, "
                     "dead-lettered (not an event)", ["service", "source", "why"], registry=REGISTRY)
+VAULT = Counter("watchpost_vault_operations", "Reporter vault operations done (intake): seal, open, erase, rotate",
+                ["service", "operation"], registry=REGISTRY)
 
 
 def request_done(service, name, outcome, seconds=None):
