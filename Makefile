@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # this machine is a development machine: the built-in development keys are allowed (docs/operations.md, "Keys")
 export WATCHPOST_ENV ?= development
 
-.PHONY: install up down test unit integration e2e lint bench clean rabbit-management
+.PHONY: install up down test unit integration e2e lint fuzz bench clean rabbit-management
 
 $(VENV)/.installed: requirements.txt constraints.txt shared/pyproject.toml $(wildcard services/*/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ down:
 rabbit-management:
 	$(PYTHON) tools/rabbit_management.py
 
+# test: the README's test command. Lint first (fast), then the unit tier with no network and no database (the proof
+# that it needs neither), then the integration and end-to-end tiers; every test runs exactly once.
 test: rabbit-management install
-	$(BIN)/pytest -q
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -m "not integration and not e2e" -p socket --disable-socket --allow-unix-socket
+	$(BIN)/pytest -q -m "integration or e2e"
 
 fuzz: install  # schemathesis over the four served OpenAPI documents, many examples per operation (a few in `make test`)
 	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-200} $(BIN)/pytest -q tests/hardening/test_openapi.py
@@ -50,7 +55,7 @@ integration: install
 e2e: install
 	$(BIN)/pytest -q -m e2e
 
-# lint: ruff's checks and its formatting (configured in ruff.toml), not yet part of `make test`.
+# lint: ruff's checks and its formatting (configured in ruff.toml); `make test` runs them first.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
