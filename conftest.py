@@ -1,4 +1,5 @@
 """Root conftest: nameko needs eventlet's monkey-patching before anything opens a socket (STACK.md)."""
+
 import eventlet
 
 eventlet.monkey_patch()

@@ -1,6 +1,7 @@
 """The `eventsourcing` library (PostgreSQL) on the same database: one-event command, save of 100 pending events,
 read+fold of the whole notification log; the save of 100 also from 4 threads at once, as Watchpost's 100-event
 appends are measured from 1 and 4 writers. Run in its own process, without eventlet; prints one JSON object."""
+
 import json
 import os
 import statistics
@@ -24,9 +25,16 @@ class Counter(Aggregate):
 
 
 def app_for(schema):
-    os.environ.update(PERSISTENCE_MODULE="eventsourcing.postgres", POSTGRES_DBNAME="watchpost_bench",
-                      POSTGRES_HOST="127.0.0.1", POSTGRES_PORT="5432", POSTGRES_USER="postgres",
-                      POSTGRES_PASSWORD="", POSTGRES_SCHEMA=schema, CREATE_TABLE="y")
+    os.environ.update(
+        PERSISTENCE_MODULE="eventsourcing.postgres",
+        POSTGRES_DBNAME="watchpost_bench",
+        POSTGRES_HOST="127.0.0.1",
+        POSTGRES_PORT="5432",
+        POSTGRES_USER="postgres",
+        POSTGRES_PASSWORD="",
+        POSTGRES_SCHEMA=schema,
+        CREATE_TABLE="y",
+    )
     return Application()
 
 
@@ -39,10 +47,15 @@ def timed(fn, n):
 def main(scale, reps):
     schema = "es_" + uuid.uuid4().hex[:8]
     import psycopg
+
     with psycopg.connect("dbname=watchpost_bench host=127.0.0.1 user=postgres", autocommit=True) as c:
         c.execute(f"CREATE SCHEMA {schema}")
     app = app_for(schema)
-    commands, batches, replay_events = max(50, int(2000 * scale)), max(5, int(200 * scale)), max(1000, int(1_000_000 * scale))
+    commands, batches, replay_events = (
+        max(50, int(2000 * scale)),
+        max(5, int(200 * scale)),
+        max(1000, int(1_000_000 * scale)),
+    )
     one, hundred, hundred_w4, fold = [], [], [], []
 
     def save_hundreds(batches):
@@ -70,6 +83,7 @@ def main(scale, reps):
         app.save(agg)
     total = app.recorder.max_notification_id()
     for _ in range(reps):
+
         def read_fold():
             counts, start = {}, 1
             while True:
@@ -80,12 +94,20 @@ def main(scale, reps):
                     e = app.mapper.to_domain_event(n)
                     counts[type(e).__name__] = counts.get(type(e).__name__, 0) + 1
                 start = page[-1].id + 1
+
         fold.append(timed(read_fold, total))
     with psycopg.connect("dbname=watchpost_bench host=127.0.0.1 user=postgres", autocommit=True) as c:
         c.execute(f"DROP SCHEMA {schema} CASCADE")
-    print(json.dumps({"es_one_event_command": statistics.median(one), "es_save_100": statistics.median(hundred),
-                      "es_save_100_w4": statistics.median(hundred_w4),
-                      "es_read_fold": statistics.median(fold)}))
+    print(
+        json.dumps(
+            {
+                "es_one_event_command": statistics.median(one),
+                "es_save_100": statistics.median(hundred),
+                "es_save_100_w4": statistics.median(hundred_w4),
+                "es_read_fold": statistics.median(fold),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ liaison request-to-subscriber p50/p99; then liaison under a sustained burst (ope
 rate of half the measured maximum, for `burst-seconds`): p50/p99 request-to-subscriber latency. Prints the ratios
 the issue sets as targets. The generator shares the machine's cores with the services: see docs/benchmarks.md.
 """
+
 import eventlet
 
 eventlet.monkey_patch()
@@ -66,8 +67,10 @@ class Connections(DependencyProvider):
     def setup(self):
         self.dsn, self.idle = self.container.config["DATABASE_URL"], queue.LifoQueue()
         with contextlib.closing(psycopg2.connect(self.dsn)) as conn, conn.cursor() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS naive_events (id bigserial PRIMARY KEY, request_id text, "
-                        "data jsonb, recorded_at timestamptz DEFAULT now())")
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS naive_events (id bigserial PRIMARY KEY, request_id text, "
+                "data jsonb, recorded_at timestamptz DEFAULT now())"
+            )
             conn.commit()
 
     def get_dependency(self, worker_ctx):
@@ -94,8 +97,10 @@ class Naive:
     def naive(self, request):
         body = json.loads(request.get_data())
         with self.db.connection() as conn, conn.cursor() as cur:
-            cur.execute("INSERT INTO naive_events (request_id, data) VALUES (%s, %s) RETURNING id",
-                        (body["request_id"], json.dumps(body)))
+            cur.execute(
+                "INSERT INTO naive_events (request_id, data) VALUES (%s, %s) RETURNING id",
+                (body["request_id"], json.dumps(body)),
+            )
             (row_id,) = cur.fetchone()
             conn.commit()
         self.dispatch("happened", {"request_id": body["request_id"], "id": row_id})
@@ -117,22 +122,39 @@ class Bench:
         self.url = f"{PG}/{self.db}"
         self.max_workers, self.procs, self.tmp = max_workers, [], tempfile.TemporaryDirectory(prefix="wp-load-")
         requests.put(f"{RABBIT_API}/vhosts/{self.vhost}", auth=("guest", "guest")).raise_for_status()
-        requests.put(f"{RABBIT_API}/permissions/{self.vhost}/guest", auth=("guest", "guest"),
-                     json={"configure": ".*", "write": ".*", "read": ".*"}).raise_for_status()
+        requests.put(
+            f"{RABBIT_API}/permissions/{self.vhost}/guest",
+            auth=("guest", "guest"),
+            json={"configure": ".*", "write": ".*", "read": ".*"},
+        ).raise_for_status()
         with contextlib.closing(psycopg2.connect(f"{PG}/postgres")) as conn:
             conn.autocommit = True
             conn.cursor().execute(f'CREATE DATABASE "{self.db}"')
 
     def env(self, **extra):
-        return {**os.environ, "WATCHPOST_AMQP_URI": self.amqp_uri, "WATCHPOST_DATABASE_URL": self.url,
-                "WATCHPOST_MAX_WORKERS": str(self.max_workers), "WATCHPOST_DB_POOL": str(self.max_workers + 2),
-                "WATCHPOST_TIMER_SECONDS": "3600", "WATCHPOST_CHECKPOINT_SECONDS": "3600",
-                "WATCHPOST_LOG_LEVEL": "WARNING", **extra}
+        return {
+            **os.environ,
+            "WATCHPOST_AMQP_URI": self.amqp_uri,
+            "WATCHPOST_DATABASE_URL": self.url,
+            "WATCHPOST_MAX_WORKERS": str(self.max_workers),
+            "WATCHPOST_DB_POOL": str(self.max_workers + 2),
+            "WATCHPOST_TIMER_SECONDS": "3600",
+            "WATCHPOST_CHECKPOINT_SECONDS": "3600",
+            "WATCHPOST_LOG_LEVEL": "WARNING",
+            **extra,
+        }
 
     def start(self, args, env, cwd, ready):
         log = open(pathlib.Path(self.tmp.name) / f"{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen([str(NAMEKO), "run", *args], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [str(NAMEKO), "run", *args],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -147,18 +169,29 @@ class Bench:
     def reference(self, cls, path):
         port = free_port()
         config = pathlib.Path(self.tmp.name) / f"{cls}.yml"
-        config.write_text(f"AMQP_URI: {self.amqp_uri}\nWEB_SERVER_ADDRESS: 127.0.0.1:{port}\n"
-                          f"DATABASE_URL: {self.url}\nmax_workers: {self.max_workers}\nserializer: json\n")
-        self.start(["--config", str(config), f"load:{cls}"], self.env(), HERE,
-                   lambda: requests.post(f"http://127.0.0.1:{port}{path}", json={"request_id": "ready"},
-                                         timeout=2).status_code == 200)
+        config.write_text(
+            f"AMQP_URI: {self.amqp_uri}\nWEB_SERVER_ADDRESS: 127.0.0.1:{port}\n"
+            f"DATABASE_URL: {self.url}\nmax_workers: {self.max_workers}\nserializer: json\n"
+        )
+        self.start(
+            ["--config", str(config), f"load:{cls}"],
+            self.env(),
+            HERE,
+            lambda: (
+                requests.post(f"http://127.0.0.1:{port}{path}", json={"request_id": "ready"}, timeout=2).status_code
+                == 200
+            ),
+        )
         return port
 
     def liaison(self):
         port = free_port()
-        self.start(["--config", str(ROOT / "services/liaison/config.yml"), "liaison.service"],
-                   self.env(LIAISON_PORT=str(port), LIAISON_BIND="127.0.0.1"), ROOT,
-                   lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200)
+        self.start(
+            ["--config", str(ROOT / "services/liaison/config.yml"), "liaison.service"],
+            self.env(LIAISON_PORT=str(port), LIAISON_BIND="127.0.0.1"),
+            ROOT,
+            lambda: requests.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200,
+        )
         return port
 
     def close(self):
@@ -232,7 +265,7 @@ def run(target, connections, seconds=None, rate=None, total=None):
     for _ in range(connections):
         pool.put(httpclient.HTTPConnection("127.0.0.1", target.port, timeout=60))
     gc.collect()
-    gc.disable()    # the generator is the measuring instrument: its own collections must not show as latency
+    gc.disable()  # the generator is the measuring instrument: its own collections must not show as latency
 
     def one(due):
         conn = pool.get()
@@ -257,6 +290,7 @@ def run(target, connections, seconds=None, rate=None, total=None):
         def loop():
             while time.perf_counter() < stop and one(time.perf_counter()):
                 pass
+
         workers = [eventlet.spawn(loop) for _ in range(connections)]
         for w in workers:
             w.wait()
@@ -293,24 +327,48 @@ def cpu_seconds(pid):
 
 def profiler(pid, seconds, out):
     spy = pathlib.Path(sys.executable).parent / "py-spy"
-    return subprocess.Popen([str(spy), "record", "-p", str(pid), "-d", str(max(1, int(seconds))), "-r", "250",
-                             "--nonblocking", "-f", "raw", "-o", out], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            str(spy),
+            "record",
+            "-p",
+            str(pid),
+            "-d",
+            str(max(1, int(seconds))),
+            "-r",
+            "250",
+            "--nonblocking",
+            "-f",
+            "raw",
+            "-o",
+            out,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # -- the liaison workload ------------------------------------------------------------------------------------------
 def load_directory(port, communities):
     from watchpost import auth
+
     directory = json.loads((ROOT / "services/liaison/liaison/sample/directory.json").read_text(encoding="utf-8"))
     keep = {c["community_id"] for c in directory["communities"][:communities]}
     streets = {c["street"] for c in directory["communities"] if c["community_id"] in keep}
-    data = {**directory, "directory_id": f"load-{communities}", "centres": [], "platforms": [], "pairings": [],
-            "streets": [s for s in directory["streets"] if s["street_id"] in streets],
-            "communities": [c for c in directory["communities"] if c["community_id"] in keep],
-            "people": [p for p in directory["people"] if p.get("community") in keep]}
+    data = {
+        **directory,
+        "directory_id": f"load-{communities}",
+        "centres": [],
+        "platforms": [],
+        "pairings": [],
+        "streets": [s for s in directory["streets"] if s["street_id"] in streets],
+        "communities": [c for c in directory["communities"] if c["community_id"] in keep],
+        "people": [p for p in directory["people"] if p.get("community") in keep],
+    }
     token = auth.issue("district_commission", "load-bench", ttl=3600)
-    answer = requests.post(f"http://127.0.0.1:{port}/directory", json=data, timeout=600,
-                           headers={"Authorization": f"Bearer {token}"})
+    answer = requests.post(
+        f"http://127.0.0.1:{port}/directory", json=data, timeout=600, headers={"Authorization": f"Bearer {token}"}
+    )
     answer.raise_for_status()
     return [p for p in data["people"] if p["role"] in ("informant", "supervisor")]
 
@@ -318,14 +376,23 @@ def load_directory(port, communities):
 def feedback_requests(people, first_year=2022):
     """Monthly feedback of each person for every month from their appointment, one stream each (never repeats)."""
     from watchpost import auth
-    tokens = {p["person_id"]: {"Authorization": "Bearer " + auth.issue(p["role"], p["person_id"], ttl=3600)}
-              for p in people}
-    months = [f"{y}-{m:02d}" for y in range(first_year, 2027) for m in range(1, 13) if f"{y}-{m:02d}" >= "2022-03"
-              and f"{y}-{m:02d}" <= "2026-10"]
+
+    tokens = {
+        p["person_id"]: {"Authorization": "Bearer " + auth.issue(p["role"], p["person_id"], ttl=3600)} for p in people
+    }
+    months = [
+        f"{y}-{m:02d}"
+        for y in range(first_year, 2027)
+        for m in range(1, 13)
+        if f"{y}-{m:02d}" >= "2022-03" and f"{y}-{m:02d}" <= "2026-10"
+    ]
     for month in reversed(months):
         for p in people:
-            yield ("/feedback", json.dumps({"person_id": p["person_id"], "period": month,
-                                            "summary": "本月监督情况正常"}).encode(), tokens[p["person_id"]])
+            yield (
+                "/feedback",
+                json.dumps({"person_id": p["person_id"], "period": month, "summary": "本月监督情况正常"}).encode(),
+                tokens[p["person_id"]],
+            )
 
 
 def first_event_id(body):
@@ -351,11 +418,19 @@ def main(argv=None):
     parser.add_argument("--burst-seconds", type=float, default=15.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--communities", type=int, default=20, help="of the sample directory, for liaison")
-    parser.add_argument("--max-workers", type=int, default=int(os.environ.get("WATCHPOST_MAX_WORKERS", 10)),
-                        help="nameko max_workers of every service (the same for all three)")
+    parser.add_argument(
+        "--max-workers",
+        type=int,
+        default=int(os.environ.get("WATCHPOST_MAX_WORKERS", 10)),
+        help="nameko max_workers of every service (the same for all three)",
+    )
     parser.add_argument("--json", help="also write the figures to this file")
-    parser.add_argument("--profile", metavar="FILE", help="py-spy the liaison process during the full-speed run "
-                        "and write its collapsed stacks here (py-spy is in the venv)")
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="py-spy the liaison process during the full-speed run "
+        "and write its collapsed stacks here (py-spy is in the venv)",
+    )
     args = parser.parse_args(argv)
     bench = Bench(args.max_workers)
     fig = {"connections": args.connections, "max_workers": args.max_workers}
@@ -376,8 +451,9 @@ def main(argv=None):
         port = bench.liaison()
         t = time.perf_counter()
         people = load_directory(port, args.communities)
-        print(f"liaison: {len(people)} informants and supervisors loaded in {time.perf_counter() - t:.1f} s",
-              flush=True)
+        print(
+            f"liaison: {len(people)} informants and supervisors loaded in {time.perf_counter() - t:.1f} s", flush=True
+        )
         feedback = Target(port, feedback_requests(people), first_event_id)
         sub = Subscriber(bench.vhost, "liaison.events", lambda m: m.properties.get("message_id"))
         spy = profiler(bench.procs[-1].pid, args.seconds, args.profile) if args.profile else None
@@ -392,20 +468,32 @@ def main(argv=None):
             spy.wait()
         lat, missing = latencies(ok, sub)
         fig.update(full_p50_ms=pct(lat, 0.5), full_p99_ms=pct(lat, 0.99), full_missing=missing)
-        print(f"watchpost command path (POST /feedback): {fig['command_rps']:>8,.0f} commands/s, request-to-subscriber "
-              f"p50 {fig['full_p50_ms']:.1f} ms p99 {fig['full_p99_ms']:.1f} ms ({len(ok)} commands, "
-              f"{args.connections} connections, {fig['command_refused']} refused, {missing} events not seen; "
-              f"{fig['command_cpu_ms']:.2f} ms of the service's CPU per command)", flush=True)
+        print(
+            f"watchpost command path (POST /feedback): {fig['command_rps']:>8,.0f} commands/s, request-to-subscriber "
+            f"p50 {fig['full_p50_ms']:.1f} ms p99 {fig['full_p99_ms']:.1f} ms ({len(ok)} commands, "
+            f"{args.connections} connections, {fig['command_refused']} refused, {missing} events not seen; "
+            f"{fig['command_cpu_ms']:.2f} ms of the service's CPU per command)",
+            flush=True,
+        )
         rate = max(1.0, fig["command_rps"] / 2)
         results, wall = run(feedback, args.connections, rate=rate, total=int(rate * args.burst_seconds))
         ok = [r for r in results if r[2] < 300]
         lat, missing = latencies(ok, sub)
         sub.close()
-        fig.update(burst_rate=rate, burst_done_rps=len(ok) / wall, burst_p50_ms=pct(lat, 0.5),
-                   burst_p99_ms=pct(lat, 0.99), burst_max_ms=pct(lat, 1.0), burst_missing=missing)
-        print(f"sustained burst at {rate:,.0f}/s for {args.burst_seconds:.0f} s: request-to-subscriber p50 "
-              f"{fig['burst_p50_ms']:.1f} ms, p99 {fig['burst_p99_ms']:.1f} ms, max {fig['burst_max_ms']:.1f} ms "
-              f"({len(ok)} commands, {missing} events not seen)", flush=True)
+        fig.update(
+            burst_rate=rate,
+            burst_done_rps=len(ok) / wall,
+            burst_p50_ms=pct(lat, 0.5),
+            burst_p99_ms=pct(lat, 0.99),
+            burst_max_ms=pct(lat, 1.0),
+            burst_missing=missing,
+        )
+        print(
+            f"sustained burst at {rate:,.0f}/s for {args.burst_seconds:.0f} s: request-to-subscriber p50 "
+            f"{fig['burst_p50_ms']:.1f} ms, p99 {fig['burst_p99_ms']:.1f} ms, max {fig['burst_max_ms']:.1f} ms "
+            f"({len(ok)} commands, {missing} events not seen)",
+            flush=True,
+        )
     finally:
         bench.close()
     report(fig)
@@ -417,13 +505,17 @@ def main(argv=None):
 def report(fig):
     print()
     print(f"{'ratio':<58}{'got':>8}{'target':>9}")
-    rows = [("command path / nameko ceiling", fig["command_rps"] / fig["ceiling_rps"], ">= 0.5", 0.5),
-            ("command path / naive INSERT+COMMIT+publish", fig["command_rps"] / fig["naive_rps"], ">= 4", 4)]
+    rows = [
+        ("command path / nameko ceiling", fig["command_rps"] / fig["ceiling_rps"], ">= 0.5", 0.5),
+        ("command path / naive INSERT+COMMIT+publish", fig["command_rps"] / fig["naive_rps"], ">= 4", 4),
+    ]
     for label, got, text, target in rows:
         print(f"{label:<58}{got:>8.2f}{text:>9}  {'ok' if got >= target else 'BELOW'}")
     p99 = fig["burst_p99_ms"]
-    print(f"{'p99 request-to-subscriber at half the max rate, ms':<58}{p99:>8.1f}{'< 50':>9}  "
-          f"{'ok' if p99 < 50 else 'ABOVE'}")
+    print(
+        f"{'p99 request-to-subscriber at half the max rate, ms':<58}{p99:>8.1f}{'< 50':>9}  "
+        f"{'ok' if p99 < 50 else 'ABOVE'}"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ undecoded) and the `eventsourcing` library (in its own process; its save of 100 
 figure and the ratios the issue sets as targets.
 `--scale 0.002` is the smoke run the test suite makes (figures meaningless at that size).
 """
+
 import eventlet
 
 eventlet.monkey_patch()
@@ -26,7 +27,8 @@ import psycopg2  # noqa: E402
 import psycopg2.extras  # noqa: E402
 
 from watchpost.domain import Change  # noqa: E402
-from watchpost.eventlog.migrate import drop as migrate_drop, ensure_database, migrate  # noqa: E402
+from watchpost.eventlog.migrate import drop as migrate_drop  # noqa: E402
+from watchpost.eventlog.migrate import ensure_database, migrate  # noqa: E402
 from watchpost.eventlog.postgres import PostgresEventStore  # noqa: E402
 
 URL = "postgresql://postgres@127.0.0.1:5432/watchpost_bench"
@@ -56,9 +58,17 @@ def concurrently(writers, per_writer, work):
 
 def store_appends(store, writers, per_writer, size=1):
     tag = uuid.uuid4().hex[:6]
-    seconds = concurrently(writers, per_writer, lambda w, i: store.append(
-        f"bench-{tag}-{w}", i * size, [Change("bench.happened", {"i": i, "w": w, "text": "三务公开"})] * size,
-        actor=ACTOR, correlation_id="bench"))
+    seconds = concurrently(
+        writers,
+        per_writer,
+        lambda w, i: store.append(
+            f"bench-{tag}-{w}",
+            i * size,
+            [Change("bench.happened", {"i": i, "w": w, "text": "三务公开"})] * size,
+            actor=ACTOR,
+            correlation_id="bench",
+        ),
+    )
     return writers * per_writer * size / seconds
 
 
@@ -71,8 +81,9 @@ def raw_insert_commit(schema, writers, per_writer):
 
     def work(w, i):
         with conns[w].cursor() as cur:
-            cur.execute(f"INSERT INTO {schema}.raw (data) VALUES (%s)", ('{"i": %d}' % i,))
+            cur.execute(f"INSERT INTO {schema}.raw (data) VALUES (%s)", (f'{{"i": {i}}}',))
         conns[w].commit()
+
     seconds = concurrently(writers, per_writer, work)
     for c in conns:
         c.close()
@@ -85,10 +96,11 @@ def raw_execute_values(schema, batches):
         cur.execute(f"CREATE TABLE IF NOT EXISTS {schema}.raw (id bigserial PRIMARY KEY, data text)")
     conn.commit()
     started = time.perf_counter()
-    for b in range(batches):
+    for _ in range(batches):
         with conn.cursor() as cur:
-            psycopg2.extras.execute_values(cur, f"INSERT INTO {schema}.raw (data) VALUES %s",
-                                           [('{"i": %d}' % i,) for i in range(100)])
+            psycopg2.extras.execute_values(
+                cur, f"INSERT INTO {schema}.raw (data) VALUES %s", [(f'{{"i": {i}}}',) for i in range(100)]
+            )
         conn.commit()
     conn.close()
     return batches * 100 / (time.perf_counter() - started)
@@ -165,13 +177,16 @@ def main(argv=None):
         corpus.close()
         drop(schema)
         drop(replay_schema)
-    es = subprocess.run([sys.executable, str(HERE / "es_baseline.py"), str(s), str(reps)],
-                        capture_output=True, text=True)
+    es = subprocess.run(
+        [sys.executable, str(HERE / "es_baseline.py"), str(s), str(reps)], capture_output=True, text=True
+    )
     if es.returncode == 0:
         fig.update(json.loads(es.stdout.strip().splitlines()[-1]))
     else:
-        print("eventsourcing baseline not run (pip install -r benchmarks/requirements.txt):",
-              es.stderr.strip().splitlines()[-1:] or es.returncode)
+        print(
+            "eventsourcing baseline not run (pip install -r benchmarks/requirements.txt):",
+            es.stderr.strip().splitlines()[-1:] or es.returncode,
+        )
     report(fig)
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps(fig, indent=2))
@@ -179,8 +194,18 @@ def main(argv=None):
 
 
 TARGETS = [
-    ("one-event appends, 16 writers / eventsourcing one-event command", "store_one_event_w16", "es_one_event_command", 10),
-    ("one-event appends, 16 writers / raw INSERT+COMMIT, 4 writers", "store_one_event_w16", "raw_insert_commit_w4", 1.5),
+    (
+        "one-event appends, 16 writers / eventsourcing one-event command",
+        "store_one_event_w16",
+        "es_one_event_command",
+        10,
+    ),
+    (
+        "one-event appends, 16 writers / raw INSERT+COMMIT, 4 writers",
+        "store_one_event_w16",
+        "raw_insert_commit_w4",
+        1.5,
+    ),
     ("100-event appends / eventsourcing save of 100, 1 writer each", "store_batch_100", "es_save_100", 2.5),
     ("100-event appends / eventsourcing save of 100, 4 writers each", "store_batch_100_w4", "es_save_100_w4", 2.5),
     ("replay+fold / eventsourcing read+fold", "store_replay_fold", "es_read_fold", 6),

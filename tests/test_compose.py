@@ -1,4 +1,5 @@
 """docker-compose.yml checked statically (no Docker engine runs on these machines)."""
+
 import base64
 import importlib
 import importlib.util
@@ -21,8 +22,9 @@ PORTS = {s: SETTINGS[s].DEFAULT_PORT for s in SERVICES}
 _spec = importlib.util.spec_from_file_location("broker_definitions", ROOT / "tools" / "broker_definitions.py")
 broker_definitions = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(broker_definitions)
-DOCUMENTED = (set(re.findall(r"^\| (\w+) \|", "".join(m.__doc__ for m in [config, *SETTINGS.values()]), re.M))
-              | {f"{s.upper()}_{per}" for s in SERVICES for per in ("PORT", "DATABASE_URL", "CHECKPOINT_KEY")})
+DOCUMENTED = set(re.findall(r"^\| (\w+) \|", "".join(m.__doc__ for m in [config, *SETTINGS.values()]), re.M)) | {
+    f"{s.upper()}_{per}" for s in SERVICES for per in ("PORT", "DATABASE_URL", "CHECKPOINT_KEY")
+}
 
 
 def test_every_service_has_a_container_built_from_its_own_dockerfile():
@@ -62,7 +64,8 @@ def test_each_service_starts_after_its_own_migrate_step_and_the_broker_is_health
         assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
         assert COMPOSE["services"][name]["depends_on"] == {
             "rabbitmq": {"condition": "service_healthy"},
-            f"{name}-migrate": {"condition": "service_completed_successfully"}}
+            f"{name}-migrate": {"condition": "service_completed_successfully"},
+        }
     for dep in ("rabbitmq", "postgres"):
         assert "healthcheck" in COMPOSE["services"][dep]
     assert COMPOSE["services"]["rabbitmq"]["image"].endswith("-management")
@@ -111,9 +114,12 @@ def test_production_mode_with_every_secret_from_a_file(made):
 
 
 def test_the_vault_master_key_goes_to_intake_alone():
-    holders = {name for name, spec in COMPOSE["services"].items()
-               if any("MASTER_KEY" in v for v in spec.get("environment", {})) or "watchpost_master_key" in
-               spec.get("secrets", [])}
+    holders = {
+        name
+        for name, spec in COMPOSE["services"].items()
+        if any("MASTER_KEY" in v for v in spec.get("environment", {}))
+        or "watchpost_master_key" in spec.get("secrets", [])
+    }
     assert holders == {"intake"}
 
 
@@ -146,14 +152,16 @@ def test_each_service_logs_in_to_the_broker_as_its_own_user_from_a_secret(made):
 
 def test_the_broker_loads_the_conf_and_the_hashed_definitions(made):
     volumes = COMPOSE["services"]["rabbitmq"]["volumes"]
-    assert volumes == ["./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/rabbitmq.conf:ro",
-                       "./secrets/definitions.json:/etc/rabbitmq/definitions.json:ro"]
+    assert volumes == [
+        "./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/rabbitmq.conf:ro",
+        "./secrets/definitions.json:/etc/rabbitmq/definitions.json:ro",
+    ]
     assert (ROOT / "deploy/rabbitmq/rabbitmq.conf").is_file()
     assert "load_definitions = /etc/rabbitmq/definitions.json" in (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
     definitions = json.loads((made / "definitions.json").read_text())
     users = {u["name"]: u for u in definitions["users"]}
     assert {f"watchpost-{s}" for s in SERVICES} <= set(users)
-    for name, user in users.items():   # every user can log in with its secret, and no password is in clear
+    for name, user in users.items():  # every user can log in with its secret, and no password is in clear
         password = (made / "broker" / name).read_text()
         salt = base64.b64decode(user["password_hash"])[:4]
         assert user["password_hash"] == broker_definitions.password_hash(password, salt)
@@ -164,6 +172,6 @@ def test_readme_documents_every_environment_variable_the_code_reads():
     readme = (ROOT / "README.md").read_text()
     code = "\n".join(p.read_text() for p in [*ROOT.glob("shared/watchpost/**/*.py"), *ROOT.glob("services/*/*/*.py")])
     read = set(re.findall(r"\"((?:WATCHPOST|INTAKE|LIAISON|TRAINING|ASSESSMENT)_[A-Z_]+)\"", code))
-    read -= {"WATCHPOST_TEST_DATABASE_URL"}   # the tests' own setting, documented in the test plugin
+    read -= {"WATCHPOST_TEST_DATABASE_URL"}  # the tests' own setting, documented in the test plugin
     missing = sorted(v for v in read if v not in readme)
     assert not missing, f"README.md does not document {missing}"

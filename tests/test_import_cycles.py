@@ -3,6 +3,7 @@
 Every `import` and `from ... import` (also inside functions: a lazy import is still a cycle) is an edge to the
 module it names: `from a.b import c` to `a.b.c` when that is a module, else to `a.b`. Tests are left out.
 """
+
 import ast
 import pathlib
 
@@ -33,7 +34,7 @@ def _imports(name, path, modules):
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in modules else base for alias in node.names]
         else:
@@ -54,7 +55,7 @@ def _cycles(graph):
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == "open":
-                cycles.append(stack[stack.index(nxt):] + [nxt])
+                cycles.append(stack[stack.index(nxt) :] + [nxt])
             elif nxt not in state:
                 visit(nxt)
         stack.pop()
@@ -68,8 +69,13 @@ def _cycles(graph):
 
 def test_the_scan_sees_every_service_and_the_shared_library():
     modules = _modules()
-    assert {"watchpost.runtime.web", "intake.service", "liaison.service", "training.service",
-            "assessment.service"} <= set(modules)
+    assert {
+        "watchpost.runtime.web",
+        "intake.service",
+        "liaison.service",
+        "training.service",
+        "assessment.service",
+    } <= set(modules)
 
 
 def test_no_module_imports_itself_through_others():

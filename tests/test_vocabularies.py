@@ -4,16 +4,21 @@ set of words: a channel, outcome, rank, role, kind or status accepted on one sid
 A contract's choices are read from its marshmallow schemas (`validate.OneOf`), so words written inline in a schema
 are checked as well as the named tuples.
 """
+
 import pytest
 from marshmallow import validate
 
-from watchpost.contracts import assessment as assessment_contract, intake as intake_contract
-from watchpost.contracts import liaison as liaison_contract, training as training_contract
+from watchpost.contracts import assessment as assessment_contract
+from watchpost.contracts import intake as intake_contract
+from watchpost.contracts import liaison as liaison_contract
+from watchpost.contracts import training as training_contract
 
 from assessment import consumers as assessment_consumers
 from assessment.domain import metrics
-from intake import attachments, consumers as intake_consumers
-from intake.domain import clocks, disposal, opinion, rules as intake_rules, screening
+from intake import attachments
+from intake import consumers as intake_consumers
+from intake.domain import clocks, disposal, opinion, screening
+from intake.domain import rules as intake_rules
 from liaison.domain import directory, pairing, personnel
 from training.domain import rules as training_rules
 
@@ -62,8 +67,9 @@ SAME = {
 @pytest.mark.parametrize("name", sorted(SAME))
 def test_the_domain_and_the_contract_name_the_same_words(name):
     ours, published = SAME[name]
-    assert set(ours) == set(published), f"{name}: only in the domain {set(ours) - set(published)}, only in the " \
-                                        f"contract {set(published) - set(ours)}"
+    assert set(ours) == set(published), (
+        f"{name}: only in the domain {set(ours) - set(published)}, only in the contract {set(published) - set(ours)}"
+    )
 
 
 def test_flaggers_are_clue_channels():

@@ -11,6 +11,7 @@ PostgreSQL. The hash is RabbitMQ's own `rabbit_password_hashing_sha256`:
 base64(salt + sha256(salt + password)) with a random 4-byte salt. A user without a file keeps no password (it cannot
 log in until `rabbitmqctl change_password`). See docs/operations.md, "RabbitMQ users".
 """
+
 import argparse
 import base64
 import hashlib
@@ -32,14 +33,19 @@ def password_hash(password, salt=None):
 
 def with_passwords(definitions, passwords):
     """`definitions` with each user named in `passwords` {user: password} given its hash."""
-    users = [{**u, "password_hash": password_hash(passwords[u["name"]])} if u["name"] in passwords else u
-             for u in definitions["users"]]
+    users = [
+        {**u, "password_hash": password_hash(passwords[u["name"]])} if u["name"] in passwords else u
+        for u in definitions["users"]
+    ]
     return {**definitions, "users": users}
 
 
 def read_passwords(folder, definitions):
-    return {u["name"]: (folder / u["name"]).read_text().strip()
-            for u in definitions["users"] if (folder / u["name"]).is_file()}
+    return {
+        u["name"]: (folder / u["name"]).read_text().strip()
+        for u in definitions["users"]
+        if (folder / u["name"]).is_file()
+    }
 
 
 def write_secret(path, text):
@@ -55,8 +61,10 @@ def make_logins(folder, server="rabbitmq:5672"):
         if not (folder / "broker" / user["name"]).is_file():
             write_secret(folder / "broker" / user["name"], secrets.token_urlsafe(24))
     passwords = read_passwords(folder / "broker", definitions)
-    write_secret(folder / "definitions.json",
-                 json.dumps(with_passwords(definitions, passwords), indent=2, ensure_ascii=False) + "\n")
+    write_secret(
+        folder / "definitions.json",
+        json.dumps(with_passwords(definitions, passwords), indent=2, ensure_ascii=False) + "\n",
+    )
     for service in SERVICES:
         user = f"watchpost-{service}"
         write_secret(folder / f"{service}_amqp_uri", f"amqp://{user}:{passwords[user]}@{server}/{VHOST}")
@@ -73,8 +81,12 @@ def main(argv=None):
         make_logins(args.make_logins, args.server)
         return
     definitions = json.loads(DEFINITIONS.read_text())
-    json.dump(with_passwords(definitions, read_passwords(args.passwords, definitions)), sys.stdout, indent=2,
-              ensure_ascii=False)
+    json.dump(
+        with_passwords(definitions, read_passwords(args.passwords, definitions)),
+        sys.stdout,
+        indent=2,
+        ensure_ascii=False,
+    )
     print()
 
 

@@ -18,6 +18,7 @@ period's feedback is filed late). Dates the commands do take are simulated: feed
 dates, attendance (by the session), inspections' held_on, contacts' held_on, appointments and dismissals.
 Exit status: 0 when the audit verifies and nothing unexpected failed, 1 otherwise.
 """
+
 import argparse
 import os
 import pathlib
@@ -41,8 +42,12 @@ def period_arg(text):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--period", type=period_arg, default=None,
-                        help="a quarter (2026-Q1) or a year (2026); default: the current quarter")
+    parser.add_argument(
+        "--period",
+        type=period_arg,
+        default=None,
+        help="a quarter (2026-Q1) or a year (2026); default: the current quarter",
+    )
     parser.add_argument("--scale", type=float, default=1.0, help="share of the district's communities (default 1)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--workers", type=int, default=8, help="concurrent HTTP clients")
@@ -55,17 +60,27 @@ def main(argv=None):
     directory = D.select(D.load_sample(), args.scale, args.seed)
     district = D.District(directory)
     plan = Plan(client, district, args.period, args.seed, args.scale, args.workers)
-    print(f"Simulating {args.period} (today is {D.today()} in Chengdu: months {[D.month_label(m) for m in plan.months]}"
-          f") for {len(district.communities)} communities, {len(district.watchers)} informants and supervisors, "
-          f"seed {args.seed}")
+    print(
+        f"Simulating {args.period} (today is {D.today()} in Chengdu: months {[D.month_label(m) for m in plan.months]}"
+        f") for {len(district.communities)} communities, {len(district.watchers)} informants and supervisors, "
+        f"seed {args.seed}"
+    )
     if not plan.months:
         sys.exit(f"{args.period} has not begun yet (today is {D.today()}): the services refuse future dates")
     url = results.database_url()
     t = time.monotonic()
-    loaded = client.post("liaison", "/directory", DISTRICT, directory, f"sim:directory:{directory['directory_id']}",
-                         route="load_directory")
-    print(f"  directory {directory['directory_id']}: {len(loaded['events'])} events written "
-          f"({time.monotonic() - t:.1f} s; nothing when already loaded)")
+    loaded = client.post(
+        "liaison",
+        "/directory",
+        DISTRICT,
+        directory,
+        f"sim:directory:{directory['directory_id']}",
+        route="load_directory",
+    )
+    print(
+        f"  directory {directory['directory_id']}: {len(loaded['events'])} events written "
+        f"({time.monotonic() - t:.1f} s; nothing when already loaded)"
+    )
     results.wait_caught_up(url)
     plan.schedule_sessions()
     plan.duties()
@@ -74,8 +89,15 @@ def main(argv=None):
     plan.repeats()
     plan.personnel()
     if args.close:
-        client.post("assessment", f"/periods/{args.period}/close", DISTRICT, {}, f"sim:close:{args.period}",
-                    route="close_period", quiet=(409,))
+        client.post(
+            "assessment",
+            f"/periods/{args.period}/close",
+            DISTRICT,
+            {},
+            f"sim:close:{args.period}",
+            route="close_period",
+            quiet=(409,),
+        )
     heads = results.wait_caught_up(url)
     elapsed = time.monotonic() - started
     report(client, plan, heads, elapsed)
@@ -89,8 +111,10 @@ def report(client, plan, heads, elapsed):
     refused = sum(client.refusals.values())
     lat = sorted(client.latencies)
     p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: 0)
-    print(f"\n{done} commands accepted, {refused} refused, in {elapsed:.1f} s ({done / elapsed:.0f} commands/s "
-          f"overall; per command p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, {plan.workers} clients)")
+    print(
+        f"\n{done} commands accepted, {refused} refused, in {elapsed:.1f} s ({done / elapsed:.0f} commands/s "
+        f"overall; per command p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, {plan.workers} clients)"
+    )
     by_service = {}
     for (service, route), n in sorted(client.tally.items()):
         by_service.setdefault(service, []).append(f"{route} {n}")

@@ -2,9 +2,10 @@
 
 `make up` runs `suite.py up`: first `watchpost-migrate <service>` for each service (the migrate step of a
 deployment: schemas, migrations, the services' login roles), then starts `nameko run` for each service (logs and pid
-files in WATCHPOST_RUN_DIR, default .run/), waits until every /health answers 200, prints the URLs. `make down` runs `suite.py down`: SIGTERM
-to each process group, SIGKILL after 15 s, and checks nothing is left.
+files in WATCHPOST_RUN_DIR, default .run/), waits until every /health answers 200, prints the URLs. `make down`
+runs `suite.py down`: SIGTERM to each process group, SIGKILL after 15 s, and checks nothing is left.
 """
+
 import json
 import os
 import pathlib
@@ -44,7 +45,7 @@ def pid_of(service):
         stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
     except (FileNotFoundError, ValueError, ProcessLookupError):
         return None
-    state = stat.rsplit(")", 1)[1].split()[0]   # after "pid (comm)"; comm may hold spaces and parentheses
+    state = stat.rsplit(")", 1)[1].split()[0]  # after "pid (comm)"; comm may hold spaces and parentheses
     return None if state in ("Z", "X", "x") else pid
 
 
@@ -66,7 +67,12 @@ def up(timeout=60):
         log = open(RUN_DIR / f"{service}.log", "ab")
         proc = subprocess.Popen(
             [str(NAMEKO), "run", "--config", str(ROOT / "services" / service / "config.yml"), f"{service}.service"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         (RUN_DIR / f"{service}.pid").write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     waiting = set(SERVICES)
@@ -84,7 +90,10 @@ def up(timeout=60):
         sys.exit(1)
     print("Watchpost is up:")
     for service in SERVICES:
-        print(f"  {service:<11} http://127.0.0.1:{port(service)}  (health, openapi.json)  log {RUN_DIR / (service + '.log')}")
+        print(
+            f"  {service:<11} http://127.0.0.1:{port(service)}  (health, openapi.json)  "
+            f"log {RUN_DIR / (service + '.log')}"
+        )
     print("Stop it with: make down")
 
 

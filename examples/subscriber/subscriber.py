@@ -8,12 +8,12 @@ once per service, in position order; verifies signed checkpoints. Positions and 
 
 See README.md beside this file. Needs: kombu; and `cryptography` (or the `watchpost` package) to verify checkpoints.
 """
+
 import argparse
 import base64
 import json
 import logging
 import os
-import socket
 import sqlite3
 import sys
 import threading
@@ -53,12 +53,17 @@ class Positions:
         return _Transaction(self.db)
 
     def advance(self, service, position):
-        self.db.execute("INSERT INTO positions VALUES (?, ?) ON CONFLICT (service) DO UPDATE SET position = "
-                        "MAX(position, excluded.position)", (service, position))
+        self.db.execute(
+            "INSERT INTO positions VALUES (?, ?) ON CONFLICT (service) DO UPDATE SET position = "
+            "MAX(position, excluded.position)",
+            (service, position),
+        )
 
     def record(self, service, event, via):
-        self.db.execute("INSERT INTO handled (service, position, type, event_id, via, body) VALUES (?, ?, ?, ?, ?, ?)",
-                        (service, event["position"], event["type"], event["event_id"], via, json.dumps(event)))
+        self.db.execute(
+            "INSERT INTO handled (service, position, type, event_id, via, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (service, event["position"], event["type"], event["event_id"], via, json.dumps(event)),
+        )
 
     def pinned_key(self, service):
         return self.db.execute("SELECT public_key FROM keys WHERE service = ?", (service,)).fetchone()
@@ -118,7 +123,8 @@ def _verify_with_cryptography(checkpoint, trusted_key):
     text = json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
     try:
         Ed25519PublicKey.from_public_bytes(base64.b64decode(checkpoint["public_key"])).verify(
-            base64.b64decode(checkpoint["signature"]), DOMAIN + text)
+            base64.b64decode(checkpoint["signature"]), DOMAIN + text
+        )
     except InvalidSignature:
         return "the Ed25519 signature does not verify"
     except (KeyError, ValueError, TypeError) as exc:
@@ -129,12 +135,14 @@ def _verify_with_cryptography(checkpoint, trusted_key):
 # -- routing keys -------------------------------------------------------------------------------------------------
 def topic_matches(pattern, key):
     """AMQP topic matching: `*` is one word, `#` zero or more (used to filter catch-up like the broker filters)."""
+
     def match(p, k):
         if not p:
             return not k
         if p[0] == "#":
             return any(match(p[1:], k[i:]) for i in range(len(k) + 1))
         return bool(k) and p[0] in ("*", k[0]) and match(p[1:], k[1:])
+
     return match(pattern.split("."), key.split("."))
 
 
@@ -151,8 +159,21 @@ class Subscriber:
     pinned in the database (trust on first use). `known_versions`: {type: the highest schema_version you read}; an
     event above it stops the subscriber (the message stays queued) instead of being misread."""
 
-    def __init__(self, amqp_uri, sources, bindings, queue, db_path, token, handle=None, trusted_keys=None,
-                 prefetch=100, page=500, verify_checkpoints=True, known_versions=None):
+    def __init__(
+        self,
+        amqp_uri,
+        sources,
+        bindings,
+        queue,
+        db_path,
+        token,
+        handle=None,
+        trusted_keys=None,
+        prefetch=100,
+        page=500,
+        verify_checkpoints=True,
+        known_versions=None,
+    ):
         self.known_versions = dict(known_versions or {})
         self.amqp_uri, self.sources, self.queue_name, self.token = amqp_uri, dict(sources), queue, token
         self.patterns = {}
@@ -163,8 +184,13 @@ class Subscriber:
         if verify_checkpoints:
             for service in self.sources:
                 self.patterns.setdefault(service, []).append(CHECKPOINT)
-        self.handle = handle or (lambda service, event: print(json.dumps(
-            {"service": service, "position": event["position"], "type": event["type"]}, ensure_ascii=False)))
+        self.handle = handle or (
+            lambda service, event: print(
+                json.dumps(
+                    {"service": service, "position": event["position"], "type": event["type"]}, ensure_ascii=False
+                )
+            )
+        )
         self.positions = Positions(db_path)
         self.trusted_keys, self.verify_checkpoints = dict(trusted_keys or {}), verify_checkpoints
         self.prefetch, self.page = prefetch, page
@@ -182,9 +208,11 @@ class Subscriber:
                 return False
             if self.wanted(service, event["type"]):
                 if event["schema_version"] > self.known_versions.get(event["type"], event["schema_version"]):
-                    raise UnknownVersion(f"{service} {event['type']} at position {event['position']} is "
-                                         f"schema_version {event['schema_version']}; this subscriber reads up to "
-                                         f"{self.known_versions[event['type']]}: add a reader (docs/subscribers.md)")
+                    raise UnknownVersion(
+                        f"{service} {event['type']} at position {event['position']} is "
+                        f"schema_version {event['schema_version']}; this subscriber reads up to "
+                        f"{self.known_versions[event['type']]}: add a reader (docs/subscribers.md)"
+                    )
                 if event["type"] == CHECKPOINT and self.verify_checkpoints:
                     self.check(service, event)
                 self.handle(service, event)
@@ -200,13 +228,22 @@ class Subscriber:
             problem = f"a checkpoint of {checkpoint.get('service')!r} arrived on {service}.events"
         if problem is None and not checkpoint["size"] < event["position"]:
             problem = f"a checkpoint at position {event['position']} cannot cover {checkpoint['size']} events"
-        verdict = problem or ("ok (development key: proves nothing)" if checkpoint["key_id"].startswith("dev-")
-                              else "ok")
+        verdict = problem or (
+            "ok (development key: proves nothing)" if checkpoint["key_id"].startswith("dev-") else "ok"
+        )
         if problem:
             log.error("checkpoint of %s at %s FAILED: %s", service, event["position"], problem)
-        self.positions.db.execute("INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?, ?)", (
-            service, event["position"], checkpoint.get("size", -1), checkpoint.get("root", ""),
-            checkpoint.get("key_id", ""), verdict))
+        self.positions.db.execute(
+            "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                service,
+                event["position"],
+                checkpoint.get("size", -1),
+                checkpoint.get("root", ""),
+                checkpoint.get("key_id", ""),
+                verdict,
+            ),
+        )
 
     def trusted_key(self, service):
         if service in self.trusted_keys:
@@ -224,8 +261,9 @@ class Subscriber:
 
     # catch-up over HTTP
     def _get(self, service, path):
-        request = urllib.request.Request(self.sources[service].rstrip("/") + path,
-                                         headers={"Authorization": f"Bearer {self.token}"})
+        request = urllib.request.Request(
+            self.sources[service].rstrip("/") + path, headers={"Authorization": f"Bearer {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
@@ -242,9 +280,13 @@ class Subscriber:
 
     # live
     def queue(self):
-        bindings = [kombu.binding(kombu.Exchange(f"{service}.events", "topic", durable=True, auto_delete=False),
-                                  routing_key=pattern)
-                    for service, patterns in self.patterns.items() for pattern in patterns]
+        bindings = [
+            kombu.binding(
+                kombu.Exchange(f"{service}.events", "topic", durable=True, auto_delete=False), routing_key=pattern
+            )
+            for service, patterns in self.patterns.items()
+            for pattern in patterns
+        ]
         return kombu.Queue(self.queue_name, bindings=bindings, durable=True, auto_delete=False)
 
     def on_message(self, message):
@@ -266,15 +308,14 @@ class Subscriber:
             queue = self.queue()(channel)
             queue.declare()
             for service in self.sources:
-                log.info("catch-up %s from %s: %s new", service, self.positions.last(service),
-                         self.catch_up(service))
+                log.info("catch-up %s from %s: %s new", service, self.positions.last(service), self.catch_up(service))
             with kombu.Consumer(channel, queues=[queue], on_message=self.on_message, prefetch_count=self.prefetch):
                 if ready is not None:
                     ready.set()
                 while not stop.is_set():
                     try:
                         connection.drain_events(timeout=0.5)
-                    except socket.timeout:
+                    except TimeoutError:
                         connection.heartbeat_check()
 
     def close(self):
@@ -285,17 +326,28 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--amqp", default=os.environ.get("WATCHPOST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672//"))
     parser.add_argument("--source", action="append", required=True, metavar="SERVICE=URL")
-    parser.add_argument("--bind", action="append", required=True, metavar="SERVICE:PATTERN",
-                        help="routing key pattern on SERVICE.events, e.g. 'intake:clue.*'")
+    parser.add_argument(
+        "--bind",
+        action="append",
+        required=True,
+        metavar="SERVICE:PATTERN",
+        help="routing key pattern on SERVICE.events, e.g. 'intake:clue.*'",
+    )
     parser.add_argument("--queue", required=True, help="your queue's name (durable; keep it stable)")
     parser.add_argument("--db", required=True, help="SQLite file with your positions")
     parser.add_argument("--token", default=os.environ.get("WATCHPOST_TOKEN"), help="a subscriber bearer token")
     parser.add_argument("--trust", action="append", default=[], metavar="SERVICE=BASE64KEY")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    subscriber = Subscriber(args.amqp, dict(s.split("=", 1) for s in args.source),
-                            [tuple(b.split(":", 1)) for b in args.bind], args.queue, args.db, args.token,
-                            trusted_keys=dict(t.split("=", 1) for t in args.trust))
+    subscriber = Subscriber(
+        args.amqp,
+        dict(s.split("=", 1) for s in args.source),
+        [tuple(b.split(":", 1)) for b in args.bind],
+        args.queue,
+        args.db,
+        args.token,
+        trusted_keys=dict(t.split("=", 1) for t in args.trust),
+    )
     try:
         subscriber.run()
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
 """Signed checkpoints: keys, signatures, `sign_checkpoint` on a log, the contract, and the service's routes."""
+
 import base64
 import dataclasses
 import json
@@ -37,7 +38,7 @@ def test_development_key_is_marked_and_a_real_key_is_not(monkeypatch):
     monkeypatch.delenv("WATCHPOST_CHECKPOINT_KEY", raising=False)
     dev = published_key(load_signing_key())
     assert dev["key_id"].startswith("dev-") and dev["algorithm"] == "Ed25519"
-    assert published_key(load_signing_key()) == dev      # derived deterministically
+    assert published_key(load_signing_key()) == dev  # derived deterministically
     monkeypatch.setenv("WATCHPOST_CHECKPOINT_KEY", KEY)
     real = published_key(load_signing_key())
     assert not real["key_id"].startswith("dev-") and real["public_key"] != dev["public_key"]
@@ -55,7 +56,7 @@ def test_checkpoint_covers_the_log_before_it_and_is_signed():
     assert cp["root"] == merkle.root(leaves).hex()
     trusted = [published_key(load_signing_key(KEY))["public_key"]]
     assert check_signature(cp, trusted) is None
-    assert "no key is trusted" in check_signature(cp)               # never only against the key it carries
+    assert "no key is trusted" in check_signature(cp)  # never only against the key it carries
     stranger = [published_key(load_signing_key())["public_key"]]
     assert "not among the trusted" in check_signature(cp, trusted_keys=stranger)
     assert "trusted for liaison, not for intake" in check_signature(cp, {trusted[0]: "liaison"})
@@ -90,8 +91,11 @@ def test_a_damaged_log_is_not_signed():
     store = MemoryEventStore()
     fill(store, 3)
     original = store._events[1]
-    store._events[1] = (original._replace(payload={"v": 2}) if hasattr(original, "_replace")
-                        else dataclasses.replace(original, payload={"v": 2}))
+    store._events[1] = (
+        original._replace(payload={"v": 2})
+        if hasattr(original, "_replace")
+        else dataclasses.replace(original, payload={"v": 2})
+    )
     with pytest.raises(LogDamaged) as refused:
         sign_checkpoint(store, make_ctx(), load_signing_key(KEY))
     assert refused.value.details["position"] == 2
@@ -109,8 +113,11 @@ class FakeService:
 
 def request(method, path, token=None, body=None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return Request(EnvironBuilder(method=method, path=path, headers=headers,
-                                  data=json.dumps(body) if body is not None else None).get_environ())
+    return Request(
+        EnvironBuilder(
+            method=method, path=path, headers=headers, data=json.dumps(body) if body is not None else None
+        ).get_environ()
+    )
 
 
 def test_routes_sign_on_demand_for_the_commission_and_publish_the_key(monkeypatch):
@@ -145,8 +152,12 @@ def test_every_service_has_the_checkpoint_entrypoints():
     from nameko.timer import Timer
     from nameko.web.handlers import HttpRequestHandler
     from toy_service import ToyService
-    kinds = {type(ep): ep for name in ("post_checkpoint", "get_checkpoint_key", "checkpoint_tick")
-             for ep in getattr(ToyService, name).nameko_entrypoints}
+
+    kinds = {
+        type(ep): ep
+        for name in ("post_checkpoint", "get_checkpoint_key", "checkpoint_tick")
+        for ep in getattr(ToyService, name).nameko_entrypoints
+    }
     assert kinds[Timer].interval == 3600
     assert {ep.url for ep in ToyService.post_checkpoint.nameko_entrypoints} == {"/checkpoints"}
     assert HttpRequestHandler in kinds

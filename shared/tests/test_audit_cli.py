@@ -1,4 +1,5 @@
 """Every `watchpost-audit` subcommand through main(argv), against real PostgreSQL: output and exit status."""
+
 import json
 import sys
 import types
@@ -50,8 +51,13 @@ class Clock:
 def store(pg_store):
     s = pg_store(projections=[Tally()], clock=Clock())
     for i in range(1, 7):
-        s.append("thing-a" if i % 2 else "thing-b", None, [Change("thing.happened", {"v": i, "step": f"s{i}"})],
-                 actor=ACTOR, correlation_id="c")
+        s.append(
+            "thing-a" if i % 2 else "thing-b",
+            None,
+            [Change("thing.happened", {"v": i, "step": f"s{i}"})],
+            actor=ACTOR,
+            correlation_id="c",
+        )
     sign_checkpoint(s, make_ctx(), KEY, service="liaison")
     return s
 
@@ -72,12 +78,17 @@ def test_prove_prints_a_verified_inclusion_proof(capsys, store):
     code, out, _ = run(capsys, "prove", event.event_id, *svc(store))
     doc = json.loads(out)
     assert code == 0 and doc["verified"] and doc["position"] == event.position and doc["tree_size"] == 6
-    assert merkle.verify_inclusion(merkle.leaf_hash(event.hash), doc["leaf_index"], 6,
-                                   [bytes.fromhex(p) for p in doc["proof"]], bytes.fromhex(doc["checkpoint"]["root"]))
+    assert merkle.verify_inclusion(
+        merkle.leaf_hash(event.hash),
+        doc["leaf_index"],
+        6,
+        [bytes.fromhex(p) for p in doc["proof"]],
+        bytes.fromhex(doc["checkpoint"]["root"]),
+    )
     assert run(capsys, "prove", "00000000-0000-0000-0000-000000000000", *svc(store))[0] == 2
     code, _, err = run(capsys, "prove", "not-an-event-id", *svc(store))
     assert code == 2 and "no event not-an-event-id" in err
-    assert run(capsys, "prove", event.event_id.upper(), *svc(store))[0] == 0     # a uuid, however it is spelled
+    assert run(capsys, "prove", event.event_id.upper(), *svc(store))[0] == 0  # a uuid, however it is spelled
     store.append("thing-c", None, [Change("thing.happened", {"v": 0})], actor=ACTOR, correlation_id="c")
     code, _, err = run(capsys, "prove", store.load("thing-c")[0].event_id, *svc(store))
     assert code == 2 and "no signed checkpoint covers position 8" in err
@@ -147,7 +158,7 @@ def test_replay_compares_the_fold_with_the_live_documents(capsys, store):
 
 def test_replay_finds_the_projections_a_service_declares():
     assert load_projections("toy") == list(toy_service.PROJECTIONS)
-    assert load_projections("toy", "audit_cli_test_projections")            # a module's ALL
+    assert load_projections("toy", "audit_cli_test_projections")  # a module's ALL
     with pytest.raises(AuditError, match="declares no PROJECTIONS"):
         load_projections("no-such-service")
 
@@ -177,8 +188,14 @@ def test_completeness_lists_terminal_and_open_clues(capsys, pg_store):
     clue(intake, 1, "2026-03-03", ("clue.screened", "accepted"), ("clue.concluded", "closed_cleared"))
     clue(intake, 2, "2026-03-10", ("clue.screened", "out_of_scope"))
     clue(intake, 3, "2026-03-20", ("clue.screened", "accepted"))
-    clue(intake, 4, "2026-03-25", ("clue.screened", "accepted"), ("clue.concluded", "case_filed"),
-         ("clue.objection_raised", None))
+    clue(
+        intake,
+        4,
+        "2026-03-25",
+        ("clue.screened", "accepted"),
+        ("clue.concluded", "case_filed"),
+        ("clue.objection_raised", None),
+    )
     clue(intake, 5, "2026-04-02", ("clue.screened", "duplicate_retained"))
     args = ["completeness", "--period", "2026-03", "--schema", intake.schema, "--today", "2026-04-30", "--intake-only"]
     code, out, _ = run(capsys, *args)
@@ -187,11 +204,16 @@ def test_completeness_lists_terminal_and_open_clues(capsys, pg_store):
     assert "clue-3  received 2026-03-20  age 41 days  (screened accepted)" in out and "objection raised" in out
     report = json.loads(run(capsys, *args, "--json")[1])
     assert [c["clue_id"] for c in report["open"]] == ["c3", "c4"]
-    assert json.loads(run(capsys, "completeness", "--period", "2026-Q2", "--schema", intake.schema, "--intake-only",
-                          "--json")[1])[
-        "terminal"] == {"screened: duplicate_retained": 1}
-    intake.append("clue-9", 0, [Change("clue.concluded", {"clue_id": "c9", "outcome": "closed_cleared"})],
-                  actor=ACTOR, correlation_id="c")
+    assert json.loads(
+        run(capsys, "completeness", "--period", "2026-Q2", "--schema", intake.schema, "--intake-only", "--json")[1]
+    )["terminal"] == {"screened: duplicate_retained": 1}
+    intake.append(
+        "clue-9",
+        0,
+        [Change("clue.concluded", {"clue_id": "c9", "outcome": "closed_cleared"})],
+        actor=ACTOR,
+        correlation_id="c",
+    )
     code, out, _ = run(capsys, *args)
     assert code == 1 and "ANOMALY clue-9: clue.concluded" in out
     assert run(capsys, "completeness", "--period", "2026-13", "--schema", intake.schema, "--intake-only")[0] == 2
@@ -199,6 +221,7 @@ def test_completeness_lists_terminal_and_open_clues(capsys, pg_store):
 
 def test_the_auditor_reads_only(store):
     from watchpost.audit.source import Source
+
     source = Source(TEST_DATABASE_URL, store.schema, "liaison")
     try:
         assert source.query("SELECT current_user")[0][0] == "watchpost_auditor"

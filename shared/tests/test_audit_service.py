@@ -1,5 +1,6 @@
 """A real service (the toy service in a nameko container, real RabbitMQ and PostgreSQL): its checkpoint routes, then
 the auditor's tool on its log."""
+
 import json
 
 import pytest
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def toy(container_factory, service_config, client_for):
     from toy_service import ToyService
+
     config = service_config()
     container = container_factory(ToyService, config)
     container.start()
@@ -31,7 +33,7 @@ def test_sign_on_demand_over_http_then_verify_and_prove(toy, capsys):
     key = api.get("/checkpoints/key").json()
     assert key["public_key"] == body["checkpoint"]["public_key"]
     args = ["--database-url", TEST_DATABASE_URL]
-    assert main([*args, "verify", "--service", "toy", "--schema", schema]) == 1     # signed with the dev key
+    assert main([*args, "verify", "--service", "toy", "--schema", schema]) == 1  # signed with the dev key
     assert "development key" in capsys.readouterr().out
     assert main([*args, "verify", "--service", "toy", "--schema", schema, "--development"]) == 0
     assert "1 checkpoint(s) verified" in capsys.readouterr().out

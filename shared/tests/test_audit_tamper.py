@@ -1,4 +1,5 @@
 """`watchpost-audit verify` against what a PostgreSQL superuser can do with the triggers switched off."""
+
 import base64
 import json
 
@@ -33,8 +34,19 @@ def log(pg_store):
 def audit(capsys, store, *argv):
     """`watchpost-audit` on the log; `verify` trusts KEY unless the test names its own trust."""
     trust = TRUSTED if argv[0] == "verify" and not {"--trusted-key", "--trusted-keys"} & set(argv) else []
-    code = main(["--database-url", TEST_DATABASE_URL, *argv[:1], "--service", "intake", "--schema", store.schema,
-                 *argv[1:], *trust])
+    code = main(
+        [
+            "--database-url",
+            TEST_DATABASE_URL,
+            *argv[:1],
+            "--service",
+            "intake",
+            "--schema",
+            store.schema,
+            *argv[1:],
+            *trust,
+        ]
+    )
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -56,12 +68,26 @@ def save_checkpoint(capsys, store, tmp_path):
 
 
 def rows(events):
-    return [(e.position, e.event_id, e.type, e.stream_id, e.stream_version, e.recorded_at,
-             canonical(hashed_fields(e)).decode(), e.prev_hash, e.hash) for e in events]
+    return [
+        (
+            e.position,
+            e.event_id,
+            e.type,
+            e.stream_id,
+            e.stream_version,
+            e.recorded_at,
+            canonical(hashed_fields(e)).decode(),
+            e.prev_hash,
+            e.hash,
+        )
+        for e in events
+    ]
 
 
-INSERT = "INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, " \
-         "hash) VALUES %s"
+INSERT = (
+    "INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, "
+    "hash) VALUES %s"
+)
 
 
 def test_an_intact_log_verifies(capsys, log):
@@ -83,9 +109,12 @@ def test_a_deleted_row_is_found(capsys, log):
 
 
 def test_two_swapped_rows_are_found(capsys, log):
-    tamper(log, "UPDATE events SET position = -1 WHERE position = 3",
-           "UPDATE events SET position = 3 WHERE position = 4",
-           "UPDATE events SET position = 4 WHERE position = -1")
+    tamper(
+        log,
+        "UPDATE events SET position = -1 WHERE position = 3",
+        "UPDATE events SET position = 3 WHERE position = 4",
+        "UPDATE events SET position = 4 WHERE position = -1",
+    )
     code, out = audit(capsys, log, "verify")
     assert code == 1 and "BROKEN at position 3: column position is 3 but the hashed data says 4" in out
 
@@ -114,29 +143,47 @@ def test_a_truncated_tail_with_the_head_left_is_found(capsys, log):
 
 def test_a_row_inserted_in_the_middle_is_found(capsys, log):
     before = log.read_after(0, 2)[-1]
-    forged = seal(before.hash, type="thing.happened", payload={"v": 99}, schema_version=1, stream_id="thing-z",
-                  stream_version=1, position=3, occurred_at=before.occurred_at, recorded_at=before.recorded_at,
-                  actor=ACTOR, correlation_id="c", causation_id=None)
-    tamper(log, "UPDATE events SET position = position + 1000 WHERE position >= 3",
-           "UPDATE events SET position = position - 999 WHERE position >= 1003",
-           (INSERT.replace("%s", "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"), rows([forged])[0]))
+    forged = seal(
+        before.hash,
+        type="thing.happened",
+        payload={"v": 99},
+        schema_version=1,
+        stream_id="thing-z",
+        stream_version=1,
+        position=3,
+        occurred_at=before.occurred_at,
+        recorded_at=before.recorded_at,
+        actor=ACTOR,
+        correlation_id="c",
+        causation_id=None,
+    )
+    tamper(
+        log,
+        "UPDATE events SET position = position + 1000 WHERE position >= 3",
+        "UPDATE events SET position = position - 999 WHERE position >= 1003",
+        (INSERT.replace("%s", "(%s, %s, %s, %s, %s, %s, %s, %s, %s)"), rows([forged])[0]),
+    )
     code, out = audit(capsys, log, "verify")
     assert code == 1 and "BROKEN at position 4: column position is 4 but the hashed data says 3" in out
 
 
 def test_a_rewritten_and_rechained_log_is_found_by_an_outside_checkpoint(capsys, log, tmp_path):
     outside = save_checkpoint(capsys, log, tmp_path)
-    events = [e for e in log.read_after(0, 100) if e.stream_id != "checkpoint-log"]   # the rewriter drops them
+    events = [e for e in log.read_after(0, 100) if e.stream_id != "checkpoint-log"]  # the rewriter drops them
     prev, rewritten = GENESIS, []
     for position, e in enumerate(events, 1):
         payload = {"v": 42} if position == 2 else e.payload
         e = seal(prev, **{**_fields(e), "payload": payload, "position": position})
         rewritten.append(e)
         prev = e.hash
-    tamper(log, "DELETE FROM events", lambda_insert(rewritten),
-           ("UPDATE log_head SET position = %s, hash = %s", (len(rewritten), prev)))
+    tamper(
+        log,
+        "DELETE FROM events",
+        lambda_insert(rewritten),
+        ("UPDATE log_head SET position = %s, hash = %s", (len(rewritten), prev)),
+    )
     code, out = audit(capsys, log, "verify")
-    assert code == 0, out      # the chain was recomputed: it holds
+    assert code == 0, out  # the chain was recomputed: it holds
     code, out = audit(capsys, log, "verify", "--checkpoint", str(outside))
     assert code == 1 and "does not match the log" in out and "rewritten within positions 1..8" in out
     assert json.loads(outside.read_text())["size"] == 8
@@ -154,15 +201,30 @@ def test_an_untrusted_signer_is_refused(capsys, log):
 
 
 def _fields(e):
-    names = ("type", "payload", "schema_version", "stream_id", "stream_version", "position", "occurred_at",
-             "recorded_at", "actor", "correlation_id", "causation_id", "event_id")
+    names = (
+        "type",
+        "payload",
+        "schema_version",
+        "stream_id",
+        "stream_version",
+        "position",
+        "occurred_at",
+        "recorded_at",
+        "actor",
+        "correlation_id",
+        "causation_id",
+        "event_id",
+    )
     return {n: getattr(e, n) for n in names}
 
 
 def lambda_insert(events):
-    return ("INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, "
-            "hash) SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::text[], %s::text[], %s::int[], "
-            "%s::timestamptz[], %s::text[], %s::text[], %s::text[])", tuple(map(list, zip(*rows(events), strict=True))))
+    return (
+        "INSERT INTO events (position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, "
+        "hash) SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::text[], %s::text[], %s::int[], "
+        "%s::timestamptz[], %s::text[], %s::text[], %s::text[])",
+        tuple(map(list, zip(*rows(events), strict=True))),
+    )
 
 
 def _query(store, text):
@@ -199,8 +261,13 @@ def test_a_checkpoint_signed_with_the_development_key_is_untrusted_unless_told(c
     sign_checkpoint(store, make_ctx(), load_signing_key(base64.b64encode(DEV_SEED).decode()), service="intake")
     code, out = audit(capsys, store, "verify")
     assert code == 1 and "development key dev-" in out and "anyone can sign with: untrusted" in out
-    code, out = audit(capsys, store, "verify", "--trusted-key", published_key(load_signing_key(
-        base64.b64encode(DEV_SEED).decode()))["public_key"])
-    assert code == 1 and "untrusted" in out                   # trusting it by name is not enough either
+    code, out = audit(
+        capsys,
+        store,
+        "verify",
+        "--trusted-key",
+        published_key(load_signing_key(base64.b64encode(DEV_SEED).decode()))["public_key"],
+    )
+    assert code == 1 and "untrusted" in out  # trusting it by name is not enough either
     code, out = audit(capsys, store, "verify", "--development")
     assert code == 0 and "1 checkpoint(s) verified" in out

@@ -1,5 +1,6 @@
 """Bearer tokens: a verified token is remembered, but never past its expiry nor across a change of keys; a token
 is for named services, from one issuer, for a bounded time, and never carries the role `system`."""
+
 import base64
 import time
 
@@ -18,7 +19,7 @@ def test_a_remembered_token_is_still_refused_once_it_expires(monkeypatch):
     now = time.time()
     token = auth.issue("auditor", "a-1", ttl=60, keys=[OLD], now=now)
     assert auth.actor_from_token(token, [OLD], FOR).id == "a-1"
-    assert auth.actor_from_token(token, [OLD], FOR).role == "auditor"      # from memory this time
+    assert auth.actor_from_token(token, [OLD], FOR).role == "auditor"  # from memory this time
     monkeypatch.setattr(auth.time, "time", lambda: now + 61)
     with pytest.raises(Unauthenticated, match="expired"):
         auth.actor_from_token(token, [OLD], FOR)
@@ -41,29 +42,39 @@ def test_a_forged_token_never_matches_a_remembered_one():
 
 def forge(key=OLD, algorithm="HS256", **changes):
     now = int(time.time())
-    claims = {"sub": "x-1", "role": "district_commission", "iss": "watchpost", "aud": ["intake"], "iat": now,
-              "exp": now + 600, **changes}
+    claims = {
+        "sub": "x-1",
+        "role": "district_commission",
+        "iss": "watchpost",
+        "aud": ["intake"],
+        "iat": now,
+        "exp": now + 600,
+        **changes,
+    }
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm=algorithm)
 
 
-@pytest.mark.parametrize("changes, why", [
-    ({"aud": ["liaison"]}, "not for this service"),
-    ({"aud": None}, "lacks the claim 'aud'"),
-    ({"iss": "someone-else"}, "not issued by 'watchpost'"),
-    ({"iss": None}, "lacks the claim 'iss'"),
-    ({"iat": None}, "lacks the claim 'iat'"),
-    ({"exp": int(time.time()) + 86400 * 30}, "at most 86400 s"),
-    ({"iat": int(time.time()) + 3600}, "issued in the future"),
-    ({"role": "system"}, "no token carries it"),
-    ({"role": "overlord"}, "role is not one of"),
-])
+@pytest.mark.parametrize(
+    "changes, why",
+    [
+        ({"aud": ["liaison"]}, "not for this service"),
+        ({"aud": None}, "lacks the claim 'aud'"),
+        ({"iss": "someone-else"}, "not issued by 'watchpost'"),
+        ({"iss": None}, "lacks the claim 'iss'"),
+        ({"iat": None}, "lacks the claim 'iat'"),
+        ({"exp": int(time.time()) + 86400 * 30}, "at most 86400 s"),
+        ({"iat": int(time.time()) + 3600}, "issued in the future"),
+        ({"role": "system"}, "no token carries it"),
+        ({"role": "overlord"}, "role is not one of"),
+    ],
+)
 def test_a_token_signed_with_the_right_key_but_wrong_claims_is_refused(changes, why):
     with pytest.raises(Unauthenticated, match=why):
         auth.actor_from_token(forge(**changes), [OLD], FOR)
 
 
 def test_the_audience_is_the_service_and_a_list_may_name_several():
-    token = auth.issue("auditor", "a-1", keys=[OLD])          # default: the four services
+    token = auth.issue("auditor", "a-1", keys=[OLD])  # default: the four services
     for service in ("intake", "liaison", "training", "assessment"):
         assert auth.actor_from_token(token, [OLD], service).id == "a-1"
     with pytest.raises(Unauthenticated, match="not for this service"):
@@ -98,15 +109,15 @@ def production(monkeypatch):
 
 def test_in_production_services_verify_eddsa_and_refuse_the_development_key(monkeypatch):
     made = production(monkeypatch)
-    with pytest.raises(keys.KeysRefused, match="WATCHPOST_JWT_PRIVATE_KEY"):     # a service cannot mint
+    with pytest.raises(keys.KeysRefused, match="WATCHPOST_JWT_PRIVATE_KEY"):  # a service cannot mint
         auth.issue("district_commission", "d-1")
-    monkeypatch.setenv("WATCHPOST_JWT_PRIVATE_KEY", made["WATCHPOST_JWT_PRIVATE_KEY"])   # the issuer can
+    monkeypatch.setenv("WATCHPOST_JWT_PRIVATE_KEY", made["WATCHPOST_JWT_PRIVATE_KEY"])  # the issuer can
     token = auth.issue("district_commission", "d-1")
     monkeypatch.delenv("WATCHPOST_JWT_PRIVATE_KEY")
     assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
     assert auth.actor_from_token(token, audience="intake").role == "district_commission"
     dev = forge(key="watchpost-development-key-not-for-production-use!")
-    with pytest.raises(Unauthenticated, match="signature does not verify"):       # not the catch-up key either
+    with pytest.raises(Unauthenticated, match="signature does not verify"):  # not the catch-up key either
         auth.actor_from_token(dev, audience="intake")
     monkeypatch.delenv("WATCHPOST_CATCHUP_KEY")
     with pytest.raises(Unauthenticated, match="signed with HS256; this service accepts EdDSA in production mode"):

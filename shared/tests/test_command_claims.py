@@ -1,6 +1,7 @@
 """A command id belongs to its caller and its command: a repeat with the same claim gets the first result, any other
 use of the id is refused with nothing written. Run against both logs, through `execute` and the store itself, and
 on PostgreSQL's one-round-trip path (`append_expect`) as well as the long one."""
+
 import datetime as dt
 
 import pytest
@@ -24,8 +25,13 @@ def store(request):
 
 
 def ctx(actor=ALICE, command="screen", fields=None, key="k-1"):
-    return Context(actor=actor, now=NOW, correlation_id="c", command_id=key,
-                   request=request_digest(actor, command, fields or {"outcome": "kept"}))
+    return Context(
+        actor=actor,
+        now=NOW,
+        correlation_id="c",
+        command_id=key,
+        request=request_digest(actor, command, fields or {"outcome": "kept"}),
+    )
 
 
 def run(store, context, stream="thing-1", decided=None):
@@ -35,6 +41,7 @@ def run(store, context, stream="thing-1", decided=None):
     def decide(state):
         decided.append(state)
         return [Change("thing.done", {"n": len(state)})]
+
     return execute(store, stream, list, decide, context), decided
 
 
@@ -45,10 +52,16 @@ def test_the_same_caller_repeating_the_same_request_gets_the_first_result(store)
     assert store.head()[0] == 1
 
 
-@pytest.mark.parametrize("other", [
-    ctx(actor=MALLORY), ctx(actor=Actor("alice", "street_commission", street="S2")), ctx(command="reveal"),
-    ctx(fields={"outcome": "forwarded_up"}),
-], ids=["another caller", "another scope", "another command", "other fields"])
+@pytest.mark.parametrize(
+    "other",
+    [
+        ctx(actor=MALLORY),
+        ctx(actor=Actor("alice", "street_commission", street="S2")),
+        ctx(command="reveal"),
+        ctx(fields={"outcome": "forwarded_up"}),
+    ],
+    ids=["another caller", "another scope", "another command", "other fields"],
+)
 def test_any_other_use_of_the_key_is_refused_before_deciding(store, other):
     run(store, ctx())
     with pytest.raises(IdempotencyKeyReused) as refused:
@@ -75,13 +88,34 @@ def test_a_service_key_on_another_stream_is_refused(store):
 
 def test_the_log_itself_refuses_a_racing_repeat_with_another_claim(store):
     """Two requests that both passed `recorded` before either was logged: the append decides."""
-    store.append("thing-1", 0, [Change("thing.done", {})], actor={"id": "a", "role": "r"}, correlation_id="c",
-                 command_id="k", claim="mine")
+    store.append(
+        "thing-1",
+        0,
+        [Change("thing.done", {})],
+        actor={"id": "a", "role": "r"},
+        correlation_id="c",
+        command_id="k",
+        claim="mine",
+    )
     with pytest.raises(IdempotencyKeyReused):
-        store.append("thing-1", 1, [Change("thing.done", {})], actor={"id": "b", "role": "r"}, correlation_id="c",
-                     command_id="k", claim="theirs")
-    same = store.append("thing-1", 1, [Change("thing.done", {})], actor={"id": "a", "role": "r"}, correlation_id="c",
-                        command_id="k", claim="mine")
+        store.append(
+            "thing-1",
+            1,
+            [Change("thing.done", {})],
+            actor={"id": "b", "role": "r"},
+            correlation_id="c",
+            command_id="k",
+            claim="theirs",
+        )
+    same = store.append(
+        "thing-1",
+        1,
+        [Change("thing.done", {})],
+        actor={"id": "a", "role": "r"},
+        correlation_id="c",
+        command_id="k",
+        claim="mine",
+    )
     assert [e.position for e in same] == [1] and store.head()[0] == 1
 
 
@@ -90,21 +124,37 @@ def test_the_one_round_trip_path_refuses_another_claim_too(pg_store):
     """A process that wrote last appends on the head it knows (migration 0003); a known command id makes that
     check fail, and the long way names the refusal, with nothing written."""
     store = pg_store()
-    store.append("thing-0", 0, [Change("thing.done", {})], actor={"id": "a", "role": "r"}, correlation_id="c",
-                 command_id="k", claim="mine")
+    store.append(
+        "thing-0",
+        0,
+        [Change("thing.done", {})],
+        actor={"id": "a", "role": "r"},
+        correlation_id="c",
+        command_id="k",
+        claim="mine",
+    )
     store.append("thing-1", 0, [Change("thing.done", {})], actor={"id": "a", "role": "r"}, correlation_id="c")
-    assert store._known_head is not None     # the next append goes the short way first
+    assert store._known_head is not None  # the next append goes the short way first
     with pytest.raises(IdempotencyKeyReused):
-        store.append("thing-2", 0, [Change("thing.done", {})], actor={"id": "b", "role": "r"}, correlation_id="c",
-                     command_id="k", claim="theirs")
+        store.append(
+            "thing-2",
+            0,
+            [Change("thing.done", {})],
+            actor={"id": "b", "role": "r"},
+            correlation_id="c",
+            command_id="k",
+            claim="theirs",
+        )
     assert store.head()[0] == 2 and store.load("thing-2") == []
 
 
 def test_a_refused_decision_logs_no_claim(store):
     """Scope is decided before anything is logged: the refused caller's key stays free, and nobody else's result
     was answered to them."""
+
     def refuse(state):
         raise Forbidden("not your street")
+
     with pytest.raises(Forbidden):
         execute(store, "thing-1", list, refuse, ctx(actor=MALLORY))
     assert store.recorded("k-1") is None
@@ -134,6 +184,7 @@ def test_timers_and_consumers_act_as_the_service_itself():
 
     def tick(store, context):
         seen.append(context)
+
     tick.__name__ = "tick"
 
     class Service:
@@ -141,11 +192,13 @@ def test_timers_and_consumers_act_as_the_service_itself():
 
         def context_extra(self):
             return {}
+
     _tick_entry(tick)(Service())
     assert seen[0].actor == SYSTEM and seen[0].command_id is None
 
     class Flag:
         recorded_at, correlation_id, event_id = NOW, "c", "e-1"
+
     consumer = context_for("liaison", Flag())
     assert consumer.actor.role == "system" and consumer.request is None
     assert consumer.command_id == "liaison:e-1" and not consumer.command_id.startswith(CALLER)

@@ -1,6 +1,7 @@
 """One event a consumer cannot apply never stalls it: refused visibly, the position moves on, the events after it
 are applied in order; transient failures are raised for a later retry; an operator re-applies after a fix; a
 message the source cannot serve is parked."""
+
 import pytest
 
 from watchpost.domain import Change
@@ -9,14 +10,19 @@ from watchpost.eventlog.consumer import REAPPLIED, REFUSED, Consumer, Parked, ou
 from watchpost.eventlog.memory import MemoryEventStore
 
 ACTOR = {"id": "dc-1", "role": "district_commission"}
-SECRET = "举报人张三"   # stands for anything in a payload: it must never reach a refusal
+SECRET = "举报人张三"  # stands for anything in a payload: it must never reach a refusal
 
 
 def source_events(n):
     source = MemoryEventStore()
     for k in range(1, n + 1):
-        source.append(f"thing-{k}", None, [Change("thing.happened", {"k": k, "note": SECRET})],
-                      actor=ACTOR, correlation_id=f"c-{k}")
+        source.append(
+            f"thing-{k}",
+            None,
+            [Change("thing.happened", {"k": k, "note": SECRET})],
+            actor=ACTOR,
+            correlation_id=f"c-{k}",
+        )
     return source.read_after(0, n)
 
 
@@ -30,8 +36,14 @@ class Flaky:
         failure = self.failures.get(event.payload["k"])
         if failure is not None:
             raise failure
-        tx.append(f"seen-{event.payload['k']}", None, [Change("thing.seen", {"k": event.payload["k"]})],
-                  actor=ctx.actor.as_event_field(), correlation_id=ctx.correlation_id, command_id=ctx.command_id)
+        tx.append(
+            f"seen-{event.payload['k']}",
+            None,
+            [Change("thing.seen", {"k": event.payload["k"]})],
+            actor=ctx.actor.as_event_field(),
+            correlation_id=ctx.correlation_id,
+            command_id=ctx.command_id,
+        )
         self.applied.append(event.payload["k"])
 
 
@@ -39,8 +51,9 @@ def consumer(store, handler, **kw):
     return Consumer(store, "upstream", {"thing.happened": handler}, sleep=lambda s: None, **kw)
 
 
-@pytest.mark.parametrize("failure", [ValueError(f"period '{SECRET}' is odd"), KeyError(SECRET),
-                                     Invalid("period '276-07' is not a month")])
+@pytest.mark.parametrize(
+    "failure", [ValueError(f"period '{SECRET}' is odd"), KeyError(SECRET), Invalid("period '276-07' is not a month")]
+)
 def test_an_event_that_fails_is_refused_and_the_events_after_it_are_applied(failure):
     store, handler = MemoryEventStore(), Flaky({2: failure})
     c = consumer(store, handler)
@@ -74,7 +87,7 @@ def test_a_refused_event_is_reapplied_after_a_fix_and_recorded():
     for event in events:
         c.receive(event)
     assert c.reapply(events[1]) == "refused again" and list(outstanding(store, "upstream")) == [2]
-    handler.failures.clear()                      # the fix
+    handler.failures.clear()  # the fix
     assert c.reapply(events[1]) == "applied"
     assert outstanding(store, "upstream") == {} and handler.applied == [1, 3, 2]
     assert store.consumed_position("upstream") == 3
@@ -97,8 +110,7 @@ def test_a_message_beyond_the_sources_head_is_parked_not_applied():
 def test_a_gap_the_source_cannot_fill_is_parked():
     events = source_events(5)
     store, handler = MemoryEventStore(), Flaky({})
-    c = consumer(store, handler, fetch=lambda source, after, limit: events[after:min(after + limit, 2)],
-                 gap_wait=0)
+    c = consumer(store, handler, fetch=lambda source, after, limit: events[after : min(after + limit, 2)], gap_wait=0)
     with pytest.raises(Parked):
         c.receive(events[4])
     assert store.consumed_position("upstream") == 2 and handler.applied == [1, 2]
@@ -106,6 +118,7 @@ def test_a_gap_the_source_cannot_fill_is_parked():
 
 def test_what_a_consumer_records_is_in_the_published_contract():
     from watchpost.contracts.consumers import EVENTS
+
     events = source_events(2)
     store, handler = MemoryEventStore(), Flaky({1: ValueError()})
     c = consumer(store, handler)
@@ -130,6 +143,7 @@ def test_a_conflict_is_tried_again_and_refused_only_when_it_stays():
                 self.raced = True
                 raise Conflict("the stream moved on")
             super().__call__(tx, ctx, event)
+
     store, handler = MemoryEventStore(), RaceOnce({2: Conflict("already published")})
     c = consumer(store, handler)
     for event in source_events(3):

@@ -5,6 +5,7 @@ last event applied from that source, and its position's bounds. A forged, altere
 What the chain cannot tell: a new, well-chained event sealed by whoever may publish on the source's exchange. That
 is what the broker's permissions forbid (deploy/rabbitmq/definitions.json, tests/integration/test_broker_users.py),
 and what `watchpost-audit verify` finds afterwards against the source's signed checkpoints."""
+
 import pytest
 
 from watchpost.domain import Change
@@ -24,9 +25,22 @@ def source_events(n):
 
 def resealed(event, prev_hash, **changed):
     """`event` with `changed` fields, sealed again (a correct hash) on `prev_hash`: what a forger can compute."""
-    fields = {f: getattr(event, f) for f in ("type", "payload", "schema_version", "stream_id", "stream_version",
-                                              "position", "occurred_at", "recorded_at", "actor", "correlation_id",
-                                              "causation_id")}
+    fields = {
+        f: getattr(event, f)
+        for f in (
+            "type",
+            "payload",
+            "schema_version",
+            "stream_id",
+            "stream_version",
+            "position",
+            "occurred_at",
+            "recorded_at",
+            "actor",
+            "correlation_id",
+            "causation_id",
+        )
+    }
     return seal(prev_hash, **{**fields, **changed})
 
 
@@ -52,7 +66,7 @@ def forgeries(genuine):
         "stream version changed, old hash": second._replace(stream_version=5),
         "position zero": resealed(second, first.hash, position=0),
         "position a string": second._replace(position="2"),
-        "position beyond a bigint": resealed(second, first.hash, position=2 ** 63),
+        "position beyond a bigint": resealed(second, first.hash, position=2**63),
         "hash not hex": second._replace(hash="z" * 64),
     }
 
@@ -67,7 +81,7 @@ def test_a_forged_message_is_refused_and_changes_nothing_and_the_genuine_event_a
         c.receive(forgeries(genuine)[name])
     assert "upstream: the message at position" in str(refused.value)
     assert store.consumed_position("upstream") == 1 and handler.seen == [(1, 1)]
-    assert store.load("consumer-upstream") == []                   # not even recorded as refused
+    assert store.load("consumer-upstream") == []  # not even recorded as refused
     for event in genuine[1:]:
         c.receive(event)
     assert handler.seen == [(1, 1), (2, 2), (3, 3)]
@@ -80,6 +94,7 @@ def test_a_refused_event_keeps_the_chain_so_the_next_genuine_one_applies():
     def fails_on_two(tx, ctx, event):
         if event.payload["k"] == 2:
             raise ValueError("a defect")
+
     c = consumer(store, fails_on_two)
     for event in genuine:
         c.receive(event)
@@ -100,7 +115,7 @@ def test_a_position_far_ahead_is_parked_when_the_source_has_no_such_event():
 def test_catch_up_verifies_what_the_source_serves_too():
     genuine = source_events(2)
     served = [genuine[0], genuine[1]._replace(payload={"k": 7})]
-    c = consumer(MemoryEventStore(), Applied(), fetch=lambda source, after, limit: served[after:after + limit])
+    c = consumer(MemoryEventStore(), Applied(), fetch=lambda source, after, limit: served[after : after + limit])
     with pytest.raises(Forged):
         c.catch_up()
     assert c.store.consumed_position("upstream") == 1

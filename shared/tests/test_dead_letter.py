@@ -1,4 +1,5 @@
 """A poison message on a consumer's queue goes to the dead-letter queue: not dropped, not retried forever."""
+
 import time
 
 import pytest

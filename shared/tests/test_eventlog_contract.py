@@ -1,4 +1,5 @@
 """One contract for the event log, run against every backend it has: in memory and PostgreSQL."""
+
 import threading
 import time
 import uuid
@@ -17,6 +18,7 @@ ACTOR = {"id": "u1", "role": "district_commission"}
 
 class Tally(Projection):
     """Counts events per stream; deletes the doc on `thing.forgotten`."""
+
     name = "tally"
 
     def keys(self, event):
@@ -54,7 +56,7 @@ def test_append_assigns_positions_versions_and_chains_hashes(store):
 
 
 def test_events_round_trip_exactly(store):
-    payload = {"text": "三务公开 notices missing \u0000 \U0001F600", "n": 10 ** 15, "nested": {"a": [1, None, True]}}
+    payload = {"text": "三务公开 notices missing \u0000 \U0001f600", "n": 10**15, "nested": {"a": [1, None, True]}}
     [written] = store.append("thing-x", 0, [Change("thing.happened", payload)], actor=ACTOR, correlation_id="c")
     [loaded] = store.load("thing-x")
     assert loaded == written
@@ -170,9 +172,20 @@ def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(
     from watchpost.eventlog.model import seal
 
     def foreign(position):
-        return seal("0" * 64, type="thing.happened", payload={"v": position}, schema_version=1,
-                    stream_id="thing-shared", stream_version=position, position=position, occurred_at=utcnow(),
-                    recorded_at=utcnow(), actor=ACTOR, correlation_id="c", causation_id=None)
+        return seal(
+            "0" * 64,
+            type="thing.happened",
+            payload={"v": position},
+            schema_version=1,
+            stream_id="thing-shared",
+            stream_version=position,
+            position=position,
+            occurred_at=utcnow(),
+            recorded_at=utcnow(),
+            actor=ACTOR,
+            correlation_id="c",
+            causation_id=None,
+        )
 
     def consume_all(source):
         for position in range(1, 31):
@@ -189,10 +202,11 @@ def test_consumers_of_two_sources_fold_into_one_document_without_losing_updates(
 
 def test_batches_round_trip_exactly_whatever_the_characters(store):
     """Tabs, newlines, backslashes, quotes and an injection attempt in ids and payloads stay byte for byte."""
-    tricky = "tab\there\nnew line\r\\back\\slash \\N \"quote\" 'apostrophe' 三务公开 \U0001F600"
+    tricky = "tab\there\nnew line\r\\back\\slash \\N \"quote\" 'apostrophe' 三务公开 \U0001f600"
     changes = [Change("thing.happened", {"i": i, "text": tricky * (i % 3)}) for i in range(40)]
-    written = store.append("thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR,
-                           correlation_id="c\t1")
+    written = store.append(
+        "thing-\t\\weird'); DROP TABLE events; --\nstream", 0, changes, actor=ACTOR, correlation_id="c\t1"
+    )
     assert store.load("thing-\t\\weird'); DROP TABLE events; --\nstream") == written
     assert verify_chain(store.read_after(0)) == (40, written[-1].hash)
 
@@ -214,7 +228,7 @@ def test_replay_fetches_pages_ahead_and_a_reader_that_stops_early_gives_the_conn
         append(store, f"thing-{i}", 0, i)
     assert [e.position for e in store.replay(page_size=7)] == list(range(1, 31))
     assert list(store.replay(after=28, page_size=1)) == store.read_after(28)
-    for _ in range(5):   # a pool of two would run dry if an abandoned replay kept its connection
+    for _ in range(5):  # a pool of two would run dry if an abandoned replay kept its connection
         replay = store.replay(page_size=3)
         assert next(replay).position == 1
         replay.close()

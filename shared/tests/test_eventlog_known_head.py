@@ -1,5 +1,6 @@
 """Appends on a known head (one round trip, migrations/0003) must decide exactly as the long way does, also when
 another process writes in between."""
+
 import pytest
 
 from watchpost.domain import Change
@@ -12,8 +13,14 @@ ACTOR = {"id": "u1", "role": "district_commission"}
 
 
 def append(store, stream, expected, value, command_id=None):
-    return store.append(stream, expected, [Change("thing.happened", {"v": value})], actor=ACTOR,
-                        correlation_id="c", command_id=command_id)
+    return store.append(
+        stream,
+        expected,
+        [Change("thing.happened", {"v": value})],
+        actor=ACTOR,
+        correlation_id="c",
+        command_id=command_id,
+    )
 
 
 @pytest.fixture
@@ -25,6 +32,7 @@ def preludes(monkeypatch):
     def counted(cur, requests):
         calls.append(len(requests))
         return real(cur, requests)
+
     monkeypatch.setattr(writing, "_prelude", counted)
     return calls
 
@@ -33,12 +41,12 @@ def test_a_lone_writer_stops_asking_for_the_head_and_still_refuses_what_it_must(
     store = pg_store()
     for i in range(5):
         append(store, f"thing-{i}", 0, i)
-    assert len(preludes) == 2   # the first two learn that nobody else writes here
+    assert len(preludes) == 2  # the first two learn that nobody else writes here
     with pytest.raises(Conflict) as stale:
         append(store, "thing-1", 0, 99)
     assert stale.value.details["actual_version"] == 1
     first = append(store, "thing-9", 0, 9, command_id="cmd-9")
-    assert append(store, "thing-9", 0, 9, command_id="cmd-9") == first   # a redelivered command: first result
+    assert append(store, "thing-9", 0, 9, command_id="cmd-9") == first  # a redelivered command: first result
     assert store.load("thing-9") == first
     assert verify_chain(store.read_after(0)) == (6, store.head()[1])
 
@@ -50,7 +58,7 @@ def test_two_processes_writing_in_turn_stay_chained_and_gap_free(pg_store, prelu
         for i in range(6):
             append(one, "thing-a", i, i)
             append(one, "thing-a-2", i, i)
-            append(other, "thing-b", i, i)          # moves the head under `one`'s guess
+            append(other, "thing-b", i, i)  # moves the head under `one`'s guess
         with pytest.raises(Conflict):
             append(other, "thing-a", 0, 0)
         events = one.read_after(0, 100)
@@ -76,18 +84,25 @@ def test_batches_sealed_while_the_one_before_commits_stay_gap_free_and_a_refusal
     is handed on early). One writer's stale version fails its batch's check, and the batch chained on it fails
     too; both go the long way: that request alone is refused, nothing is lost or doubled."""
     import eventlet
+
     store = pg_store()
     refused = []
 
     def writer(w):
         for i in range(6):
-            expected = i * 100 if (w, i) != (2, 3) else 0          # writer 2's fourth append is stale
+            expected = i * 100 if (w, i) != (2, 3) else 0  # writer 2's fourth append is stale
             try:
-                store.append(f"thing-{w}", expected, [Change("thing.happened", {"w": w, "i": i})] * 100,
-                             actor=ACTOR, correlation_id="c")
+                store.append(
+                    f"thing-{w}",
+                    expected,
+                    [Change("thing.happened", {"w": w, "i": i})] * 100,
+                    actor=ACTOR,
+                    correlation_id="c",
+                )
             except Conflict:
                 refused.append((w, i))
                 return
+
     pool = eventlet.GreenPool(4)
     for w in range(4):
         pool.spawn(writer, w)

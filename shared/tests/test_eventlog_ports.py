@@ -1,4 +1,5 @@
 """Both stores implement every port of the event log (watchpost.eventlog.ports), and `all_docs` pages through all."""
+
 import pytest
 
 from watchpost.eventlog.memory import MemoryEventStore

@@ -1,4 +1,5 @@
 """The bounds of what Watchpost accepts (watchpost.fields): the patterns the documents publish agree with them."""
+
 import re
 from datetime import date
 
@@ -14,9 +15,20 @@ def test_the_year_pattern_matches_exactly_the_years_in_bounds():
     assert f._years(2017, 2031) == "(?:201[7-9]|202[0-9]|203[0-1])"
 
 
-@pytest.mark.parametrize("period, ok", [("2026-03", True), ("2026-Q1", True), ("2026", True), ("0000-01", False),
-                                        ("276-07", False), ("2026-13", False), ("2019-12", False),
-                                        (f"{f.LAST_YEAR + 1}-01", False), ("2026-Q5", False)])
+@pytest.mark.parametrize(
+    "period, ok",
+    [
+        ("2026-03", True),
+        ("2026-Q1", True),
+        ("2026", True),
+        ("0000-01", False),
+        ("276-07", False),
+        ("2026-13", False),
+        ("2019-12", False),
+        (f"{f.LAST_YEAR + 1}-01", False),
+        ("2026-Q5", False),
+    ],
+)
 def test_periods(period, ok):
     try:
         f.PERIOD(period)

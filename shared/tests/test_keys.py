@@ -1,5 +1,6 @@
 """Keys and modes: outside WATCHPOST_ENV=development a service refuses a missing, development or short key, naming
 the variable; `watchpost-keys` makes a set every service accepts."""
+
 import base64
 import io
 import os
@@ -11,9 +12,16 @@ from watchpost import config, keys
 from watchpost.audit.checkpoint import DEV_SEED, load_signing_key, published_key
 
 SERVICES = ("intake", "liaison", "training", "assessment")
-MANAGED = ("WATCHPOST_JWT_KEYS", "WATCHPOST_JWT_PUBLIC_KEYS", "WATCHPOST_JWT_PRIVATE_KEY", "WATCHPOST_CATCHUP_KEY",
-           "WATCHPOST_MASTER_KEY", "WATCHPOST_CHECKPOINT_KEY", "INTAKE_ACCUSED_KEY",
-           *(config.checkpoint_key_variable(s) for s in SERVICES))
+MANAGED = (
+    "WATCHPOST_JWT_KEYS",
+    "WATCHPOST_JWT_PUBLIC_KEYS",
+    "WATCHPOST_JWT_PRIVATE_KEY",
+    "WATCHPOST_CATCHUP_KEY",
+    "WATCHPOST_MASTER_KEY",
+    "WATCHPOST_CHECKPOINT_KEY",
+    "INTAKE_ACCUSED_KEY",
+    *(config.checkpoint_key_variable(s) for s in SERVICES),
+)
 
 
 @pytest.fixture
@@ -30,6 +38,7 @@ def production(monkeypatch):
                 name, value = line.split("=", 1)
                 if name not in skip:
                     monkeypatch.setenv(name, value)
+
     return apply
 
 
@@ -53,7 +62,9 @@ def test_the_issuer_private_key_on_a_service_is_refused(production):
 
 def test_two_runs_make_different_keys():
     first, second = generated(), generated()
-    values = lambda text: {line.split("=", 1)[1] for line in text.splitlines() if "=" in line and not line.startswith("#")}
+    values = lambda text: {
+        line.split("=", 1)[1] for line in text.splitlines() if "=" in line and not line.startswith("#")
+    }
     assert values(first) & values(second) == {"production"}
 
 
@@ -61,23 +72,35 @@ def test_a_service_with_no_keys_names_every_missing_variable(production):
     with pytest.raises(keys.KeysRefused) as refused:
         keys.check("intake")
     message = str(refused.value)
-    for name in ("WATCHPOST_JWT_PUBLIC_KEYS", "WATCHPOST_CATCHUP_KEY", "INTAKE_CHECKPOINT_KEY",
-                 "WATCHPOST_MASTER_KEY", "INTAKE_ACCUSED_KEY"):
+    for name in (
+        "WATCHPOST_JWT_PUBLIC_KEYS",
+        "WATCHPOST_CATCHUP_KEY",
+        "INTAKE_CHECKPOINT_KEY",
+        "WATCHPOST_MASTER_KEY",
+        "INTAKE_ACCUSED_KEY",
+    ):
         assert f"{name} is missing" in message
     assert "watchpost-keys" in message and "WATCHPOST_ENV=development" in message
-    assert "WATCHPOST_MASTER_KEY" not in " ".join(keys.problems("liaison"))      # intake's alone
+    assert "WATCHPOST_MASTER_KEY" not in " ".join(keys.problems("liaison"))  # intake's alone
 
 
-@pytest.mark.parametrize("variable, value, why", [
-    ("WATCHPOST_MASTER_KEY", config.DEV_MASTER_KEY, "is a development key"),
-    ("LIAISON_CHECKPOINT_KEY", base64.b64encode(DEV_SEED).decode(), "is a development key"),
-    ("WATCHPOST_CATCHUP_KEY", base64.b64encode(b"watchpost-development-catch-up-key-xx").decode(), "development key"),
-    ("WATCHPOST_CATCHUP_KEY", base64.b64encode(os.urandom(16)).decode(), "too short: 16 bytes"),
-    ("WATCHPOST_MASTER_KEY", base64.b64encode(os.urandom(40)).decode(), "needs exactly 32"),
-    ("LIAISON_CHECKPOINT_KEY", "not base64!", "is not base64"),
-    ("WATCHPOST_JWT_PUBLIC_KEYS", base64.b64encode(b"x" * 12).decode(), "not base64 of a raw 32-byte Ed25519"),
-    ("WATCHPOST_JWT_KEYS", config.DEV_JWT_KEY, "development only"),
-])
+@pytest.mark.parametrize(
+    "variable, value, why",
+    [
+        ("WATCHPOST_MASTER_KEY", config.DEV_MASTER_KEY, "is a development key"),
+        ("LIAISON_CHECKPOINT_KEY", base64.b64encode(DEV_SEED).decode(), "is a development key"),
+        (
+            "WATCHPOST_CATCHUP_KEY",
+            base64.b64encode(b"watchpost-development-catch-up-key-xx").decode(),
+            "development key",
+        ),
+        ("WATCHPOST_CATCHUP_KEY", base64.b64encode(os.urandom(16)).decode(), "too short: 16 bytes"),
+        ("WATCHPOST_MASTER_KEY", base64.b64encode(os.urandom(40)).decode(), "needs exactly 32"),
+        ("LIAISON_CHECKPOINT_KEY", "not base64!", "is not base64"),
+        ("WATCHPOST_JWT_PUBLIC_KEYS", base64.b64encode(b"x" * 12).decode(), "not base64 of a raw 32-byte Ed25519"),
+        ("WATCHPOST_JWT_KEYS", config.DEV_JWT_KEY, "development only"),
+    ],
+)
 def test_a_bad_key_is_refused_naming_the_variable(production, monkeypatch, variable, value, why):
     production(generated())
     monkeypatch.setenv(variable, value)
@@ -101,6 +124,7 @@ def test_in_development_the_development_keys_are_allowed_and_said(monkeypatch):
     class Log:
         def warning(self, event, **kw):
             said.append((event, kw))
+
     assert keys.check("liaison", Log()) == "development"
     assert said and said[0][1]["mode"] == "development" and "development keys are allowed" in said[0][0]
     assert published_key(load_signing_key(service="liaison"))["key_id"].startswith("dev-")

@@ -1,6 +1,7 @@
 """Issue 17, what ops see: `/health/live` and `/health/ready` answer without a token; probing does not open a broker
 connection per probe; `/metrics` is the Prometheus text format with commands by name and outcome and their
 latency; with BROKER_CLUSTER on, every queue a service declares for itself is a quorum queue, and it still works."""
+
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
@@ -23,8 +24,9 @@ def connections(rabbit_manager, vhost):
     return [c for c in rabbit_manager.get_connections() if c["vhost"] == vhost]
 
 
-def test_probes_answer_without_a_token_and_keep_one_broker_connection(container_factory, service_config, client_for,
-                                                                      rabbit_manager):
+def test_probes_answer_without_a_token_and_keep_one_broker_connection(
+    container_factory, service_config, client_for, rabbit_manager
+):
     config = service_config()
     base = client_for(started(container_factory, ToyService, config)).base_url
     live = requests.get(f"{base}/health/live", timeout=10)
@@ -37,21 +39,25 @@ def test_probes_answer_without_a_token_and_keep_one_broker_connection(container_
         assert requests.get(f"{base}/health", timeout=10).status_code == 200
         assert requests.get(f"{base}/health/ready", timeout=10).status_code == 200
     after = connections(rabbit_manager, config["vhost"])
-    assert len(after) <= len(before) + 1   # at most the probe's own, kept (the API may list it late)
+    assert len(after) <= len(before) + 1  # at most the probe's own, kept (the API may list it late)
 
 
 def scraped(base_url):
     """{(metric, labels): value} of one scrape of `/metrics`."""
     answer = requests.get(f"{base_url}/metrics", timeout=10)
     assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/plain; version=")
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(answer.text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(answer.text)
+        for s in family.samples
+    }
 
 
-def test_metrics_count_commands_by_name_and_outcome_in_the_prometheus_format(container_factory, service_config,
-                                                                            client_for):
+def test_metrics_count_commands_by_name_and_outcome_in_the_prometheus_format(
+    container_factory, service_config, client_for
+):
     client = client_for(started(container_factory, ToyService, service_config()))
-    before = scraped(client.base_url)         # the counters are the process's: other tests' toys counted too
+    before = scraped(client.base_url)  # the counters are the process's: other tests' toys counted too
     secretary = client.as_("district_commission")
     assert secretary.post("/clues", {"clue_id": "c1", "summary": "s"}).status_code == 201
     assert secretary.post("/clues", {"clue_id": "c1", "summary": "s"}).status_code == 409
@@ -61,6 +67,7 @@ def test_metrics_count_commands_by_name_and_outcome_in_the_prometheus_format(con
     def added(metric, **labels):
         key = (metric, tuple(sorted({"service": "toy", **labels}.items())))
         return after.get(key, 0) - before.get(key, 0)
+
     assert added("watchpost_commands_total", name="receive_clue", outcome="ok") == 1
     assert added("watchpost_commands_total", name="receive_clue", outcome="conflict") == 1
     assert added("watchpost_commands_total", name="receive_clue", outcome="unauthenticated") == 1
@@ -71,8 +78,14 @@ def test_metrics_count_commands_by_name_and_outcome_in_the_prometheus_format(con
 
 
 def noted(tx, ctx, event):
-    tx.append(f"noted-{event.payload['n']}", None, [Change("thing.noted", {"n": event.payload["n"]})],
-              actor=ctx.actor.as_event_field(), correlation_id=ctx.correlation_id, command_id=ctx.command_id)
+    tx.append(
+        f"noted-{event.payload['n']}",
+        None,
+        [Change("thing.noted", {"n": event.payload["n"]})],
+        actor=ctx.actor.as_event_field(),
+        correlation_id=ctx.correlation_id,
+        command_id=ctx.command_id,
+    )
 
 
 @expose([], {})
@@ -87,22 +100,34 @@ class Downstream(WatchpostService):
     store = EventLog(relay=False)
 
 
-def test_on_a_cluster_the_queues_a_service_declares_are_quorum_queues_and_work(container_factory, service_config,
-                                                                              rabbit_manager):
+def test_on_a_cluster_the_queues_a_service_declares_are_quorum_queues_and_work(
+    container_factory, service_config, rabbit_manager
+):
     source_config, config = service_config(DB_POOL=4), service_config(DB_POOL=6, BROKER_CLUSTER="true")
-    source = next(e for e in started(container_factory, Upstream, source_config).extensions
-                  if isinstance(e, EventLog)).store
-    downstream = next(e for e in started(container_factory, Downstream, config).extensions
-                      if isinstance(e, EventLog)).store
+    source = next(
+        e for e in started(container_factory, Upstream, source_config).extensions if isinstance(e, EventLog)
+    ).store
+    downstream = next(
+        e for e in started(container_factory, Downstream, config).extensions if isinstance(e, EventLog)
+    ).store
     types = {q["name"]: q["type"] for q in rabbit_manager.get_queues(config["vhost"])}
-    own = ["rpc-downstream", "evt-upstream-#--downstream.consume_upstream", "downstream.dead-letter",
-           "downstream.parked"]
+    own = [
+        "rpc-downstream",
+        "evt-upstream-#--downstream.consume_upstream",
+        "downstream.dead-letter",
+        "downstream.parked",
+    ]
     assert {name: types.get(name) for name in own} == dict.fromkeys(own, "quorum")
     for n in (1, 2):
-        source.append(f"thing-{n}", None, [Change("thing.happened", {"n": n})],
-                      actor={"id": "c", "role": "district_commission"}, correlation_id=f"c{n}")
+        source.append(
+            f"thing-{n}",
+            None,
+            [Change("thing.happened", {"n": n})],
+            actor={"id": "c", "role": "district_commission"},
+            correlation_id=f"c{n}",
+        )
     publish_as_relay(config["AMQP_URI"], "upstream", source.read_after(0, 1))
     wait_for(lambda: downstream.consumed_position("upstream") == 1, what="a message through the quorum queue")
     publish_as_relay(config["AMQP_URI"], "upstream", [source.read_after(0, 1)[0]._replace(hash="0" * 64)])
     wait_for(lambda: downstream.consumed_position("upstream") == 2, what="the forgery set aside, event 2 caught up")
-    assert types.get("upstream") is None   # no queue of the source's is declared by the consumer
+    assert types.get("upstream") is None  # no queue of the source's is declared by the consumer

@@ -1,4 +1,5 @@
 """The relay against the real RabbitMQ and PostgreSQL, with the broker cut mid-stream by a proxy."""
+
 import time
 import uuid
 
@@ -48,33 +49,39 @@ def test_relay_publishes_in_order_with_headers_and_survives_a_broker_cut(pg_stor
     service, ch, queue = subscriber_queue
     store = pg_store()
     proxy = TcpProxy("127.0.0.1", 5672)
-    relay = Relay(store, ConfirmingPublisher(f"amqp://guest:guest@127.0.0.1:{proxy.port}//", service, 2.0),
-                  batch=50, retry_wait=0.1, idle_wait=0.05)
+    relay = Relay(
+        store,
+        ConfirmingPublisher(f"amqp://guest:guest@127.0.0.1:{proxy.port}//", service, 2.0),
+        batch=50,
+        retry_wait=0.1,
+        idle_wait=0.05,
+    )
     append_many(store, 120, "thing-a")
     assert relay.run_once() == 50
     proxy.cut()
     append_many(store, 80, "thing-b")
     with pytest.raises(Exception):  # noqa: B017 - whatever the broken connection raises
-        relay.run_once()            # the broker is gone: nothing is recorded as published
+        relay.run_once()  # the broker is gone: nothing is recorded as published
     assert store.relay_position(f"{service}.events") == 50
     proxy.restore()
     while relay.run_once():
         pass
     received = drain(ch, queue)
     positions = [body["position"] for body, _ in received]
-    assert sorted(set(positions)) == list(range(1, 201))        # every event, at least once
+    assert sorted(set(positions)) == list(range(1, 201))  # every event, at least once
     firsts = list(dict.fromkeys(positions))
-    assert firsts == sorted(firsts)                             # in position order
+    assert firsts == sorted(firsts)  # in position order
     body, msg = received[0]
     assert msg.properties["message_id"] == body["event_id"] and msg.properties["type"] == "thing.happened"
     assert msg.headers["watchpost.position"] == 1 and msg.properties["correlation_id"] == "corr-0"
     unique = {b["position"]: event_from_json(b) for b, _ in received}
-    verify_chain([unique[p] for p in sorted(unique)])           # the body is the event exactly as logged
+    verify_chain([unique[p] for p in sorted(unique)])  # the body is the event exactly as logged
     proxy.close()
 
 
 def test_relay_thread_follows_appends_live(pg_store, subscriber_queue):
     import eventlet
+
     service, ch, queue = subscriber_queue
     store = pg_store()
     relay = Relay(store, ConfirmingPublisher("amqp://guest:guest@127.0.0.1:5672//", service), idle_wait=0.05)
@@ -96,6 +103,7 @@ def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_ord
     import eventlet
 
     from watchpost.eventlog.postgres import PostgresEventStore
+
     service, ch, queue = subscriber_queue
     store = pg_store()
     other = PostgresEventStore(store.pool.dsn, store.schema)
@@ -103,8 +111,13 @@ def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_ord
     runner = eventlet.spawn(relay.run)
     try:
         for i in range(40):
-            (store if i % 3 else other).append(f"thing-{i % 5}", None, [Change("thing.happened", {"i": i})] * 2,
-                                               actor=ACTOR, correlation_id=f"corr-{i}")
+            (store if i % 3 else other).append(
+                f"thing-{i % 5}",
+                None,
+                [Change("thing.happened", {"i": i})] * 2,
+                actor=ACTOR,
+                correlation_id=f"corr-{i}",
+            )
             if i % 7 == 0:
                 eventlet.sleep(0.01)
         received, deadline = [], time.monotonic() + 10
@@ -119,7 +132,7 @@ def test_events_handed_over_and_another_process_s_events_go_out_once_each_in_ord
         runner.wait()
         other.close()
     assert [b["position"] for b, _ in received] == list(range(1, 81))
-    assert verify_chain([event_from_json(b) for b, _ in received])[0] == 80   # as logged, byte for byte
+    assert verify_chain([event_from_json(b) for b, _ in received])[0] == 80  # as logged, byte for byte
     assert store.relay_position(f"{service}.events") == 80
 
 
@@ -127,8 +140,8 @@ def test_only_one_relay_per_log_holds_the_lease(pg_store):
     store = pg_store()
     first = store.relay_lease()
     assert first is not None
-    assert store.relay_lease() is None          # a second instance of the service stands by
-    first.close()                               # the holder dies: its lock goes with its connection
+    assert store.relay_lease() is None  # a second instance of the service stands by
+    first.close()  # the holder dies: its lock goes with its connection
     second = store.relay_lease()
     assert second is not None
     second.close()
@@ -136,15 +149,16 @@ def test_only_one_relay_per_log_holds_the_lease(pg_store):
 
 def test_a_lease_whose_connection_died_is_known_dead_and_can_be_taken(pg_store):
     import psycopg2
+
     store = pg_store()
     lease = store.relay_lease()
     assert store.lease_alive(lease)
     admin = psycopg2.connect(store.pool.dsn)
     admin.autocommit = True
-    with admin.cursor() as cur:                 # what a database restart does to the holder's session
+    with admin.cursor() as cur:  # what a database restart does to the holder's session
         cur.execute("SELECT pg_terminate_backend(%s)", (lease.get_backend_pid(),))
     admin.close()
     assert not store.lease_alive(lease) and lease.closed
-    other = store.relay_lease()                 # the lock went with the session: another relay may lead
+    other = store.relay_lease()  # the lock went with the session: another relay may lead
     assert other is not None
     other.close()

@@ -1,5 +1,6 @@
 """Old events stay readable: a log holding version-1 events of a type now at version 2 (and 3) is replayed through
 its upcasters and today's fold, projection and contract; the log itself is untouched and its chain still holds."""
+
 import pytest
 from marshmallow import RAISE, Schema, fields
 
@@ -14,8 +15,10 @@ ACTOR = {"id": "u1", "role": "system"}
 
 class SessionHeldV2(Schema):
     """Today's shape: `minutes` (an integer) instead of v1's `hours`, and a `venue`, null when not known."""
+
     class Meta:
         unknown = RAISE
+
     session_id = fields.String(required=True)
     minutes = fields.Integer(required=True, strict=True)
     venue = fields.String(required=True, allow_none=True)
@@ -33,11 +36,13 @@ def upcasters(current=2):
     def venue_to_place(payload):
         venue = payload.pop("venue")
         return {**payload, "place": venue or "unknown"}
+
     return found
 
 
 class Minutes(Projection):
     """Today's read model: minutes per session, written against v2 only."""
+
     name = "minutes"
 
     def __init__(self, read):
@@ -55,13 +60,21 @@ class Minutes(Projection):
 def log():
     """Two sessions recorded by last year's code (v1, hours) and one by today's (v2, minutes)."""
     store = MemoryEventStore()
-    for n, (stream, version, payload) in enumerate([
+    for n, (stream, version, payload) in enumerate(
+        [
             ("session-a", 1, {"session_id": "a", "hours": 1.5}),
             ("session-b", 1, {"session_id": "b", "hours": 2}),
-            ("session-a", 2, {"session_id": "a", "minutes": 30, "venue": "区纪委三楼"})]):
+            ("session-a", 2, {"session_id": "a", "minutes": 30, "venue": "区纪委三楼"}),
+        ]
+    ):
         expected = len(store.load(stream))
-        store.append(stream, expected, [Change("demo.session_held", payload, schema_version=version)],
-                     actor=ACTOR, correlation_id=f"c{n}")
+        store.append(
+            stream,
+            expected,
+            [Change("demo.session_held", payload, schema_version=version)],
+            actor=ACTOR,
+            correlation_id=f"c{n}",
+        )
     return store
 
 
@@ -70,7 +83,7 @@ def test_version_one_events_are_read_at_version_two(log):
     events = read.upcast_all(log.read_after(0, 10))
     assert [e.schema_version for e in events] == [2, 2, 2]
     for event in events:
-        SessionHeldV2().load(event.payload)    # today's contract accepts every one of them
+        SessionHeldV2().load(event.payload)  # today's contract accepts every one of them
     assert [e.payload["minutes"] for e in events] == [90, 120, 30]
     assert events[2] is log.read_after(2, 1)[0]  # a current event is passed through as it is
 
@@ -83,8 +96,11 @@ def test_a_projection_written_for_today_rebuilds_from_the_old_log(log):
 def test_upcasters_run_in_order_up_to_the_current_version(log):
     read = upcasters(current=3)
     events = read.upcast_all(log.read_after(0, 10))
-    assert [(e.schema_version, e.payload.get("place")) for e in events] == [(3, "unknown"), (3, "unknown"),
-                                                                           (3, "区纪委三楼")]
+    assert [(e.schema_version, e.payload.get("place")) for e in events] == [
+        (3, "unknown"),
+        (3, "unknown"),
+        (3, "区纪委三楼"),
+    ]
     assert "venue" not in events[0].payload and events[0].payload["minutes"] == 90
 
 
@@ -93,13 +109,14 @@ def test_the_log_is_never_rewritten(log):
     upcasters().upcast_all(before)
     after = log.read_after(0, 10)
     assert after == before and after[0].payload == {"session_id": "a", "hours": 1.5}
-    assert verify_chain(after)[0] == 3     # stored versions keep their hashes
+    assert verify_chain(after)[0] == 3  # stored versions keep their hashes
 
 
 def test_a_missing_upcaster_is_named():
     read = Upcasters(current={"demo.session_held": 2})
-    [event] = MemoryEventStore().append("session-a", 0, [Change("demo.session_held", {"hours": 1})],
-                                        actor=ACTOR, correlation_id="c")
+    [event] = MemoryEventStore().append(
+        "session-a", 0, [Change("demo.session_held", {"hours": 1})], actor=ACTOR, correlation_id="c"
+    )
     with pytest.raises(MissingUpcaster, match=r"\('demo.session_held', 1\)"):
         read.upcast(event)
     assert read.gaps() == ["demo.session_held v1 -> v2"]
@@ -107,8 +124,9 @@ def test_a_missing_upcaster_is_named():
 
 def test_an_event_newer_than_the_code_is_refused_not_misread():
     read = Upcasters(current={"demo.session_held": 1})
-    [event] = MemoryEventStore().append("session-a", 0, [Change("demo.session_held", {"minutes": 1}, 2)],
-                                        actor=ACTOR, correlation_id="c")
+    [event] = MemoryEventStore().append(
+        "session-a", 0, [Change("demo.session_held", {"minutes": 1}, 2)], actor=ACTOR, correlation_id="c"
+    )
     with pytest.raises(MissingUpcaster, match="knows v1 at most"):
         read.upcast(event)
 
@@ -116,5 +134,5 @@ def test_an_event_newer_than_the_code_is_refused_not_misread():
 def test_every_published_type_above_version_one_has_its_upcasters():
     assert REGISTRY.gaps() == [], "register the missing upcasters in the contract modules' UPCASTERS"
     versions = current_versions()
-    for (type_, from_version) in REGISTRY.fns:
+    for type_, from_version in REGISTRY.fns:
         assert type_ in versions and from_version < versions[type_], f"stray upcaster {type_} v{from_version}"

@@ -2,6 +2,7 @@
 tiny clue tracker (a clue is received, screened, concluded; an objection opens it again) with its pure domain, a
 projection, routes, a nameko service class, and its declaration for `watchpost-audit` (see watchpost.audit.plugins).
 """
+
 from marshmallow import RAISE, Schema, fields
 
 from watchpost.audit.plugins import Completeness
@@ -47,6 +48,7 @@ def receive_clue(store, ctx, clue_id, summary):
 class ReceiveClue(Schema):
     class Meta:
         unknown = RAISE
+
     clue_id = fields.String(required=True)
     summary = fields.String(required=True)
 
@@ -59,6 +61,7 @@ ALLOWED = {"receive_clue": ("district_commission",)}
 @expose(ROUTES, ALLOWED)
 class ToyService(WatchpostService):
     """The toy service."""
+
     name = NAME
     store = EventLog(projections=PROJECTIONS)
 
@@ -66,7 +69,12 @@ class ToyService(WatchpostService):
 # -- what the auditor's tool knows of it (a real service: `<service>/audit.py`, entry point `watchpost.audit`) ----
 class Audit:
     PROJECTIONS = PROJECTIONS
-    COMPLETENESS = Completeness(received="clue.received", screened="clue.screened", concluded="clue.concluded",
-                                reopened="clue.objection_raised",
-                                terminal_screenings=("out_of_scope", "forwarded_up", "duplicate_retained"),
-                                id_field="clue_id", noun="clues")
+    COMPLETENESS = Completeness(
+        received="clue.received",
+        screened="clue.screened",
+        concluded="clue.concluded",
+        reopened="clue.objection_raised",
+        terminal_screenings=("out_of_scope", "forwarded_up", "duplicate_retained"),
+        id_field="clue_id",
+        noun="clues",
+    )

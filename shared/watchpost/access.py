@@ -6,6 +6,7 @@ against the street or community a caller writes in the body.
 Timers and consumers act as the service itself (`watchpost.domain.SYSTEM`, role `system`), which no token can
 carry (`watchpost.auth`).
 """
+
 EVERYWHERE = frozenset({"district_commission", "auditor", "system"})
 
 

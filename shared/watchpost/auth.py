@@ -11,6 +11,7 @@ verify) is for development only. A consumer filling a gap reads another service'
 `subscriber` token signed with WATCHPOST_CATCHUP_KEY (HS256), which verifies as nothing but a subscriber.
 Revocation is by short lifetimes (WATCHPOST_JWT_TTL, at most WATCHPOST_JWT_MAX_TTL) and by rotating the key pair.
 """
+
 import argparse
 import functools
 import sys
@@ -25,12 +26,12 @@ from watchpost.domain import ROLES, Actor
 from watchpost.errors import Invalid, Unauthenticated
 from watchpost.keys import KeysRefused, decode
 
-ALGORITHM = "HS256"           # development, and catch-up tokens
+ALGORITHM = "HS256"  # development, and catch-up tokens
 ASYMMETRIC = "EdDSA"
 ASSIGNABLE = tuple(r for r in ROLES if r != "system")
 CATCHUP_ROLE = "subscriber"
 CATCHUP_TTL = 300
-LEEWAY = 30                   # seconds of clock skew allowed on iat/exp
+LEEWAY = 30  # seconds of clock skew allowed on iat/exp
 EXPIRED = "the bearer token has expired; ask for a new one"
 
 
@@ -38,8 +39,11 @@ class Keyring:
     """The keys a service verifies with, from one reading of the environment: [(alg, key, only_role)]."""
 
     def __init__(self, hs_keys, public_keys, catchup_keys, issuer, max_ttl):
-        self.keys = ([(ASYMMETRIC, Ed25519PublicKey.from_public_bytes(decode(k)), None) for k in public_keys]
-                     + [(ALGORITHM, k, None) for k in hs_keys] + [(ALGORITHM, k, CATCHUP_ROLE) for k in catchup_keys])
+        self.keys = (
+            [(ASYMMETRIC, Ed25519PublicKey.from_public_bytes(decode(k)), None) for k in public_keys]
+            + [(ALGORITHM, k, None) for k in hs_keys]
+            + [(ALGORITHM, k, CATCHUP_ROLE) for k in catchup_keys]
+        )
         self.issuer, self.max_ttl = issuer, max_ttl
 
     def algorithms(self):
@@ -64,12 +68,16 @@ def _signing_key():
         try:
             return ASYMMETRIC, Ed25519PrivateKey.from_private_bytes(decode(private))
         except ValueError:
-            raise KeysRefused("WATCHPOST_JWT_PRIVATE_KEY must be base64 of a raw 32-byte Ed25519 private key; "
-                              "make one with `watchpost-keys`") from None
+            raise KeysRefused(
+                "WATCHPOST_JWT_PRIVATE_KEY must be base64 of a raw 32-byte Ed25519 private key; "
+                "make one with `watchpost-keys`"
+            ) from None
     if config.development():
         return ALGORITHM, config.jwt_keys()[0]
-    raise KeysRefused("no key to sign tokens with: set WATCHPOST_JWT_PRIVATE_KEY (make one with `watchpost-keys`); "
-                      "HS256 development keys sign only when WATCHPOST_ENV=development")
+    raise KeysRefused(
+        "no key to sign tokens with: set WATCHPOST_JWT_PRIVATE_KEY (make one with `watchpost-keys`); "
+        "HS256 development keys sign only when WATCHPOST_ENV=development"
+    )
 
 
 def issue(role, sub, street=None, community=None, ttl=None, keys=None, now=None, audience=None):
@@ -80,9 +88,15 @@ def issue(role, sub, street=None, community=None, ttl=None, keys=None, now=None,
     if ttl > max_ttl:
         raise Invalid(f"a token may live at most {max_ttl} s (WATCHPOST_JWT_MAX_TTL); asked for {ttl}", field="ttl")
     now = int(now if now is not None else time.time())
-    claims = {"sub": sub, "role": role, "iss": config.jwt_issuer(),
-              "aud": list(audience) if audience else config.jwt_audience(),
-              "iat": now, "exp": now + ttl, "jti": uuid.uuid4().hex}
+    claims = {
+        "sub": sub,
+        "role": role,
+        "iss": config.jwt_issuer(),
+        "aud": list(audience) if audience else config.jwt_audience(),
+        "iat": now,
+        "exp": now + ttl,
+        "jti": uuid.uuid4().hex,
+    }
     if street:
         claims["street"] = street
     if community:
@@ -98,12 +112,19 @@ def catchup_token(source):
     if not keys:
         return issue(CATCHUP_ROLE, "watchpost-consumer", ttl=CATCHUP_TTL, audience=[source])
     now = int(time.time())
-    claims = {"sub": "watchpost-consumer", "role": CATCHUP_ROLE, "iss": config.jwt_issuer(), "aud": [source],
-              "iat": now, "exp": now + CATCHUP_TTL, "jti": uuid.uuid4().hex}
+    claims = {
+        "sub": "watchpost-consumer",
+        "role": CATCHUP_ROLE,
+        "iss": config.jwt_issuer(),
+        "aud": [source],
+        "iat": now,
+        "exp": now + CATCHUP_TTL,
+        "jti": uuid.uuid4().hex,
+    }
     return jwt.encode(claims, keys[0], algorithm=ALGORITHM)
 
 
-_VERIFIED = {}        # (token, settings, audience) -> (actor, exp): a client sends the same token with every request
+_VERIFIED = {}  # (token, settings, audience) -> (actor, exp): a client sends the same token with every request
 _VERIFIED_MAX = 4096
 
 
@@ -123,7 +144,7 @@ def actor_from_token(token, keys=None, audience=None):
         raise Unauthenticated(EXPIRED)
     actor, exp = _verify(token, _keyring(settings), audience)
     if len(_VERIFIED) >= _VERIFIED_MAX:
-        _VERIFIED.pop(next(iter(_VERIFIED)))    # the oldest
+        _VERIFIED.pop(next(iter(_VERIFIED)))  # the oldest
     _VERIFIED[cache_key] = (actor, exp)
     return actor
 
@@ -136,21 +157,31 @@ def _verify(token, keyring, audience):
     candidates = [(key, only) for alg, key, only in keyring.keys if alg == algorithm]
     if not candidates:
         accepted = ", ".join(keyring.algorithms()) or "none (no verification key is configured)"
-        raise Unauthenticated(f"the bearer token is not valid: it is signed with {algorithm}; this service accepts "
-                              f"{accepted}" + ("" if config.development() else " in production mode"))
+        raise Unauthenticated(
+            f"the bearer token is not valid: it is signed with {algorithm}; this service accepts "
+            f"{accepted}" + ("" if config.development() else " in production mode")
+        )
     last_error = None
     for key, only in candidates:
         try:
-            claims = jwt.decode(token, key, algorithms=[algorithm], audience=audience, issuer=keyring.issuer,
-                                leeway=LEEWAY, options={"require": ["sub", "role", "iss", "aud", "iat", "exp"]})
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=audience,
+                issuer=keyring.issuer,
+                leeway=LEEWAY,
+                options={"require": ["sub", "role", "iss", "aud", "iat", "exp"]},
+            )
         except jwt.InvalidSignatureError as exc:
             last_error = exc
             continue
         except jwt.ExpiredSignatureError:
             raise Unauthenticated(EXPIRED) from None
         except jwt.InvalidAudienceError:
-            raise Unauthenticated(f"the bearer token is not for this service ({audience}): its aud names "
-                                  "others") from None
+            raise Unauthenticated(
+                f"the bearer token is not for this service ({audience}): its aud names others"
+            ) from None
         except jwt.InvalidIssuerError:
             raise Unauthenticated(f"the bearer token was not issued by {keyring.issuer!r} (its iss differs)") from None
         except jwt.MissingRequiredClaimError as exc:
@@ -168,8 +199,10 @@ def _verify(token, keyring, audience):
 def _actor(claims, keyring, only):
     role = claims["role"]
     if role not in ASSIGNABLE:
-        raise Unauthenticated(f"the token's role is not one of: {', '.join(ASSIGNABLE)}"
-                              + (" (system is the service's own; no token carries it)" if role == "system" else ""))
+        raise Unauthenticated(
+            f"the token's role is not one of: {', '.join(ASSIGNABLE)}"
+            + (" (system is the service's own; no token carries it)" if role == "system" else "")
+        )
     if only is not None and role != only:
         raise Unauthenticated(f"a catch-up token acts only as {only}, not as {role}")
     try:
@@ -177,10 +210,12 @@ def _actor(claims, keyring, only):
     except (TypeError, ValueError):
         raise Unauthenticated("the bearer token's iat and exp must be whole numbers") from None
     if lifetime > keyring.max_ttl:
-        raise Unauthenticated(f"the bearer token lives {lifetime} s; at most {keyring.max_ttl} s "
-                              "(WATCHPOST_JWT_MAX_TTL) are accepted")
-    return Actor(id=str(claims["sub"]), role=role, street=claims.get("street"),
-                 community=claims.get("community")), claims["exp"]
+        raise Unauthenticated(
+            f"the bearer token lives {lifetime} s; at most {keyring.max_ttl} s (WATCHPOST_JWT_MAX_TTL) are accepted"
+        )
+    return Actor(
+        id=str(claims["sub"]), role=role, street=claims.get("street"), community=claims.get("community")
+    ), claims["exp"]
 
 
 def actor_from_header(header, keys=None, audience=None):
@@ -200,10 +235,15 @@ def token_cli(argv=None):
     parser.add_argument("--sub", required=True, help="the actor's id")
     parser.add_argument("--street")
     parser.add_argument("--community")
-    parser.add_argument("--ttl", type=int, help="seconds (default WATCHPOST_JWT_TTL or 3600; at most "
-                                                 "WATCHPOST_JWT_MAX_TTL)")
-    parser.add_argument("--aud", action="append", choices=config.SERVICES,
-                        help="a service the token is for; repeatable (default WATCHPOST_JWT_AUDIENCE: all four)")
+    parser.add_argument(
+        "--ttl", type=int, help="seconds (default WATCHPOST_JWT_TTL or 3600; at most WATCHPOST_JWT_MAX_TTL)"
+    )
+    parser.add_argument(
+        "--aud",
+        action="append",
+        choices=config.SERVICES,
+        help="a service the token is for; repeatable (default WATCHPOST_JWT_AUDIENCE: all four)",
+    )
     args = parser.parse_args(argv)
     try:
         print(issue(args.role, args.sub, args.street, args.community, args.ttl, audience=args.aud))

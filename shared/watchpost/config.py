@@ -30,6 +30,7 @@
 A service's own settings (its port, intake's master key and attachment limit, liaison's cadence, training's
 programme) are read by that service's `settings` module.
 """
+
 import hashlib
 import os
 

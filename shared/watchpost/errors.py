@@ -20,11 +20,13 @@ class WatchpostError(Exception):
 
 class BadRequest(WatchpostError):
     """The request could not be read at all (not JSON, not an object)."""
+
     status, code = 400, "bad_request"
 
 
 class Invalid(WatchpostError):
     """The request was read but a field is wrong; `details.fields` names each one."""
+
     status, code = 422, "invalid"
 
 
@@ -42,31 +44,39 @@ class NotFound(WatchpostError):
 
 class Conflict(WatchpostError):
     """A stream moved on since it was read: the caller's expected version is stale."""
+
     status, code = 409, "conflict"
 
 
 class IdempotencyKeyReused(Conflict):
     """An Idempotency-Key already names another command (another caller, command, target or fields): nothing was
     written; a new command needs a new key."""
+
     code = "idempotency_key_reused"
 
 
 class IllegalTransition(WatchpostError):
     """The aggregate's state does not allow the command; details name the state and what is allowed."""
+
     status, code = 409, "illegal_transition"
 
     def __init__(self, command, state, allowed):
         super().__init__(
             f"{command} is not allowed while the state is {state!r}; allowed: {', '.join(sorted(allowed)) or 'none'}",
-            command=command, state=state, allowed=sorted(allowed))
+            command=command,
+            state=state,
+            allowed=sorted(allowed),
+        )
 
 
 class RateLimited(WatchpostError):
     """Too many requests without a token from one address; `details.retry_after` (and the `Retry-After` header)
     say how many seconds to wait."""
+
     status, code = 429, "rate_limited"
 
 
 class Unavailable(WatchpostError):
     """A dependency (database or broker) is down; nothing was written."""
+
     status, code = 503, "unavailable"

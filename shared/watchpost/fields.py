@@ -5,22 +5,23 @@ is longer than `ID_LENGTH`, when a date or a period lies before the district's r
 after `LAST_YEAR`, or when a page goes beyond `MAX_OFFSET`. Every bound is a validator that apispec writes into the
 published OpenAPI documents (pattern, minLength/maxLength, minimum/maximum, enum), so a client can read them there.
 """
+
 from datetime import date, datetime, timedelta, timezone
 
 from marshmallow import fields, validate
 
 from watchpost.errors import Invalid
 
-RECORDS_BEGIN = date(2020, 1, 1)   # the earliest date the district's records hold (the seed reports 2021's work)
-LAST_YEAR = 2099                   # the last year a date or a period may name
+RECORDS_BEGIN = date(2020, 1, 1)  # the earliest date the district's records hold (the seed reports 2021's work)
+LAST_YEAR = 2099  # the last year a date or a period may name
 FIRST_YEAR = RECORDS_BEGIN.year
 LAST_DAY = date(LAST_YEAR, 12, 31)
-DISTRICT_TZ = timezone(timedelta(hours=8))   # Chengdu: "today" and "the future" are the district's
-ID_CHARS = "A-Za-z0-9._:-"                    # letters, digits, dot, underscore, colon, hyphen
+DISTRICT_TZ = timezone(timedelta(hours=8))  # Chengdu: "today" and "the future" are the district's
+ID_CHARS = "A-Za-z0-9._:-"  # letters, digits, dot, underscore, colon, hyphen
 ID_LENGTH = 64
 MAX_OFFSET = 1_000_000
-MAX_POSITION = 2**63 - 1                      # a log position is a PostgreSQL bigint
-NO_NUL = r"^[^\x00]*$"                        # PostgreSQL cannot store U+0000 (refused by watchpost.runtime.web)
+MAX_POSITION = 2**63 - 1  # a log position is a PostgreSQL bigint
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store U+0000 (refused by watchpost.runtime.web)
 
 
 def _years(first, last):
@@ -54,23 +55,34 @@ def _period(pattern, what):
 MONTH = _period(MONTH_RE, "a month like 2026-03")
 QUARTER = _period(QUARTER_RE, "a quarter like 2026-Q1")
 MONTH_OR_QUARTER = _period(f"{MONTH_RE}|{QUARTER_RE}", "a month like 2026-03 or a quarter like 2026-Q1")
-PERIOD = _period(f"{MONTH_RE}|{QUARTER_RE}|{YEAR}",
-                 "a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
+PERIOD = _period(f"{MONTH_RE}|{QUARTER_RE}|{YEAR}", "a month like 2026-03, a quarter like 2026-Q1 or a year like 2026")
 YEARS = validate.Range(min=FIRST_YEAR, max=LAST_YEAR, error=f"must be a year from {_RANGE}")
 
 
 def Id(length=ID_LENGTH, **kw):
     """An identifier (of a street, a community, a person, a session ...): `ID_CHARS`, starting with a letter or
     digit, at most `length` characters."""
-    return fields.String(validate=[validate.Length(min=1, max=length), validate.Regexp(
-        ID_RE, error=f"must be letters, digits and . _ : - (starting with a letter or digit)")], **kw)
+    return fields.String(
+        validate=[
+            validate.Length(min=1, max=length),
+            validate.Regexp(ID_RE, error="must be letters, digits and . _ : - (starting with a letter or digit)"),
+        ],
+        **kw,
+    )
 
 
 def Day(**kw):
     """A date (ISO, 2026-03-02) from RECORDS_BEGIN to the end of LAST_YEAR."""
     metadata = {"pattern": DATE_RE, **kw.pop("metadata", {})}
-    return fields.Date(validate=validate.Range(min=RECORDS_BEGIN, max=LAST_DAY, error=(
-        f"must be a date from {RECORDS_BEGIN.isoformat()} to {LAST_DAY.isoformat()}")), metadata=metadata, **kw)
+    return fields.Date(
+        validate=validate.Range(
+            min=RECORDS_BEGIN,
+            max=LAST_DAY,
+            error=(f"must be a date from {RECORDS_BEGIN.isoformat()} to {LAST_DAY.isoformat()}"),
+        ),
+        metadata=metadata,
+        **kw,
+    )
 
 
 class Whole(fields.Integer):
@@ -105,6 +117,8 @@ def refuse_future(data, *names):
     today = district_today()
     for name in names:
         if data.get(name) is not None and data[name] > today:
-            raise Invalid(f"{name} {data[name].isoformat()} is in the future; it must be {today.isoformat()} or "
-                          "earlier", field=name)
+            raise Invalid(
+                f"{name} {data[name].isoformat()} is in the future; it must be {today.isoformat()} or earlier",
+                field=name,
+            )
     return data

@@ -5,14 +5,16 @@ a claim, the digest of who asked (actor and scope), what (command name and field
 entrypoint) and on which stream. A repeat with the same claim returns the first result without deciding again;
 any other use of the id is refused (`IdempotencyKeyReused`, 409) before anything is decided or written.
 """
+
 import hashlib
 import json
 from dataclasses import asdict
 
 
 def _digest(value):
-    def plain(item):   # bytes (an attachment's data) by their digest; dates and the like as text
+    def plain(item):  # bytes (an attachment's data) by their digest; dates and the like as text
         return hashlib.sha256(item).hexdigest() if isinstance(item, bytes | bytearray) else str(item)
+
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=plain, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -39,6 +41,14 @@ def execute(store, stream_id, fold, decide, ctx):
     changes = decide(fold(events))
     if not changes:
         return []
-    return store.append(stream_id, len(events), changes, actor=ctx.actor.as_event_field(),
-                        correlation_id=ctx.correlation_id, causation_id=ctx.causation_id,
-                        command_id=ctx.command_id, occurred_at=ctx.now, claim=owned)
+    return store.append(
+        stream_id,
+        len(events),
+        changes,
+        actor=ctx.actor.as_event_field(),
+        correlation_id=ctx.correlation_id,
+        causation_id=ctx.causation_id,
+        command_id=ctx.command_id,
+        occurred_at=ctx.now,
+        claim=owned,
+    )

@@ -10,6 +10,7 @@ key or is too short, naming the variable. Who holds what (docs/operations.md, "K
 - intake alone: WATCHPOST_MASTER_KEY (the reporter vault) and INTAKE_ACCUSED_KEY (HMAC of accused persons' keys);
 - auditors: the checkpoint public keys (`trusted-checkpoint-keys`) for `watchpost-audit verify --trusted-keys`.
 """
+
 import argparse
 import base64
 import binascii
@@ -24,8 +25,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from watchpost import config
 
 KEY_BYTES = 32
-HOW = ("make a full set with `watchpost-keys` (docs/operations.md, \"Keys\"), or on a development machine set "
-       "WATCHPOST_ENV=development")
+HOW = (
+    'make a full set with `watchpost-keys` (docs/operations.md, "Keys"), or on a development machine set '
+    "WATCHPOST_ENV=development"
+)
 TRUSTED_FILE = "trusted-checkpoint-keys"
 
 
@@ -77,12 +80,16 @@ def public_keys_problem(value):
 
 def needs(service):
     """[(variable, checker)] a service needs in production."""
-    found = [("WATCHPOST_JWT_PUBLIC_KEYS", public_keys_problem),
-             ("WATCHPOST_CATCHUP_KEY", lambda v: next(filter(None, map(secret_problem, v.split(","))), None)),
-             (config.checkpoint_key_variable(service), lambda v: secret_problem(v, exact=True))]
+    found = [
+        ("WATCHPOST_JWT_PUBLIC_KEYS", public_keys_problem),
+        ("WATCHPOST_CATCHUP_KEY", lambda v: next(filter(None, map(secret_problem, v.split(","))), None)),
+        (config.checkpoint_key_variable(service), lambda v: secret_problem(v, exact=True)),
+    ]
     if service == "intake":
-        found += [("WATCHPOST_MASTER_KEY", lambda v: secret_problem(v, exact=True)),
-                  ("INTAKE_ACCUSED_KEY", secret_problem)]
+        found += [
+            ("WATCHPOST_MASTER_KEY", lambda v: secret_problem(v, exact=True)),
+            ("INTAKE_ACCUSED_KEY", secret_problem),
+        ]
     return found
 
 
@@ -96,11 +103,15 @@ def problems(service):
         elif (wrong := problem(value)) is not None:
             found.append(f"{variable} {wrong}")
     if os.environ.get("WATCHPOST_JWT_KEYS"):
-        found.append("WATCHPOST_JWT_KEYS is set: HS256 secrets let every service that holds them mint any token, "
-                     "so they are for development only; unset it (services verify with WATCHPOST_JWT_PUBLIC_KEYS)")
+        found.append(
+            "WATCHPOST_JWT_KEYS is set: HS256 secrets let every service that holds them mint any token, "
+            "so they are for development only; unset it (services verify with WATCHPOST_JWT_PUBLIC_KEYS)"
+        )
     if config.jwt_private_key():
-        found.append("WATCHPOST_JWT_PRIVATE_KEY is set: a service verifies tokens and must not be able to mint "
-                     "them; give the private key to the token issuer alone")
+        found.append(
+            "WATCHPOST_JWT_PRIVATE_KEY is set: a service verifies tokens and must not be able to mint "
+            "them; give the private key to the token issuer alone"
+        )
     return found
 
 
@@ -108,13 +119,19 @@ def check(service, log=None):
     """At start-up: say which mode the service runs in; in production raise KeysRefused naming every problem."""
     if config.development():
         if log is not None:
-            log.warning("development mode: the built-in development keys are allowed; never use this mode in a "
-                        "deployment", service=service, mode=config.DEVELOPMENT)
+            log.warning(
+                "development mode: the built-in development keys are allowed; never use this mode in a deployment",
+                service=service,
+                mode=config.DEVELOPMENT,
+            )
         return config.DEVELOPMENT
     found = problems(service)
     if found:
-        said = f"WATCHPOST_ENV={os.environ['WATCHPOST_ENV']!r}" if os.environ.get("WATCHPOST_ENV") else \
-            "WATCHPOST_ENV unset"
+        said = (
+            f"WATCHPOST_ENV={os.environ['WATCHPOST_ENV']!r}"
+            if os.environ.get("WATCHPOST_ENV")
+            else "WATCHPOST_ENV unset"
+        )
         message = f"{service} refuses to start in production mode ({said}): " + "; ".join(found) + f". To fix: {HOW}."
         if log is not None:
             log.error("refusing to start: keys", service=service, mode=config.mode(), problems=found)
@@ -126,6 +143,7 @@ def check(service, log=None):
 
 # -- watchpost-keys ----------------------------------------------------------------------------------------------
 
+
 def _ed25519_raw(private):
     return (private.private_bytes_raw(), private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
@@ -133,9 +151,13 @@ def _ed25519_raw(private):
 def generate(services=config.SERVICES):
     """A full set: {variable: value}, and the auditor's {service: checkpoint public key}."""
     jwt_private, jwt_public = _ed25519_raw(Ed25519PrivateKey.generate())
-    keys = {"WATCHPOST_JWT_PRIVATE_KEY": b64(jwt_private), "WATCHPOST_JWT_PUBLIC_KEYS": b64(jwt_public),
-            "WATCHPOST_CATCHUP_KEY": b64(os.urandom(KEY_BYTES)), "WATCHPOST_MASTER_KEY": b64(os.urandom(KEY_BYTES)),
-            "INTAKE_ACCUSED_KEY": b64(os.urandom(KEY_BYTES))}
+    keys = {
+        "WATCHPOST_JWT_PRIVATE_KEY": b64(jwt_private),
+        "WATCHPOST_JWT_PUBLIC_KEYS": b64(jwt_public),
+        "WATCHPOST_CATCHUP_KEY": b64(os.urandom(KEY_BYTES)),
+        "WATCHPOST_MASTER_KEY": b64(os.urandom(KEY_BYTES)),
+        "INTAKE_ACCUSED_KEY": b64(os.urandom(KEY_BYTES)),
+    }
     trusted = {}
     for service in services:
         seed = os.urandom(KEY_BYTES)
@@ -160,8 +182,12 @@ def main(argv=None, out=sys.stdout):
     trusted-checkpoint-keys."""
     parser = argparse.ArgumentParser(prog="watchpost-keys", description=main.__doc__.split(":")[0])
     parser.add_argument("--dir", help="write one file per key here instead of printing environment lines")
-    parser.add_argument("--service", action="append", choices=config.SERVICES,
-                        help="checkpoint keys for these services only (default: all four); repeatable")
+    parser.add_argument(
+        "--service",
+        action="append",
+        choices=config.SERVICES,
+        help="checkpoint keys for these services only (default: all four); repeatable",
+    )
     args = parser.parse_args(argv)
     keys, trusted = generate(tuple(args.service or config.SERVICES))
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -178,11 +204,12 @@ def main(argv=None, out=sys.stdout):
         (folder / TRUSTED_FILE).write_text(f"# checkpoint public keys, made {stamp}: service key\n" + trusted_text)
         out.write(f"{folder / TRUSTED_FILE}  ->  auditors: watchpost-audit verify --trusted-keys FILE\n")
         return 0
-    out.write(f"# Watchpost keys made {stamp} by watchpost-keys. Give each line only to whom it names.\n"
-              "WATCHPOST_ENV=production\n")
+    out.write(
+        f"# Watchpost keys made {stamp} by watchpost-keys. Give each line only to whom it names.\n"
+        "WATCHPOST_ENV=production\n"
+    )
     for variable, value in keys.items():
         out.write(f"# {holders(variable)}\n{variable}={value}\n")
     out.write("# auditors: the checkpoint public keys, to save as a file for watchpost-audit verify --trusted-keys\n")
     out.write("".join(f"# {line}\n" for line in trusted_text.splitlines()))
     return 0
-

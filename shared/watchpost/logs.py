@@ -3,6 +3,7 @@
 Every line carries the nameko call id and the correlation id bound for the worker. Request bodies are never
 logged: a reporter's identity must not reach a log line.
 """
+
 import logging.config
 
 import structlog
@@ -22,8 +23,7 @@ def logging_dict(level=None):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": "watchpost.logs.json_formatter"}},
-        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json",
-                                "stream": "ext://sys.stdout"}},
+        "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
         "root": {"level": level or config.log_level(), "handlers": ["stdout"]},
     }
 
@@ -32,7 +32,8 @@ def json_formatter():
     """For a `LOGGING` dict written in YAML: `formatters: {json: {"()": watchpost.logs.json_formatter}}`."""
     return structlog.stdlib.ProcessorFormatter(
         processor=structlog.processors.JSONRenderer(ensure_ascii=False),
-        foreign_pre_chain=[*SHARED, structlog.stdlib.add_logger_name, structlog.processors.format_exc_info])
+        foreign_pre_chain=[*SHARED, structlog.stdlib.add_logger_name, structlog.processors.format_exc_info],
+    )
 
 
 def configure(level=None):
@@ -43,8 +44,12 @@ def configure(level=None):
 
 def configure_structlog():
     structlog.configure(
-        processors=[*SHARED, structlog.stdlib.add_logger_name, structlog.processors.format_exc_info,
-                    structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=[
+            *SHARED,
+            structlog.stdlib.add_logger_name,
+            structlog.processors.format_exc_info,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

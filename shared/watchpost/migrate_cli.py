@@ -9,6 +9,7 @@ own URL (<SERVICE>_DATABASE_URL) and the auditor's with WATCHPOST_AUDIT_DATABASE
 `watchpost-migrate --make-logins DIR --server HOST:PORT/DATABASE` writes those logins, one file each (mode 0600, for
 compose or Kubernetes secrets: set NAME_FILE=path), with fresh passwords; and `postgres_password`, the owner's.
 """
+
 import argparse
 import importlib
 import pathlib
@@ -28,6 +29,7 @@ class MigrateRefused(Exception):
 def service_migrations(service):
     """The service's own migration folders, as its EventLog provider declares them."""
     from watchpost.runtime.deps import EventLog
+
     module = importlib.import_module(f"{service}.service")
     for cls in vars(module).values():
         if isinstance(cls, type) and getattr(cls, "name", None) == service:
@@ -39,8 +41,10 @@ def logins(service, schema, owner_url):
     """(the service's login URL, the auditor's), from the environment; development fills in what is missing."""
     own, audit = config.service_database_url(service), config.audit_database_url()
     if own is None and not config.development():
-        raise MigrateRefused(f"{service.upper()}_DATABASE_URL is missing: it names the login {role_of(schema)} the "
-                             "service uses, and its password (docs/operations.md, \"Deploying\")")
+        raise MigrateRefused(
+            f"{service.upper()}_DATABASE_URL is missing: it names the login {role_of(schema)} the "
+            'service uses, and its password (docs/operations.md, "Deploying")'
+        )
     return own or as_login(owner_url, role_of(schema)), audit or as_login(owner_url, AUDITOR)
 
 
@@ -53,12 +57,17 @@ def run(service, schema=None):
 
 def make_logins(folder, server, owner="postgres"):
     """{file name: content} written to `folder`: the owner's password and URL, each service's and the auditor's URL."""
+
     def url(user, password):
         return f"postgresql://{user}:{password}@{server}"
+
     owner_password = secrets.token_urlsafe(24)
-    files = {"postgres_password": owner_password, "watchpost_database_url": url(owner, owner_password),
-             "watchpost_audit_database_url": url(AUDITOR, secrets.token_urlsafe(24)),
-             **{f"{s}_database_url": url(role_of(s), secrets.token_urlsafe(24)) for s in config.SERVICES}}
+    files = {
+        "postgres_password": owner_password,
+        "watchpost_database_url": url(owner, owner_password),
+        "watchpost_audit_database_url": url(AUDITOR, secrets.token_urlsafe(24)),
+        **{f"{s}_database_url": url(role_of(s), secrets.token_urlsafe(24)) for s in config.SERVICES},
+    }
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
@@ -88,6 +97,8 @@ def main(argv=None):
         sys.exit(f"watchpost-migrate {args.service}: {exc}")
     except psycopg2.Error as exc:
         sys.exit(f"watchpost-migrate {args.service}: the database refused: {str(exc).strip()}")
-    print(f"watchpost-migrate {args.service}: schema {args.schema or args.service} is up to date; "
-          f"{role_of(args.schema or args.service)} and {AUDITOR} may log in")
+    print(
+        f"watchpost-migrate {args.service}: schema {args.schema or args.service} is up to date; "
+        f"{role_of(args.schema or args.service)} and {AUDITOR} may log in"
+    )
     return 0

@@ -5,6 +5,7 @@ file gives its container (secrets mounted from files made by `watchpost-keys --d
 with 200, in production mode, logged in to PostgreSQL as its own role and to RabbitMQ as its own user.
 Its own database, vhost (the broker users of the hashed definitions made in it, as the broker loads them at boot,
 and the URI files pointed at it) and ports; the broker and database hosts of the file are this machine's."""
+
 import json
 import os
 import pathlib
@@ -40,19 +41,22 @@ def place(tmp_path, rabbit_manager):
     requests.put(f"{API}/vhosts/{vhost}", auth=("guest", "guest")).raise_for_status()
     secrets = tmp_path / "secrets"
     server = urllib.parse.urlsplit(TEST_DATABASE_URL).netloc.rsplit("@", 1)[-1] + f"/{db}"
-    for command in ([str(BIN / "watchpost-keys"), "--dir", str(secrets)],
-                    [str(BIN / "watchpost-migrate"), "--make-logins", str(secrets), "--server", server],
-                    [sys.executable, "tools/broker_definitions.py", "--make-logins", str(secrets),
-                     "--server", "127.0.0.1:5672"]):
+    for command in (
+        [str(BIN / "watchpost-keys"), "--dir", str(secrets)],
+        [str(BIN / "watchpost-migrate"), "--make-logins", str(secrets), "--server", server],
+        [sys.executable, "tools/broker_definitions.py", "--make-logins", str(secrets), "--server", "127.0.0.1:5672"],
+    ):
         subprocess.run(command, cwd=ROOT, check=True, capture_output=True, env=plain_env())
     try:
         with users_from(json.loads((secrets / "definitions.json").read_text()), rabbit_manager, vhost) as names:
-            for service in SERVICES:   # the URI files, pointed at this test's vhost and its users' names
+            for service in SERVICES:  # the URI files, pointed at this test's vhost and its users' names
                 uri = secrets / f"{service}_amqp_uri"
                 user = f"watchpost-{service}"
                 assert uri.read_text().startswith(f"amqp://{user}:") and uri.read_text().endswith("/watchpost")
-                uri.write_text(uri.read_text().replace(f"//{user}:", f"//{names[user]}:", 1)
-                               .removesuffix("/watchpost") + f"/{vhost}")
+                uri.write_text(
+                    uri.read_text().replace(f"//{user}:", f"//{names[user]}:", 1).removesuffix("/watchpost")
+                    + f"/{vhost}"
+                )
             yield secrets, db, vhost, names, {s: free_port() for s in SERVICES}
     finally:
         requests.delete(f"{API}/vhosts/{vhost}", auth=("guest", "guest"))
@@ -90,17 +94,29 @@ def test_the_suite_as_compose_runs_it_is_healthy_in_production_mode(place, tmp_p
     secrets, db, vhost, names, ports = place
     for service in SERVICES:
         step = f"{service}-migrate"
-        done = subprocess.run(COMPOSE["services"][step]["command"], cwd=ROOT, capture_output=True, text=True,
-                              env=environment(step, secrets, ports), timeout=120)
+        done = subprocess.run(
+            COMPOSE["services"][step]["command"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=environment(step, secrets, ports),
+            timeout=120,
+        )
         assert done.returncode == 0, f"{step}: {done.stderr}"
     started = {}
     try:
         for service in SERVICES:
             log = open(tmp_path / f"{service}.log", "wb")
-            started[service] = subprocess.Popen(image_command(service), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                                env=environment(service, secrets, ports),
-                                                start_new_session=True)
+            started[service] = subprocess.Popen(
+                image_command(service),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment(service, secrets, ports),
+                start_new_session=True,
+            )
         for service in SERVICES:
+
             def healthy(service=service):
                 assert started[service].poll() is None, (tmp_path / f"{service}.log").read_text()[-3000:]
                 try:
@@ -108,6 +124,7 @@ def test_the_suite_as_compose_runs_it_is_healthy_in_production_mode(place, tmp_p
                 except requests.ConnectionError:
                     return None
                 return answer.json() if answer.status_code == 200 else None
+
             body = wait_for(healthy, timeout=120, what=f"{service} healthy")
             assert body["mode"] == "production"
         conn = psycopg2.connect(TEST_DATABASE_URL)
@@ -120,9 +137,10 @@ def test_the_suite_as_compose_runs_it_is_healthy_in_production_mode(place, tmp_p
         assert logins == {f"watchpost_{s}" for s in SERVICES}, "every service logs in as its own role, no other"
         own = {names[f"watchpost-{s}"] for s in SERVICES}
 
-        def broker_users():   # the management API lists connections late
+        def broker_users():  # the management API lists connections late
             users = {c["user"] for c in rabbit_manager.get_connections() if c["vhost"] == vhost}
             return users if users >= own else None
+
         assert wait_for(broker_users, what="every service connected") == own, "each as its own user, no guest"
     finally:
         for proc in started.values():

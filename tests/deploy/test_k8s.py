@@ -1,6 +1,7 @@
 """deploy/k8s/ checked statically: every document valid against the Kubernetes API's schemas (kubernetes-validate,
 strict: an unknown field fails), and the promises the manifests make: a migrate Job, a Deployment and a Service per
 service, probes on the health endpoints, every secret by reference, the vault's master key for intake alone."""
+
 import importlib
 import pathlib
 

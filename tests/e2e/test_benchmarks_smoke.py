@@ -3,6 +3,7 @@
 `benchmarks/run.py --scale 0.002 --reps 1` must pass without the optional `eventsourcing` baseline: it is hidden
 here by a package of that name that fails to import, as on a machine where benchmarks/requirements.txt was never
 installed."""
+
 import os
 import pathlib
 import subprocess
@@ -15,8 +16,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def bench(script, *args, env=None, timeout=300):
-    return subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,
-                          env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_the_event_log_benchmark_runs_without_eventsourcing(tmp_path):

@@ -4,6 +4,7 @@
 Runs against its own database and RabbitMQ vhost and its own ports (tests/e2e/conftest.py), so a suite already up
 on this machine is not disturbed.
 """
+
 import ctypes
 import json
 import os
@@ -23,7 +24,11 @@ PR_SET_CHILD_SUBREAPER = 36
 def healthy(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
         body = json.load(answer)
-        return answer.status == 200 and body["checks"] == {"database": "ok", "broker": "ok"} and body["mode"] == "development"
+        return (
+            answer.status == 200
+            and body["checks"] == {"database": "ok", "broker": "ok"}
+            and body["mode"] == "development"
+        )
 
 
 def stat(pid):
@@ -67,8 +72,9 @@ def test_make_up_then_down(isolated):
     assert not list(isolated.run_dir.glob("*.pid"))
     for log in isolated.run_dir.glob("*.log"):
         said = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]  # JSON lines
-        assert any(e.get("mode") == "development" and "development keys are allowed" in e.get("event", "")
-                   for e in said), f"{log.name} does not say it runs in development mode"
+        assert any(
+            e.get("mode") == "development" and "development keys are allowed" in e.get("event", "") for e in said
+        ), f"{log.name} does not say it runs in development mode"
 
 
 @pytest.fixture
@@ -84,7 +90,7 @@ def adopting():
     finally:
         libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
         for pid in adopted:
-            wait_for(lambda: state(pid) in (None, "Z"), what=f"pid {pid} to end")
+            wait_for(lambda: state(pid) in (None, "Z"), what=f"pid {pid} to end")  # noqa: B023 - called at once
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:

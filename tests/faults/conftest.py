@@ -1,5 +1,6 @@
 """Fault tests: the real RabbitMQ and PostgreSQL, a TCP proxy the test cuts and restores, services in nameko's
 container or as `nameko run` processes (where SIGKILL is needed). Each test has its own vhost, schemas and ports."""
+
 import sys
 import uuid
 from pathlib import Path
@@ -8,10 +9,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from watchpost.testing.proxy import TcpProxy  # noqa: E402
-from watchpost.testing import TEST_DATABASE_URL, drop_schema  # noqa: E402
-
 from faults_support import Process, target_of  # noqa: E402
+
+from watchpost.testing import TEST_DATABASE_URL, drop_schema  # noqa: E402
+from watchpost.testing.proxy import TcpProxy  # noqa: E402
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def proxy_to():
     def make(uri, default_port):
         made.append(TcpProxy(*target_of(uri, default_port)))
         return made[-1]
+
     yield make
     for proxy in made:
         proxy.restore()
@@ -35,9 +37,9 @@ def processes(tmp_path):
     made = []
 
     def make(service, amqp_uri, database_url=TEST_DATABASE_URL, schema=None, **env):
-        made.append(Process(service, schema or f"flt_{uuid.uuid4().hex[:10]}", amqp_uri, database_url, tmp_path,
-                            **env))
+        made.append(Process(service, schema or f"flt_{uuid.uuid4().hex[:10]}", amqp_uri, database_url, tmp_path, **env))
         return made[-1]
+
     yield make
     for process in made:
         process.stop()

@@ -1,5 +1,6 @@
 """What the fault tests share: proxied URIs, services run as real processes (`nameko run`, as tools/suite.py
 does), a plain AMQP subscriber queue, and the checks made after recovery."""
+
 import os
 import pathlib
 import signal
@@ -72,6 +73,7 @@ def rows(schema, sql, args=()):
 def verified(service, schema, source_schemas=None):
     """The log's chain verifies and every projection equals its rebuild from the log(s): (events, docs)."""
     from watchpost.eventlog.postgres import PostgresEventStore
+
     store = PostgresEventStore(TEST_DATABASE_URL, schema)
     try:
         count = store.verify()
@@ -79,8 +81,9 @@ def verified(service, schema, source_schemas=None):
         store.close()
     source = Source(TEST_DATABASE_URL, schema, service)
     try:
-        folded, docs, differences = replay(source, load_projections(service), TEST_DATABASE_URL,
-                                           source_schemas=source_schemas)
+        folded, docs, differences = replay(
+            source, load_projections(service), TEST_DATABASE_URL, source_schemas=source_schemas
+        )
     finally:
         source.close()
     assert not differences, differences[:10]
@@ -123,20 +126,35 @@ class Process:
         text = (ROOT / "services" / service / "config.yml").read_text()
         self.config = workdir / f"{service}-{schema}.yml"
         self.config.write_text(text + f"\nDB_SCHEMA: {schema}\n")
-        self.env = {**os.environ, "WATCHPOST_AMQP_URI": amqp_uri, "WATCHPOST_DATABASE_URL": database_url,
-                    f"{service.upper()}_BIND": "127.0.0.1", f"{service.upper()}_PORT": str(self.port),
-                    "WATCHPOST_LOG_LEVEL": "WARNING", "WATCHPOST_DB_POOL": "6",
-                    "WATCHPOST_MAX_WORKERS": "6", "INTAKE_VAULT_POOL": "2", **env}
+        self.env = {
+            **os.environ,
+            "WATCHPOST_AMQP_URI": amqp_uri,
+            "WATCHPOST_DATABASE_URL": database_url,
+            f"{service.upper()}_BIND": "127.0.0.1",
+            f"{service.upper()}_PORT": str(self.port),
+            "WATCHPOST_LOG_LEVEL": "WARNING",
+            "WATCHPOST_DB_POOL": "6",
+            "WATCHPOST_MAX_WORKERS": "6",
+            "INTAKE_VAULT_POOL": "2",
+            **env,
+        }
         self.log = workdir / f"{service}-{schema}.log"
         self.proc = None
         self.base_url = f"http://127.0.0.1:{self.port}"
 
     def start(self, healthy=True, timeout=30.0):
-        self.proc = subprocess.Popen([str(NAMEKO), "run", "--config", str(self.config), f"{self.service}.service"],
-                                     cwd=ROOT, env=self.env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
-        ok = eventually(lambda: self.proc.poll() is not None or self._health() == (200 if healthy else None),
-                        timeout, 0.2)
+        self.proc = subprocess.Popen(
+            [str(NAMEKO), "run", "--config", str(self.config), f"{self.service}.service"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=open(self.log, "ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        ok = eventually(
+            lambda: self.proc.poll() is not None or self._health() == (200 if healthy else None), timeout, 0.2
+        )
         assert ok and self.proc.poll() is None, f"{self.service} did not start; log:\n{self.tail()}"
         return self
 

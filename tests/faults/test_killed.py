@@ -6,16 +6,16 @@ event reaches the subscriber. A consumer killed mid-batch: training is killed wh
 queued for it and it is applying them; restarted, it applies every one exactly once (its position, its log, its
 projections).
 """
+
 from datetime import date, timedelta
 
 import pytest
 import requests
+from faults_support import Subscriber, consumed, eventually, head, relay_position, rows, through, verified
 
 from watchpost.auth import issue
 
 from liaison.service import LiaisonService
-
-from faults_support import (Subscriber, consumed, eventually, head, relay_position, rows, through, verified)
 
 pytestmark = pytest.mark.integration
 ADMIN = {"Authorization": f"Bearer {issue('district_commission', 'dc-1', ttl=600)}"}
@@ -28,7 +28,7 @@ def post(base_url, path, body, key=None):
     return answer.json()
 
 
-def test_killed_between_append_and_publish(rabbit_config, proxy_to, processes):   # processes stop first
+def test_killed_between_append_and_publish(rabbit_config, proxy_to, processes):  # processes stop first
     amqp_uri = rabbit_config["AMQP_URI"]
     broker = proxy_to(amqp_uri, 5672)
     liaison = processes("liaison", through(amqp_uri, broker)).start()
@@ -41,7 +41,7 @@ def test_killed_between_append_and_publish(rabbit_config, proxy_to, processes): 
             post(liaison.base_url, "/streets", {"street_id": f"S{n:03}", "name": f"街道{n}"}, key=f"s-{n}")
         accepted = head(liaison.schema)
         assert accepted == 30 and relay_position(liaison.schema, "liaison") < accepted
-        liaison.kill()                                    # appended, not published, and now gone
+        liaison.kill()  # appended, not published, and now gone
         broker.restore()
         liaison.start()
         assert eventually(lambda: subscriber.has_all(accepted), timeout=25), sorted(set(subscriber.positions))
@@ -59,18 +59,29 @@ def directory(admin_url, people):
     post(admin_url, "/groups", {"community": "C01", "group_id": "G01", "name": "一组"})
     appointed_on = (date.today() - timedelta(days=1)).isoformat()
     for n in range(people):
-        post(admin_url, "/people", {"person_id": f"P{n:03}", "name": f"信息员{n}", "role": "informant",
-                                    "street": "S01", "community": "C01", "groups": ["G01"],
-                                    "appointed_on": appointed_on}, key=f"appoint-{n}")
+        post(
+            admin_url,
+            "/people",
+            {
+                "person_id": f"P{n:03}",
+                "name": f"信息员{n}",
+                "role": "informant",
+                "street": "S01",
+                "community": "C01",
+                "groups": ["G01"],
+                "appointed_on": appointed_on,
+            },
+            key=f"appoint-{n}",
+        )
 
 
 def test_consumer_killed_mid_batch(container_factory, service_config, client_for, processes):
     config = service_config(DB_POOL=8)
     training = processes("training", config["AMQP_URI"], WATCHPOST_MAX_WORKERS="1").start()
-    liaison = container_factory(LiaisonService, config)     # the source, in this process
+    liaison = container_factory(LiaisonService, config)  # the source, in this process
     liaison.start()
     source_url = client_for(liaison).base_url
-    training.kill()                                         # its durable queue stays and fills
+    training.kill()  # its durable queue stays and fills
     people = 80
     directory(source_url, people)
     source_head = head(config["DB_SCHEMA"])
@@ -78,16 +89,19 @@ def test_consumer_killed_mid_batch(container_factory, service_config, client_for
 
     training.start()
     assert eventually(lambda: consumed(training.schema, "liaison") >= 10, timeout=25, every=0.01)
-    training.kill()                                         # mid-batch: some applied, the rest unacked
+    training.kill()  # mid-batch: some applied, the rest unacked
     at_kill = consumed(training.schema, "liaison")
     assert at_kill < source_head, "the consumer finished before it could be killed; make the batch larger"
 
     training.start()
-    assert eventually(lambda: consumed(training.schema, "liaison") == source_head, timeout=25), \
-        (consumed(training.schema, "liaison"), source_head)
-    enrolled = rows(training.schema, "SELECT stream_id, count(*) FROM events WHERE type = 'onboarding.enrolled' "
-                                     "GROUP BY stream_id")
+    assert eventually(lambda: consumed(training.schema, "liaison") == source_head, timeout=25), (
+        consumed(training.schema, "liaison"),
+        source_head,
+    )
+    enrolled = rows(
+        training.schema, "SELECT stream_id, count(*) FROM events WHERE type = 'onboarding.enrolled' GROUP BY stream_id"
+    )
     assert len(enrolled) == people and {count for _, count in enrolled} == {1}, enrolled[:5]
     commands = rows(training.schema, "SELECT command_id FROM commands WHERE command_id LIKE 'liaison:%%'")
-    assert len(commands) == people                        # one command per appointment, none applied twice
+    assert len(commands) == people  # one command per appointment, none applied twice
     verified("training", training.schema)

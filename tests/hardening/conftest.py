@@ -1,4 +1,5 @@
 """Hardening tests: each starts one service in nameko's container against the real broker and database."""
+
 import sys
 from pathlib import Path
 
@@ -19,17 +20,20 @@ class Running:
 @pytest.fixture
 def start(container_factory, service_config, client_for):
     """`start(service, **config) -> Running`: the service's container, started, with a client."""
+
     def make(name, **extra):
-        extra.setdefault("DB_POOL", 6)     # a small footprint: max_connections is shared with other test runs
+        extra.setdefault("DB_POOL", 6)  # a small footprint: max_connections is shared with other test runs
         container = container_factory(service_class(name), service_config(**extra))
         container.start()
         return Running(name, container, client_for(container))
+
     return make
 
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     from watchpost.runtime.ratelimit import LIMITER
+
     LIMITER.reset()
     yield
     LIMITER.reset()

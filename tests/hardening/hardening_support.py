@@ -1,4 +1,5 @@
 """What the hardening tests share: the four services' route tables, tokens by role, request building."""
+
 import importlib
 import re
 import time
@@ -10,17 +11,33 @@ from watchpost.auth import issue
 from watchpost.domain import ROLES
 from watchpost.runtime import EventLog
 
-SERVICES = {"intake": "IntakeService", "liaison": "LiaisonService", "training": "TrainingService",
-            "assessment": "AssessmentService"}
+SERVICES = {
+    "intake": "IntakeService",
+    "liaison": "LiaisonService",
+    "training": "TrainingService",
+    "assessment": "AssessmentService",
+}
 STREET, COMMUNITY = "S01", "C01"
 # by design open without a token: health, the API description, the checkpoint public key, anonymous submission
 # and receipt lookup (the routes whose ALLOWED roles include `citizen`)
 PUBLIC_BUILTINS = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/checkpoints/key")}
-ANONYMOUS_ROUTES = {("intake", "receive_clue"), ("intake", "receive_opinion"), ("intake", "lookup_receipt"),
-                    ("intake", "add_attachment"),   # an anonymous reporter's file, with the clue's receipt code
-                    ("intake", "receipt_moved")}    # the old GET /receipts/<code>: 410, go to POST /receipts/lookup
-PREFERRED = ("district_commission", "street_commission", "community_secretary", "informant",
-             "supervisor", "auditor", "subscriber", "citizen")
+ANONYMOUS_ROUTES = {
+    ("intake", "receive_clue"),
+    ("intake", "receive_opinion"),
+    ("intake", "lookup_receipt"),
+    ("intake", "add_attachment"),  # an anonymous reporter's file, with the clue's receipt code
+    ("intake", "receipt_moved"),
+}  # the old GET /receipts/<code>: 410, go to POST /receipts/lookup
+PREFERRED = (
+    "district_commission",
+    "street_commission",
+    "community_secretary",
+    "informant",
+    "supervisor",
+    "auditor",
+    "subscriber",
+    "citizen",
+)
 
 
 def service_class(service):
@@ -54,9 +71,11 @@ def path_args(route):
 
 def url_path(route, values):
     """The route's path with its arguments filled in, each percent-encoded (lone surrogates as their bytes)."""
+
     def fill(match):
         text = values[match.group(1)]
         return urllib.parse.quote(text.encode("utf-8", "surrogatepass"), safe="")
+
     return re.sub(r"<(?:\w+:)?(\w+)>", fill, route.path)
 
 
@@ -87,6 +106,7 @@ def wait_for_head(store, at_least=0, timeout=20.0):
 def encode_json(value):
     """JSON text for any value hypothesis makes, lone surrogates included (as \\ud800 escapes)."""
     import json
+
     return json.dumps(value, ensure_ascii=True, allow_nan=True).encode("ascii")
 
 

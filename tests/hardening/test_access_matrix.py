@@ -3,16 +3,33 @@ check, any other role gets 403 naming who may; without a token 401, except the e
 the API description, the checkpoints' public key, anonymous submission, receipt lookup and a reporter's
 attachment with the receipt code). A token carrying the role `system` gets 401 everywhere: timers and consumers act
 as the service itself, no caller can. A refused request writes nothing."""
+
 import pytest
 import requests
+from hardening_support import (
+    ALL_ROLES,
+    ANONYMOUS_ROUTES,
+    PUBLIC_BUILTINS,
+    SERVICES,
+    allowed,
+    decoded,
+    headers_for,
+    path_args,
+    routes,
+    url_path,
+    wait_for_head,
+)
 
-from hardening_support import (ALL_ROLES, ANONYMOUS_ROUTES, PUBLIC_BUILTINS, SERVICES, allowed, decoded,
-                               headers_for, path_args, routes, url_path, wait_for_head)
 from watchpost.audit.service import SIGNERS
 from watchpost.runtime.catchup import READERS as CATCH_UP_READERS
 
-BUILTINS = [("GET", "/health", None), ("GET", "/openapi.json", None), ("GET", "/checkpoints/key", None),
-            ("GET", "/events", set(CATCH_UP_READERS)), ("POST", "/checkpoints", set(SIGNERS))]
+BUILTINS = [
+    ("GET", "/health", None),
+    ("GET", "/openapi.json", None),
+    ("GET", "/checkpoints/key", None),
+    ("GET", "/events", set(CATCH_UP_READERS)),
+    ("POST", "/checkpoints", set(SIGNERS)),
+]
 
 
 class Endpoint:
@@ -28,8 +45,15 @@ def endpoints(service):
     found = [Endpoint(m, p, p, roles, (m, p) in PUBLIC_BUILTINS) for m, p, roles in BUILTINS]
     for route in routes(service):
         roles = set(table.get(route.name, ()))
-        found.append(Endpoint(route.method, url_path(route, {a: "X1" for a in path_args(route)}), route.name,
-                              roles, "citizen" in roles))
+        found.append(
+            Endpoint(
+                route.method,
+                url_path(route, {a: "X1" for a in path_args(route)}),
+                route.name,
+                roles,
+                "citizen" in roles,
+            )
+        )
     return found
 
 

@@ -5,22 +5,33 @@ stack trace, and a refused request writes nothing (the log head does not move). 
 
 Examples per route: HARDENING_EXAMPLES (default 8; CI time), plus fixed valid commands carrying nasty strings.
 """
+
 import os
 import urllib.parse
 
 import pytest
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from hardening_support import (SERVICES, acting_role, allowed, decoded, field_names, headers_for, routes, url_path,
-                               wait_for_head)
+from hardening_support import (
+    SERVICES,
+    acting_role,
+    allowed,
+    decoded,
+    field_names,
+    headers_for,
+    routes,
+    url_path,
+    wait_for_head,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from strategies import NASTY, body, path_values, query
 
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("HARDENING_EXAMPLES", "8"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
-                    suppress_health_check=list(HealthCheck))
-SERVER_REFUSALS = {404, 405, 413, 414, 431}   # refused by routing or the HTTP server, before our code
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, database=None, derandomize=False, suppress_health_check=list(HealthCheck)
+)
+SERVER_REFUSALS = {404, 405, 413, 414, 431}  # refused by routing or the HTTP server, before our code
 
 
 def judge(route, response, before, after, sent):
@@ -60,6 +71,7 @@ def sent_names(route, payload):
         return set(payload)
     try:
         import json
+
         value = json.loads(payload)
     except (ValueError, RecursionError):
         return set()
@@ -76,8 +88,10 @@ def fuzz_route(running, route):
         before = running.store.head()
         response = send(running.base_url, route, role, path, payload)
         names = sent_names(route, payload) | set(path)
-        sent = ({str(name).replace("\x00", "\\u0000") for name in names}     # as refuse_nul shows it
-                | {urllib.parse.quote(str(n).encode("utf-8", "surrogatepass"), safe="") for n in names})
+        sent = (
+            {str(name).replace("\x00", "\\u0000") for name in names}  # as refuse_nul shows it
+            | {urllib.parse.quote(str(n).encode("utf-8", "surrogatepass"), safe="") for n in names}
+        )
         judge(route, response, before, running.store.head(), sent)
 
     check()
@@ -91,7 +105,7 @@ def test_hostile_input_on_every_route_is_refused_cleanly(start, service):
     for route in routes(service):
         try:
             fuzz_route(running, route)
-        except AssertionError as exc:   # keep going: report every route that fails, not only the first
+        except AssertionError as exc:  # keep going: report every route that fails, not only the first
             failures.append(f"{route.method} {route.path}: {str(exc).splitlines()[0][:400]}")
     assert not failures, "\n".join(failures)
 
@@ -99,16 +113,31 @@ def test_hostile_input_on_every_route_is_refused_cleanly(start, service):
 # -- nasty strings inside otherwise valid commands reach the handlers -------------------------------------------
 VALID = {
     ("liaison", "/streets"): ({"street_id": "S09", "name": "x"}, ["street_id", "name"]),
-    ("liaison", "/people"): ({"person_id": "P9", "name": "x", "role": "informant", "street": "S01",
-                              "community": "C01"}, ["person_id", "name"]),
-    ("intake", "/opinions"): ({"kind": "problem", "channel": "meeting", "community": "C01", "street": "S01",
-                               "summary": "x"}, ["summary", "community", "street"]),
-    ("intake", "/clues"): ({"channel": "informant", "summary": "x", "community": "C01", "street": "S01",
-                            "category": "C04", "item": "C04.02", "details": "x",
-                            "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"}},
-                           ["summary", "community"]),
-    ("training", "/sessions"): ({"kind": "centralised", "topic": "x", "date": "2026-03-10", "hours": 2,
-                                 "organiser": "x"}, ["topic", "organiser"]),
+    ("liaison", "/people"): (
+        {"person_id": "P9", "name": "x", "role": "informant", "street": "S01", "community": "C01"},
+        ["person_id", "name"],
+    ),
+    ("intake", "/opinions"): (
+        {"kind": "problem", "channel": "meeting", "community": "C01", "street": "S01", "summary": "x"},
+        ["summary", "community", "street"],
+    ),
+    ("intake", "/clues"): (
+        {
+            "channel": "informant",
+            "summary": "x",
+            "community": "C01",
+            "street": "S01",
+            "category": "C04",
+            "item": "C04.02",
+            "details": "x",
+            "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+        },
+        ["summary", "community"],
+    ),
+    ("training", "/sessions"): (
+        {"kind": "centralised", "topic": "x", "date": "2026-03-10", "hours": 2, "organiser": "x"},
+        ["topic", "organiser"],
+    ),
 }
 EDGE_STRINGS = [s for s in NASTY if s] + ["x" * 70_000]
 
@@ -124,12 +153,15 @@ def test_edge_strings_in_valid_commands_are_stored_intact_or_refused_by_field(st
 
         @SETTINGS
         @given(field=st.sampled_from(fields), value=st.sampled_from(EDGE_STRINGS) | st.text(max_size=20))
-        def check(field, value):
+        def check(field, value, valid=valid, path=path):  # bound now: hypothesis runs it in this iteration
             before = running.store.head()
             payload = {**valid, field: value}
-            response = requests.post(running.base_url + path, data=_json(payload),
-                                     headers={**headers_for("district_commission"),
-                                              "Content-Type": "application/json"}, timeout=30)
+            response = requests.post(
+                running.base_url + path,
+                data=_json(payload),
+                headers={**headers_for("district_commission"), "Content-Type": "application/json"},
+                timeout=30,
+            )
             where = f"POST {path} {field}={value[:40]!r} -> {response.status_code}: {response.text[:300]}"
             assert response.status_code < 500, where
             after = running.store.head()
@@ -143,6 +175,7 @@ def test_edge_strings_in_valid_commands_are_stored_intact_or_refused_by_field(st
                 since = before[0] if after != before else 0
                 stored = [e for e in running.store.read_after(since, 100_000) if _contains(e.payload, value)]
                 assert stored or not value.strip(), f"accepted but not stored intact: {where}"
+
         try:
             check()
         except AssertionError as exc:
@@ -152,6 +185,7 @@ def test_edge_strings_in_valid_commands_are_stored_intact_or_refused_by_field(st
 
 def _json(value):
     import json
+
     return json.dumps(value, ensure_ascii=True).encode()
 
 
@@ -166,14 +200,20 @@ def _contains(doc, value):
 
 
 # -- the RPC `command` method reads fields exactly as HTTP does ---------------------------------------------------
-HOSTILE_FIELDS = [{"\x00": 1}, {"surely_not_a_field": "x"}, {"a\x00b": "\x00"}, {"limit": [], "offset": {}},
-                  {"person_id": {"$gt": ""}, "street_id": ["'; DROP TABLE events; --"]}]
+HOSTILE_FIELDS = [
+    {"\x00": 1},
+    {"surely_not_a_field": "x"},
+    {"a\x00b": "\x00"},
+    {"limit": [], "offset": {}},
+    {"person_id": {"$gt": ""}, "street_id": ["'; DROP TABLE events; --"]},
+]
 
 
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_rpc_commands_refuse_hostile_fields_by_name(start, service):
     from nameko.exceptions import RemoteError
     from nameko.standalone.rpc import ClusterRpcProxy
+
     running = start(service)
     wait_for_head(running.store)
     before = running.store.head()

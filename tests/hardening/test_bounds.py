@@ -1,12 +1,12 @@
 """The requests the fuzzer found answered with a 500 (issue 23), and the nonsense a source must refuse at the door:
 each is a 422 that names the field and says what is allowed, and a refused command writes nothing."""
+
 from datetime import timedelta
 
 import pytest
+from hardening_support import COMMUNITY, STREET, headers_for
 
 from watchpost.fields import FIRST_YEAR, LAST_YEAR, MAX_OFFSET, RECORDS_BEGIN, district_today
-
-from hardening_support import COMMUNITY, STREET, headers_for
 
 pytestmark = pytest.mark.integration
 HUGE = "158160897056039344655266573308657664"
@@ -32,12 +32,16 @@ def test_intake_refuses_nonsense_at_the_door(start):
     running = start("intake")
     api = running.client.as_("district_commission")
     refused(api.get(f"/clues?offset={HUGE}"), "offset")
-    refused(api.get(f"/opinions?offset=-1"), "offset")
+    refused(api.get("/opinions?offset=-1"), "offset")
     head = running.store.head()
-    inspection = {"community": COMMUNITY, "street": STREET, "held_on": "2026-03-02", "subject": "三务公开",
-                  "scope": "村务"}
-    assert str(RECORDS_BEGIN) in refused(api.post("/inspections", {**inspection, "held_on": "0276-07-28"}),
-                                         "held_on")
+    inspection = {
+        "community": COMMUNITY,
+        "street": STREET,
+        "held_on": "2026-03-02",
+        "subject": "三务公开",
+        "scope": "村务",
+    }
+    assert str(RECORDS_BEGIN) in refused(api.post("/inspections", {**inspection, "held_on": "0276-07-28"}), "held_on")
     tomorrow = (district_today() + timedelta(days=1)).isoformat()
     assert "future" in refused(api.post("/inspections", {**inspection, "held_on": tomorrow}), "held_on")
     refused(api.post("/inspections", {**inspection, "community": "kÃ"}), "community")

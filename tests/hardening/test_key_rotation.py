@@ -5,6 +5,7 @@ the old key verify during the overlap, new ones are signed with the new key; dro
 refused. Intake's master key (WATCHPOST_MASTER_KEY): every reporter key is re-wrapped under the new master key in
 one transaction; the service restarted with the new key reads every live record, and the old key reads none.
 """
+
 import base64
 import os
 
@@ -18,8 +19,15 @@ from intake.pgvault import PostgresVault, pooled
 
 pytestmark = pytest.mark.integration
 OLD, NEW = "old-signing-key-" + "o" * 32, "new-signing-key-" + "n" * 32
-CLUE = {"channel": "informant", "summary": "社区项目资金未经集体研究", "community": "lijinggang", "street": "yongquan",
-        "category": "C04", "item": "C04.02", "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"}}
+CLUE = {
+    "channel": "informant",
+    "summary": "社区项目资金未经集体研究",
+    "community": "lijinggang",
+    "street": "yongquan",
+    "category": "C04",
+    "item": "C04.02",
+    "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+}
 REPORTER = {"name": "易会容测试", "phone": "13800138000"}
 
 
@@ -33,12 +41,12 @@ def test_jwt_keys_rotate_with_an_overlap(start, monkeypatch):
     old_token = issue("auditor", "a-1")
     assert status(liaison, old_token) == 200
 
-    monkeypatch.setenv("WATCHPOST_JWT_KEYS", f"{NEW},{OLD}")            # overlap: new signs, both verify
+    monkeypatch.setenv("WATCHPOST_JWT_KEYS", f"{NEW},{OLD}")  # overlap: new signs, both verify
     new_token = issue("auditor", "a-2")
     assert issue("auditor", "a-2", keys=[OLD]) != new_token
     assert status(liaison, old_token) == 200 and status(liaison, new_token) == 200
 
-    monkeypatch.setenv("WATCHPOST_JWT_KEYS", NEW)                       # the old key retired
+    monkeypatch.setenv("WATCHPOST_JWT_KEYS", NEW)  # the old key retired
     refused = liaison.client.request("GET", "/people", headers={"Authorization": f"Bearer {old_token}"})
     assert refused.status_code == 401 and "signature does not verify" in refused.json()["message"]
     assert OLD not in refused.text and old_token not in refused.text
@@ -53,13 +61,14 @@ def test_expired_and_forged_tokens_are_refused(start):
     forged = issue("district_commission", "x", keys=["someone-elses-key-" + "x" * 32])
     assert status(liaison, forged) == 401
     header, payload, _ = issue("auditor", "a-1").split(".")
-    assert status(liaison, f"{header}.{payload}.") == 401                 # signature stripped
+    assert status(liaison, f"{header}.{payload}.") == 401  # signature stripped
     none_alg = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
-    assert status(liaison, f"{none_alg}.{payload}.") == 401               # alg=none
+    assert status(liaison, f"{none_alg}.{payload}.") == 401  # alg=none
 
 
 def test_intake_master_key_rotation(container_factory, service_config, client_for, monkeypatch):
     from intake.service import IntakeService
+
     old_key, new_key = os.urandom(32), os.urandom(32)
     monkeypatch.setenv("WATCHPOST_MASTER_KEY", base64.b64encode(old_key).decode())
     config = service_config(DB_POOL=6)
@@ -71,7 +80,7 @@ def test_intake_master_key_rotation(container_factory, service_config, client_fo
     assert clue.status_code == 201, clue.text
     clue_id = clue.json()["clue_id"]
     vault = next(e for e in first.extensions if isinstance(e, Vault))
-    vault.vault.rotate_master(new_key)                    # re-wrap every live key, one transaction
+    vault.vault.rotate_master(new_key)  # re-wrap every live key, one transaction
     first.stop()
 
     monkeypatch.setenv("WATCHPOST_MASTER_KEY", base64.b64encode(new_key).decode())
@@ -90,11 +99,13 @@ def test_intake_master_key_rotation(container_factory, service_config, client_fo
 
 def _another_port():
     from watchpost.testing import free_port
+
     return f"127.0.0.1:{free_port()}"
 
 
 def _a_reporter_ref(container):
     from hardening_support import store_of
+
     store = store_of(container)
     received = next(e for e in store.read_after(0) if e.type == "clue.received")
     return received.payload["reporter_ref"]

@@ -5,23 +5,23 @@ document calls valid is refused by the request schema (a document looser than th
 
 Examples per operation and generation mode: SCHEMATHESIS_EXAMPLES (default 3; `make fuzz` runs many).
 """
+
 import os
 
 import pytest
 import requests
 import schemathesis
+from hardening_support import SERVICES, acting_role, headers_for, routes
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from openapi_spec_validator import validate as validate_spec
 from schemathesis import GenerationMode, checks
 from schemathesis.core.failures import Failure, FailureGroup
 
-from hardening_support import SERVICES, acting_role, headers_for, routes
-
 pytestmark = pytest.mark.integration
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
-PHASES = [Phase.explicit, Phase.generate]          # a failure is reported as found, not shrunk
-SCHEMA_REFUSAL = "the request has invalid fields"   # watchpost.runtime.web.load_fields
+PHASES = [Phase.explicit, Phase.generate]  # a failure is reported as found, not shrunk
+SCHEMA_REFUSAL = "the request has invalid fields"  # watchpost.runtime.web.load_fields
 
 
 def document_agrees(ctx, response, case):
@@ -31,13 +31,22 @@ def document_agrees(ctx, response, case):
         return None
     body = response.json()
     if body.get("message", "").startswith(SCHEMA_REFUSAL):
-        raise Failure(operation=case.operation.label, title="The document is looser than the API's validation",
-                      message=body["message"])
+        raise Failure(
+            operation=case.operation.label,
+            title="The document is looser than the API's validation",
+            message=body["message"],
+        )
     return None
 
 
-CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-          checks.response_schema_conformance, checks.negative_data_rejection, document_agrees]
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+    checks.negative_data_rejection,
+    document_agrees,
+]
 
 
 def served_document(running):
@@ -70,16 +79,23 @@ def fuzz(service, running, examples):
         operation = result.ok()
         headers = headers_for(role(operation.definition.raw.get("operationId")))
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=examples, deadline=None, database=None, phases=PHASES,
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=examples,
+                deadline=None,
+                database=None,
+                phases=PHASES,
+                suppress_health_check=list(HealthCheck),
+            )
             def check(case):
-                response = case.call(base_url=running.base_url, headers=headers, timeout=30)
-                case.validate_response(response, checks=CHECKS, headers=headers)
+                response = case.call(base_url=running.base_url, headers=headers, timeout=30)  # noqa: B023
+                case.validate_response(response, checks=CHECKS, headers=headers)  # noqa: B023 - run in this iteration
+
             try:
                 check()
             except Unsatisfiable:
-                pass   # no negative example exists (e.g. an operation without parameters)
+                pass  # no negative example exists (e.g. an operation without parameters)
             except (Failure, FailureGroup, AssertionError) as failed:
                 failures.append(f"{operation.label} [{mode.value}]: {failed}")
     assert not failures, f"{len(failures)} operations of {service} failed:\n" + "\n\n".join(failures)

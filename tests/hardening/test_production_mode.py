@@ -2,6 +2,7 @@
 private key (EdDSA). What the attacker holds is the public source code (the development keys), a token meant for
 another service or another issuer, a token that lives too long, or a forged `system` token: all 401, over HTTP and
 RPC. A service given a missing, development or short key does not start, and says which variable is wrong."""
+
 import base64
 import io
 import os
@@ -22,10 +23,16 @@ from watchpost import auth, config, keys
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
-KEY_VARIABLES = ("WATCHPOST_JWT_KEYS", "WATCHPOST_JWT_PUBLIC_KEYS", "WATCHPOST_JWT_PRIVATE_KEY",
-                 "WATCHPOST_CATCHUP_KEY",
-                 "WATCHPOST_MASTER_KEY", "WATCHPOST_CHECKPOINT_KEY", "INTAKE_ACCUSED_KEY",
-                 *(config.checkpoint_key_variable(s) for s in config.SERVICES))
+KEY_VARIABLES = (
+    "WATCHPOST_JWT_KEYS",
+    "WATCHPOST_JWT_PUBLIC_KEYS",
+    "WATCHPOST_JWT_PRIVATE_KEY",
+    "WATCHPOST_CATCHUP_KEY",
+    "WATCHPOST_MASTER_KEY",
+    "WATCHPOST_CHECKPOINT_KEY",
+    "INTAKE_ACCUSED_KEY",
+    *(config.checkpoint_key_variable(s) for s in config.SERVICES),
+)
 
 
 def key_set():
@@ -49,8 +56,15 @@ def production(monkeypatch):
 def mint(private, **changes):
     """Sign claims as the issuer would (or as an attacker would, with another key)."""
     now = int(time.time())
-    claims = {"sub": "d-1", "role": "district_commission", "iss": "watchpost", "aud": ["liaison"], "iat": now,
-              "exp": now + 600, **changes}
+    claims = {
+        "sub": "d-1",
+        "role": "district_commission",
+        "iss": "watchpost",
+        "aud": ["liaison"],
+        "iat": now,
+        "exp": now + 600,
+        **changes,
+    }
     key = Ed25519PrivateKey.from_private_bytes(base64.b64decode(private)) if isinstance(private, str) else private
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, key, algorithm="EdDSA")
 
@@ -66,6 +80,7 @@ def migrated(monkeypatch):
     from watchpost.eventlog.migrate import as_login, role_of
     from watchpost.migrate_cli import run
     from watchpost.testing import TEST_DATABASE_URL, drop_schema
+
     made = []
 
     def make(service):
@@ -98,14 +113,23 @@ def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start
         "the role system": mint(private, role="system"),
         "a key of one's own": mint(Ed25519PrivateKey.generate()),
         "the catch-up key as district commission": jwt.encode(
-            {"sub": "x", "role": "district_commission", "iss": "watchpost", "aud": ["liaison"], "iat": now,
-             "exp": now + 60}, production["WATCHPOST_CATCHUP_KEY"], algorithm="HS256"),
+            {
+                "sub": "x",
+                "role": "district_commission",
+                "iss": "watchpost",
+                "aud": ["liaison"],
+                "iat": now,
+                "exp": now + 60,
+            },
+            production["WATCHPOST_CATCHUP_KEY"],
+            algorithm="HS256",
+        ),
     }
     for what, token in attacks.items():
         answer = get(liaison, token)
         assert answer.status_code == 401, (what, answer.text)
         assert answer.json()["error"] == "unauthenticated" and token not in answer.text
-    assert get(liaison, auth.catchup_token("liaison"), "/events").status_code == 200   # a consumer's catch-up
+    assert get(liaison, auth.catchup_token("liaison"), "/events").status_code == 200  # a consumer's catch-up
     with ClusterRpcProxy(liaison.container.config) as cluster:
         for token in (attacks["the role system"], attacks["the development key"]):
             with pytest.raises(RemoteError) as refused:
@@ -116,29 +140,40 @@ def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start
             assert refused.value.exc_type == "Unauthenticated"
 
 
-@pytest.mark.parametrize("variable, value, why", [
-    ("WATCHPOST_MASTER_KEY", None, "WATCHPOST_MASTER_KEY is missing"),
-    ("WATCHPOST_MASTER_KEY", config.DEV_MASTER_KEY, "WATCHPOST_MASTER_KEY is a development key"),
-    ("INTAKE_CHECKPOINT_KEY", base64.b64encode(b"short").decode(), "INTAKE_CHECKPOINT_KEY is too short"),
-    ("WATCHPOST_JWT_KEYS", config.DEV_JWT_KEY, "WATCHPOST_JWT_KEYS is set"),
-])
-def test_a_production_service_with_a_bad_key_refuses_to_start(container_factory, service_config, production,
-                                                              monkeypatch, variable, value, why):
+@pytest.mark.parametrize(
+    "variable, value, why",
+    [
+        ("WATCHPOST_MASTER_KEY", None, "WATCHPOST_MASTER_KEY is missing"),
+        ("WATCHPOST_MASTER_KEY", config.DEV_MASTER_KEY, "WATCHPOST_MASTER_KEY is a development key"),
+        ("INTAKE_CHECKPOINT_KEY", base64.b64encode(b"short").decode(), "INTAKE_CHECKPOINT_KEY is too short"),
+        ("WATCHPOST_JWT_KEYS", config.DEV_JWT_KEY, "WATCHPOST_JWT_KEYS is set"),
+    ],
+)
+def test_a_production_service_with_a_bad_key_refuses_to_start(
+    container_factory, service_config, production, monkeypatch, variable, value, why
+):
     from intake.service import IntakeService
+
     monkeypatch.delenv(variable) if value is None else monkeypatch.setenv(variable, value)
     container = container_factory(IntakeService, service_config(DB_POOL=4))
     with pytest.raises(keys.KeysRefused) as refused:
         container.start()
     assert why in str(refused.value) and "watchpost-keys" in str(refused.value)
-    assert value is None or value not in str(refused.value)          # a key is named, never shown
+    assert value is None or value not in str(refused.value)  # a key is named, never shown
 
 
 def test_nameko_run_in_production_without_keys_exits_naming_the_variables(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in KEY_VARIABLES and k != "WATCHPOST_ENV"}
     env["WATCHPOST_DATABASE_URL"] = "postgresql://postgres@127.0.0.1:5432/keys_never_created"
     nameko = Path(sys.executable).parent / "nameko"
-    done = subprocess.run([str(nameko), "run", "--config", str(ROOT / "services/training/config.yml"),
-                           "training.service"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [str(nameko), "run", "--config", str(ROOT / "services/training/config.yml"), "training.service"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode != 0
     said = done.stdout + done.stderr
     assert "training refuses to start in production mode (WATCHPOST_ENV unset)" in said

@@ -1,5 +1,6 @@
 """Rate limits on what needs no token (anonymous submission, receipt lookup): a token bucket per client address
 and route (watchpost.runtime.ratelimit), 429 `rate_limited` with Retry-After, so receipt codes cannot be guessed."""
+
 import http.client
 import ipaddress
 import json
@@ -12,9 +13,15 @@ from watchpost.runtime.ratelimit import Limiter
 
 from intake import receipts
 
-CLUE = {"channel": "citizen_platform", "summary": "社区项目资金未经集体研究", "community": "lijinggang",
-        "street": "yongquan", "category": "C04", "item": "C04.02",
-        "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"}}
+CLUE = {
+    "channel": "citizen_platform",
+    "summary": "社区项目资金未经集体研究",
+    "community": "lijinggang",
+    "street": "yongquan",
+    "category": "C04",
+    "item": "C04.02",
+    "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+}
 
 
 def test_a_bucket_allows_the_burst_then_refills_at_the_rate():
@@ -25,9 +32,9 @@ def test_a_bucket_allows_the_burst_then_refills_at_the_rate():
     with pytest.raises(RateLimited) as caught:
         limiter.take("k", rate=1 / 10, burst=3)
     assert caught.value.status == 429 and caught.value.details["retry_after"] == 10
-    limiter.take("other", rate=1 / 10, burst=3)          # another address or route has its own bucket
+    limiter.take("other", rate=1 / 10, burst=3)  # another address or route has its own bucket
     now[0] = 10.0
-    limiter.take("k", rate=1 / 10, burst=3)              # one token back after 1/rate seconds
+    limiter.take("k", rate=1 / 10, burst=3)  # one token back after 1/rate seconds
     with pytest.raises(RateLimited):
         limiter.take("k", rate=1 / 10, burst=3)
 
@@ -49,7 +56,7 @@ def test_guessing_a_receipt_at_the_default_rate_is_hopeless(monkeypatch):
     rate, burst = ratelimit.limits()
     guesses_a_year = burst + rate * 365 * 24 * 3600
     codes = len(receipts.ALPHABET) ** receipts.LENGTH
-    assert guesses_a_year / codes < 1e-20          # per address; a million addresses still < 1e-14
+    assert guesses_a_year / codes < 1e-20  # per address; a million addresses still < 1e-14
 
 
 def request(base_url, method, path, body=None, token=None, source="127.0.0.1"):
@@ -68,7 +75,7 @@ def request(base_url, method, path, body=None, token=None, source="127.0.0.1"):
 @pytest.mark.integration
 def test_receipts_cannot_be_enumerated(start, monkeypatch):
     monkeypatch.setenv("WATCHPOST_ANON_BURST", "5")
-    monkeypatch.setenv("WATCHPOST_ANON_RATE", "6")        # one every 10 s
+    monkeypatch.setenv("WATCHPOST_ANON_RATE", "6")  # one every 10 s
     intake = start("intake")
     base = intake.base_url
     informant = intake.client.as_("informant", street="yongquan")
@@ -95,19 +102,34 @@ def test_anonymous_submission_is_limited_and_nothing_is_written_when_refused(sta
     monkeypatch.setenv("WATCHPOST_ANON_BURST", "3")
     monkeypatch.setenv("WATCHPOST_ANON_RATE", "1")
     intake = start("intake")
-    assert [request(intake.base_url, "POST", "/opinions", {"kind": "problem", "channel": "meeting",
-                                                           "community": "lijinggang", "street": "yongquan",
-                                                           "summary": f"路灯不亮{n}"})[0] for n in range(3)] == [201] * 3
+    assert [
+        request(
+            intake.base_url,
+            "POST",
+            "/opinions",
+            {
+                "kind": "problem",
+                "channel": "meeting",
+                "community": "lijinggang",
+                "street": "yongquan",
+                "summary": f"路灯不亮{n}",
+            },
+        )[0]
+        for n in range(3)
+    ] == [201] * 3
     before = intake.store.head()
-    status, retry, body = request(intake.base_url, "POST", "/opinions", {"kind": "problem", "channel": "meeting",
-                                                                         "community": "lijinggang",
-                                                                         "street": "yongquan", "summary": "再来"})
+    status, retry, body = request(
+        intake.base_url,
+        "POST",
+        "/opinions",
+        {"kind": "problem", "channel": "meeting", "community": "lijinggang", "street": "yongquan", "summary": "再来"},
+    )
     assert status == 429 and 50 <= int(retry) <= 60 and intake.store.head() == before
 
 
 def test_the_client_address_comes_from_a_trusted_proxy_only():
     proxies = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.2/32")]
-    assert ratelimit.client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"    # untrusted: ignored
+    assert ratelimit.client_address("203.0.113.9", "1.2.3.4", proxies) == "203.0.113.9"  # untrusted: ignored
     assert ratelimit.client_address("127.0.0.2", "1.2.3.4", proxies) == "1.2.3.4"
     # a client prepends what it likes; the trusted hops appended the truth at the right
     assert ratelimit.client_address("10.0.0.5", "9.9.9.9, 198.51.100.7, 10.0.0.4", proxies) == "198.51.100.7"
@@ -151,7 +173,7 @@ def test_a_forwarded_address_counts_only_from_a_trusted_proxy(start, monkeypatch
     # behind the trusted proxy each client has its own bucket, and the client cannot spoof past the proxy
     assert [_raw(base, path, "127.0.0.2", "203.0.113.1") for _ in range(3)] == [404, 404, 429]
     assert _raw(base, path, "127.0.0.2", "203.0.113.1, 203.0.113.2") == 404
-    assert _raw(base, path, "127.0.0.2", "203.0.113.2, 203.0.113.1") == 429    # the proxy appended .1
+    assert _raw(base, path, "127.0.0.2", "203.0.113.2, 203.0.113.1") == 429  # the proxy appended .1
 
 
 @pytest.mark.integration
@@ -166,8 +188,9 @@ def test_a_signed_in_caller_is_limited_by_subject_over_http_and_rpc(start, monke
     other = intake.client.as_("informant", sub="someone-else", street="yongquan").token
     path = receipts.new_code()
     # the subject's bucket follows it from address to address
-    assert [_raw(intake.base_url, path, source, token=token) for source in ("127.0.0.1", "127.0.0.3", "127.0.0.4")] \
-        == [404] * 3
+    assert [_raw(intake.base_url, path, source, token=token) for source in ("127.0.0.1", "127.0.0.3", "127.0.0.4")] == [
+        404
+    ] * 3
     assert _raw(intake.base_url, path, "127.0.0.5", token=token) == 429
     assert _raw(intake.base_url, path, token=other) == 404
     with ClusterRpcProxy(intake.container.config) as cluster:

@@ -3,16 +3,23 @@ street, whatever id they put in the URL. A record out of scope answers exactly a
 byte for byte apart from the id: nothing tells where it lives, or that it exists); a place the caller names
 themself outside their scope is 403 naming their own. Neither writes anything. Clues are narrower still (知情范围:
 services/intake/tests/integration/test_knowing.py)."""
+
 from datetime import date
 
 import pytest
 
 pytestmark = pytest.mark.integration
 HERE = {"street": "yongquan", "community": "lijinggang"}
-NEIGHBOUR = {"street": "yongquan", "community": "fenghuang"}       # same street, another community
-ELSEWHERE = {"street": "liucheng", "community": "guanghua"}        # another street
-CLUE = {"channel": "informant", "summary": "社区项目资金未经集体研究", "category": "C04", "item": "C04.02",
-        "details": "项目资金使用未上会", "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"}}
+NEIGHBOUR = {"street": "yongquan", "community": "fenghuang"}  # same street, another community
+ELSEWHERE = {"street": "liucheng", "community": "guanghua"}  # another street
+CLUE = {
+    "channel": "informant",
+    "summary": "社区项目资金未经集体研究",
+    "category": "C04",
+    "item": "C04.02",
+    "details": "项目资金使用未上会",
+    "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+}
 
 
 def as_(client, role, where=HERE, sub=None):
@@ -44,30 +51,48 @@ def test_intake_records_are_read_and_acted_on_only_in_scope(start):
     district = intake.client.as_("district_commission")
     clue = made(district.post("/clues", {**CLUE, **NEIGHBOUR}))["clue_id"]
     far_clue = made(district.post("/clues", {**CLUE, **ELSEWHERE}))["clue_id"]
-    opinion = made(district.post("/opinions", {"kind": "problem", "channel": "meeting", "summary": "路灯不亮",
-                                                **NEIGHBOUR}))["opinion_id"]
-    inspection = made(district.post("/inspections", {**NEIGHBOUR, "held_on": date.today().isoformat(),
-                                                     "subject": "三务公开检查", "scope": "三务公开"}))
+    opinion = made(
+        district.post("/opinions", {"kind": "problem", "channel": "meeting", "summary": "路灯不亮", **NEIGHBOUR})
+    )["opinion_id"]
+    inspection = made(
+        district.post(
+            "/inspections",
+            {**NEIGHBOUR, "held_on": date.today().isoformat(), "subject": "三务公开检查", "scope": "三务公开"},
+        )
+    )
     inspection = inspection["events"][0]["stream_id"].removeprefix("inspection-")
     mine = made(district.post("/clues", {**CLUE, **HERE}))["clue_id"]
     before = intake.store.head()
 
     secretary = as_(intake.client, "community_secretary")
     nowhere = "00000000-0000-4000-8000-000000000000"
-    for path, key in (("/clues/{}", clue), ("/clues/{}/history", clue), ("/opinions/{}", opinion),
-                      ("/inspections/{}", inspection)):
+    for path, key in (
+        ("/clues/{}", clue),
+        ("/clues/{}/history", clue),
+        ("/opinions/{}", opinion),
+        ("/inspections/{}", inspection),
+    ):
         hidden(secretary, path, key, nowhere, intake, before)
     assert made(secretary.get("/clues", params={"community": NEIGHBOUR["community"]}))["total"] == 0
-    assert made(secretary.get("/clues"))["total"] == 0          # not even the clue about their own community
+    assert made(secretary.get("/clues"))["total"] == 0  # not even the clue about their own community
     hidden(secretary, "/clues/{}", mine, nowhere, intake, before)
     hidden(secretary, "/opinions/{}/assign", opinion, nowhere, intake, before, "POST", {"department": "物业"})
-    hidden(secretary, "/inspections/{}/findings", inspection, nowhere, intake, before, "POST",
-           {"summary": "x", "category": "C01"})
+    hidden(
+        secretary,
+        "/inspections/{}/findings",
+        inspection,
+        nowhere,
+        intake,
+        before,
+        "POST",
+        {"summary": "x", "category": "C01"},
+    )
 
     other_street = as_(intake.client, "street_commission", ELSEWHERE)
     hidden(other_street, "/clues/{}", clue, nowhere, intake, before)
-    hidden(other_street, "/clues/{}/screen", clue, nowhere, intake, before, "POST",
-           {"outcome": "accepted", "reason": "x"})
+    hidden(
+        other_street, "/clues/{}/screen", clue, nowhere, intake, before, "POST", {"outcome": "accepted", "reason": "x"}
+    )
     assert made(other_street.get("/clues", params={"street": HERE["street"]}))["total"] == 0
     assert [c["clue_id"] for c in made(other_street.get("/clues"))["items"]] == [far_clue]
     own_street = as_(intake.client, "street_commission", HERE)
@@ -81,12 +106,26 @@ def test_liaison_people_are_read_only_in_scope(start):
         made(admin.post("/streets", {"street_id": street, "name": f"街道{street}"}))
     for community, street in (("C01", "S01"), ("C02", "S01"), ("C03", "S02")):
         made(admin.post("/communities", {"community_id": community, "street": street, "name": f"社区{community}"}))
-        made(admin.post("/stations", {"community": community, "station_id": f"ST{community}",
-                                      "name": f"{community}监察联络站"}))
+        made(
+            admin.post(
+                "/stations", {"community": community, "station_id": f"ST{community}", "name": f"{community}监察联络站"}
+            )
+        )
         made(admin.post("/groups", {"community": community, "group_id": f"G{community}", "name": "一组"}))
     for person, street, community in (("P1", "S01", "C01"), ("P2", "S01", "C02"), ("P3", "S02", "C03")):
-        made(admin.post("/people", {"person_id": person, "name": f"人{person}", "role": "informant",
-                                    "street": street, "community": community, "groups": [f"G{community}"]}))
+        made(
+            admin.post(
+                "/people",
+                {
+                    "person_id": person,
+                    "name": f"人{person}",
+                    "role": "informant",
+                    "street": street,
+                    "community": community,
+                    "groups": [f"G{community}"],
+                },
+            )
+        )
     before = liaison.store.head()
     secretary = liaison.client.as_("community_secretary", "sec-1", "S01", "C01")
     hidden(secretary, "/people/{}", "P2", "P9", liaison, before)
@@ -97,7 +136,7 @@ def test_liaison_people_are_read_only_in_scope(start):
     hidden(street, "/people/{}", "P1", "P9", liaison, before)
     assert [p["person_id"] for p in made(street.get("/people"))["people"]] == ["P3"]
     informant = liaison.client.as_("informant", "P1", "S01", "C01")
-    assert made(informant.get("/people/P1"))["person_id"] == "P1"          # their own record
+    assert made(informant.get("/people/P1"))["person_id"] == "P1"  # their own record
     hidden(informant, "/people/{}", "P2", "P9", liaison, before)
 
 
@@ -105,14 +144,33 @@ def test_training_figures_are_read_only_in_scope(start):
     training = start("training")
     district = training.client.as_("district_commission")
     today = date.today()
-    session = made(district.post("/sessions", {"kind": "monthly_lecture", "topic": "小微权力清单",
-                                               "date": today.isoformat(), "hours": 2, "organiser": "区纪委监委"}))
+    session = made(
+        district.post(
+            "/sessions",
+            {
+                "kind": "monthly_lecture",
+                "topic": "小微权力清单",
+                "date": today.isoformat(),
+                "hours": 2,
+                "organiser": "区纪委监委",
+            },
+        )
+    )
     session = session["session_id"]
     made(district.post(f"/sessions/{session}/hold", {}))
     for person, street, community in (("P1", "S01", "C01"), ("P2", "S01", "C02"), ("P3", "S02", "C03")):
-        made(district.post(f"/sessions/{session}/attendance", {"person_id": person, "role": "informant",
-                                                               "street": street, "community": community,
-                                                               "status": "present"}))
+        made(
+            district.post(
+                f"/sessions/{session}/attendance",
+                {
+                    "person_id": person,
+                    "role": "informant",
+                    "street": street,
+                    "community": community,
+                    "status": "present",
+                },
+            )
+        )
     before = training.store.head()
     secretary = training.client.as_("community_secretary", "sec-1", "S01", "C01")
     year = today.year

@@ -3,6 +3,7 @@ deploy/rabbitmq/definitions.json, made through the management API in a throwaway
 this run), then tried. A service's user cannot publish on another service's exchange, cannot consume another
 service's queue, cannot bind to another service's RPC calls; the subscriber reads its own queue and cannot publish;
 and services running as their own users relay, consume and catch up as they do as guest."""
+
 import importlib.util
 import json
 import pathlib
@@ -45,13 +46,14 @@ def publish(uri, exchange, routing_key="clue.received", body=b"{}"):
     try:
         channel = conn.channel()
         channel.basic_publish(amqp.Message(body), exchange, routing_key)
-        channel.basic_qos(0, 1, False)   # a round trip: a refused publish closes the channel before it is answered
+        channel.basic_qos(0, 1, False)  # a round trip: a refused publish closes the channel before it is answered
     finally:
         conn.collect()
 
 
 def _params(uri):
     from watchpost.eventlog.relay import _connection_params
+
     return _connection_params(uri)
 
 
@@ -64,8 +66,13 @@ def refused(action):
 def test_the_definitions_name_every_service_and_a_subscriber_and_no_guest():
     definitions = json.loads(DEFINITIONS.read_text())
     assert {u["name"] for u in definitions["users"]} == {
-        "watchpost-intake", "watchpost-liaison", "watchpost-training", "watchpost-assessment", "watchpost-subscriber"}
-    assert all(u["password_hash"] == "" and u["tags"] == [] for u in definitions["users"])   # no password shipped
+        "watchpost-intake",
+        "watchpost-liaison",
+        "watchpost-training",
+        "watchpost-assessment",
+        "watchpost-subscriber",
+    }
+    assert all(u["password_hash"] == "" and u["tags"] == [] for u in definitions["users"])  # no password shipped
     assert "guest" not in DEFINITIONS.read_text()
     conf = (DEFINITIONS.parent / "rabbitmq.conf").read_text()
     assert "load_definitions = /etc/rabbitmq/definitions.json" in conf
@@ -73,36 +80,50 @@ def test_the_definitions_name_every_service_and_a_subscriber_and_no_guest():
 
 def test_each_user_may_do_its_own_job_and_nothing_of_another(broker_users, rabbit_config):
     intake, assessment, subscriber = (broker_users[f"watchpost-{n}"] for n in ("intake", "assessment", "subscriber"))
-    publish(intake, "intake.events")                                     # its own exchange
+    publish(intake, "intake.events")  # its own exchange
     assert "liaison.events" in refused(lambda: publish(intake, "liaison.events"))
     assert "amq.default" in refused(lambda: publish(intake, "", routing_key="rpc-assessment"))
     assert refused(lambda: publish(assessment, "intake.events"))
 
-    with Connection(rabbit_config["AMQP_URI"]) as guest:                 # a queue of assessment's, as it declares it
-        queue = Queue("evt-intake-#--assessment.consume_intake", Exchange("intake.events", "topic", durable=True),
-                      routing_key="#", durable=True)
+    with Connection(rabbit_config["AMQP_URI"]) as guest:  # a queue of assessment's, as it declares it
+        queue = Queue(
+            "evt-intake-#--assessment.consume_intake",
+            Exchange("intake.events", "topic", durable=True),
+            routing_key="#",
+            durable=True,
+        )
         queue(guest).declare()
     publish(intake, "intake.events")
 
     def take(uri, name):
         with Connection(uri) as conn:
             return conn.default_channel.basic_get(name, no_ack=False)
+
     assert take(assessment, "evt-intake-#--assessment.consume_intake") is not None
     assert refused(lambda: take(intake, "evt-intake-#--assessment.consume_intake"))
     assert refused(lambda: take(broker_users["watchpost-training"], "evt-intake-#--assessment.consume_intake"))
 
     def bind_to_rpc(uri, key):
         with Connection(uri) as conn:
-            Queue(f"rpc.reply-standalone_rpc_proxy-{uuid.uuid4()}", Exchange("nameko-rpc", "topic", durable=True),
-                  routing_key=key, exclusive=True)(conn).declare()
-    bind_to_rpc(assessment, "assessment.command")                        # its own calls
-    bind_to_rpc(assessment, str(uuid.uuid4()))                           # replies to its own calls
-    assert refused(lambda: bind_to_rpc(assessment, "intake.command"))    # snooping on intake's callers: no
+            Queue(
+                f"rpc.reply-standalone_rpc_proxy-{uuid.uuid4()}",
+                Exchange("nameko-rpc", "topic", durable=True),
+                routing_key=key,
+                exclusive=True,
+            )(conn).declare()
+
+    bind_to_rpc(assessment, "assessment.command")  # its own calls
+    bind_to_rpc(assessment, str(uuid.uuid4()))  # replies to its own calls
+    assert refused(lambda: bind_to_rpc(assessment, "intake.command"))  # snooping on intake's callers: no
 
     # the subscriber: its own queue, bound and read; never a publish
     with Connection(subscriber) as conn:
-        Queue("subscriber.gov-1", Exchange("intake.events", "topic", durable=True, passive=True), routing_key="#",
-              durable=True)(conn).declare()
+        Queue(
+            "subscriber.gov-1",
+            Exchange("intake.events", "topic", durable=True, passive=True),
+            routing_key="#",
+            durable=True,
+        )(conn).declare()
     publish(intake, "intake.events", body=b'{"n": 1}')
     assert wait_for(lambda: take(subscriber, "subscriber.gov-1"), what="the subscriber reads").body == b'{"n": 1}'
     assert refused(lambda: publish(subscriber, "intake.events"))
@@ -113,22 +134,41 @@ def test_each_user_may_do_its_own_job_and_nothing_of_another(broker_users, rabbi
 @expose([], {})
 class Intake(WatchpostService):
     """Stands in for intake: its log, its relay and its catch-up RPC."""
+
     name = "intake"
     store = EventLog()
 
 
 def test_services_running_as_their_own_users_relay_consume_and_catch_up(
-        broker_users, container_factory, service_config, client_for):
+    broker_users, container_factory, service_config, client_for
+):
     source_config = service_config(DB_POOL=4, AMQP_URI=broker_users["watchpost-intake"])
     config = service_config(DB_POOL=6, AMQP_URI=broker_users["watchpost-assessment"], CONSUMER_WATCH_SECONDS=1)
     intake = container_factory(Intake, source_config)
     intake.start()
     source = next(e for e in intake.extensions if isinstance(e, EventLog)).store
-    for n in (1, 2):                                    # before assessment runs: it catches up over RPC
-        source.append(f"inspection-I{n}", None, [Change("inspection.recorded", {
-            "inspection_id": f"I{n}", "held_on": date.today().isoformat(), "subject": "村务公开", "scope": "财务",
-            "category": None, "inspectors": ["P001"], "community": "C01", "street": "S01"})],
-            actor={"id": "clerk-1", "role": "district_commission"}, correlation_id=f"c{n}")
+    for n in (1, 2):  # before assessment runs: it catches up over RPC
+        source.append(
+            f"inspection-I{n}",
+            None,
+            [
+                Change(
+                    "inspection.recorded",
+                    {
+                        "inspection_id": f"I{n}",
+                        "held_on": date.today().isoformat(),
+                        "subject": "村务公开",
+                        "scope": "财务",
+                        "category": None,
+                        "inspectors": ["P001"],
+                        "community": "C01",
+                        "street": "S01",
+                    },
+                )
+            ],
+            actor={"id": "clerk-1", "role": "district_commission"},
+            correlation_id=f"c{n}",
+        )
     assessment = container_factory(AssessmentService, config)
     assessment.start()
     store = next(e for e in assessment.extensions if isinstance(e, EventLog)).store

@@ -1,6 +1,7 @@
 """Least privilege in PostgreSQL (docs/operations.md, "Deploying"): `watchpost-migrate` makes each service's schema
 as the owner; each service's own login role may append to and read its log and write its projections, and every
 way of rewriting history or reaching beyond its schema is refused; the auditor's login reads and never writes."""
+
 import uuid
 
 import psycopg2
@@ -51,8 +52,7 @@ def refused(conn, statement):
         cur.execute(statement)
 
 
-APPEND = ("INSERT INTO events VALUES (1, gen_random_uuid(), 't', 's', 1, now(), '{}', repeat('0', 64), "
-          "repeat('1', 64))")
+APPEND = "INSERT INTO events VALUES (1, gen_random_uuid(), 't', 's', 1, now(), '{}', repeat('0', 64), repeat('1', 64))"
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -69,11 +69,19 @@ def test_a_service_role_appends_and_reads_and_may_do_nothing_else(schemas, servi
             cur.execute("INSERT INTO projection_docs VALUES ('p', 'k', '{}')")
             cur.execute("UPDATE projection_docs SET doc = '{\"a\": 1}'")
             cur.execute("DELETE FROM projection_docs")
-        for statement in ("UPDATE events SET type = 'forged'", "DELETE FROM events", "TRUNCATE events",
-                          "UPDATE commands SET last_position = 0", "DELETE FROM commands", "TRUNCATE commands",
-                          "ALTER TABLE events DISABLE TRIGGER USER", "DROP TABLE events",
-                          "SET session_replication_role = replica", f'SET ROLE "{OWNER}"',
-                          "CREATE TABLE events_copy (x int)"):
+        for statement in (
+            "UPDATE events SET type = 'forged'",
+            "DELETE FROM events",
+            "TRUNCATE events",
+            "UPDATE commands SET last_position = 0",
+            "DELETE FROM commands",
+            "TRUNCATE commands",
+            "ALTER TABLE events DISABLE TRIGGER USER",
+            "DROP TABLE events",
+            "SET session_replication_role = replica",
+            f'SET ROLE "{OWNER}"',
+            "CREATE TABLE events_copy (x int)",
+        ):
             refused(conn, statement)
         for other, theirs in schemas.items():
             if other != service:
@@ -106,15 +114,21 @@ def test_the_audit_login_reads_every_log_and_writes_none(schemas):
             with conn.cursor() as cur:
                 cur.execute("SELECT count(*) FROM events")
                 cur.execute("SELECT position FROM log_head")
-            for statement in (APPEND, "UPDATE log_head SET position = 7", "DELETE FROM events",
-                              "TRUNCATE events", "INSERT INTO projection_docs VALUES ('p', 'k', '{}')",
-                              "SET session_replication_role = replica", f'SET ROLE "{OWNER}"'):
+            for statement in (
+                APPEND,
+                "UPDATE log_head SET position = 7",
+                "DELETE FROM events",
+                "TRUNCATE events",
+                "INSERT INTO projection_docs VALUES ('p', 'k', '{}')",
+                "SET session_replication_role = replica",
+                f'SET ROLE "{OWNER}"',
+            ):
                 refused(conn, statement)
         finally:
             conn.close()
     conn = login(AUDITOR, schemas["intake"])
     try:
-        refused(conn, "SELECT * FROM vault_records")   # the auditor never sees the vault, sealed or not
+        refused(conn, "SELECT * FROM vault_records")  # the auditor never sees the vault, sealed or not
     finally:
         conn.close()
 
@@ -122,12 +136,12 @@ def test_the_audit_login_reads_every_log_and_writes_none(schemas):
 def test_the_migrate_step_refuses_a_login_that_is_not_the_services_role(monkeypatch):
     schema = f"lp_x_{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("WATCHPOST_DATABASE_URL", TEST_DATABASE_URL)
-    monkeypatch.setenv("LIAISON_DATABASE_URL", TEST_DATABASE_URL)   # the owner's own login, handed to the service
+    monkeypatch.setenv("LIAISON_DATABASE_URL", TEST_DATABASE_URL)  # the owner's own login, handed to the service
     try:
         with pytest.raises(LoginRefused, match=f"must log in as 'watchpost_{schema}'"):
             run("liaison", schema)
         monkeypatch.delenv("LIAISON_DATABASE_URL")
-        monkeypatch.delenv("WATCHPOST_ENV")   # production
+        monkeypatch.delenv("WATCHPOST_ENV")  # production
         with pytest.raises(MigrateRefused, match="LIAISON_DATABASE_URL is missing"):
             run("liaison", schema)
     finally:

@@ -1,30 +1,45 @@
 """Minimal feeds: no published event type of any service carries a reporter's identity. Every contract's fields (at
 any depth) and its sample payload (the one docs/asyncapi.yaml shows) are checked: no name, phone, contact or
 reporter field, except the opaque `reporter_ref`. Runs without services: it reads the contracts."""
+
 import re
 
 import pytest
+from marshmallow import fields
 
 from watchpost.contracts import SERVICES, checkpoints, published
 from watchpost.contracts.asyncapi import example_payload
-from marshmallow import fields
 
-EVERY = [(s, t, schema) for s in (*SERVICES, "checkpoints")
-         for t, (_, schema) in (checkpoints.EVENTS if s == "checkpoints" else published(s)).items()]
-IDENTITY = re.compile(r"(^|_)(phone|mobile|tel|telephone|email|wechat|id_card|id_number|address|contact|contacts|"
-                      r"reporter\w*|informer\w*|whistleblower\w*)$")
-ALLOWED = {"reporter_ref"}   # the opaque reference into intake's vault; nothing outside intake can resolve it
+EVERY = [
+    (s, t, schema)
+    for s in (*SERVICES, "checkpoints")
+    for t, (_, schema) in (checkpoints.EVENTS if s == "checkpoints" else published(s)).items()
+]
+IDENTITY = re.compile(
+    r"(^|_)(phone|mobile|tel|telephone|email|wechat|id_card|id_number|address|contact|contacts|"
+    r"reporter\w*|informer\w*|whistleblower\w*)$"
+)
+ALLOWED = {"reporter_ref"}  # the opaque reference into intake's vault; nothing outside intake can resolve it
 # `name` is a person's or a place's name. It is allowed only where it names a place, a body or a post of the public
 # directory (the street, community, station, group, centre, platform and the appointed cadres of liaison's 公示
 # directory) -- never in a clue, an opinion or anything a reporter said.
-NAMED = {("liaison", t) for t in ("street.registered", "community.registered", "station.registered",
-                                  "group.registered", "centre.registered", "platform.registered",
-                                  "person.appointed")}
+NAMED = {
+    ("liaison", t)
+    for t in (
+        "street.registered",
+        "community.registered",
+        "station.registered",
+        "group.registered",
+        "centre.registered",
+        "platform.registered",
+        "person.appointed",
+    )
+}
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Events that are someone's report: whoever reported is a reporter, so the event names no person at all -- not even
 # by an id a subscriber could join to the public directory (person.appointed carries the name).
 REPORTS = {("liaison", "feedback.major_problem_flagged")}
-PERSON_ID = re.compile(r"(^|_)(person|member|feedback|actor)_id$|^person$")   # a feedback id is `<person>-<period>`
+PERSON_ID = re.compile(r"(^|_)(person|member|feedback|actor)_id$|^person$")  # a feedback id is `<person>-<period>`
 
 
 def field_names(schema, path=""):
@@ -49,15 +64,20 @@ def keys(value, path=""):
 
 
 def identity_fields(service, type_, names):
-    return [path for name, path in names
-            if name not in ALLOWED and (IDENTITY.search(name) or (name == "name" and (service, type_) not in NAMED))]
+    return [
+        path
+        for name, path in names
+        if name not in ALLOWED and (IDENTITY.search(name) or (name == "name" and (service, type_) not in NAMED))
+    ]
 
 
 @pytest.mark.parametrize("service,type_,schema", EVERY, ids=[f"{s}:{t}" for s, t, _ in EVERY])
 def test_no_contract_has_a_reporter_identity_field(service, type_, schema):
     found = identity_fields(service, type_, field_names(schema))
-    assert not found, f"{service} {type_} publishes {found}: a subscriber may not see who reported; " \
-                      f"publish the opaque reporter_ref only"
+    assert not found, (
+        f"{service} {type_} publishes {found}: a subscriber may not see who reported; "
+        f"publish the opaque reporter_ref only"
+    )
 
 
 @pytest.mark.parametrize("service,type_,schema", EVERY, ids=[f"{s}:{t}" for s, t, _ in EVERY])
@@ -87,5 +107,8 @@ def test_the_checks_catch_a_leak():
     assert found == ["reporter_name", "accused.name", "accused.contact"]
     assert identity_fields("liaison", "pairing.contact_recorded", [("contact_no", "contact_no")]) == []
     assert identity_fields("intake", "clue.received", [("reporter_ref", "reporter_ref")]) == []
-    assert [n for n in ("person_id", "feedback_id", "member_id", "flag_id", "station_id") if PERSON_ID.search(n)] \
-        == ["person_id", "feedback_id", "member_id"]
+    assert [n for n in ("person_id", "feedback_id", "member_id", "flag_id", "station_id") if PERSON_ID.search(n)] == [
+        "person_id",
+        "feedback_id",
+        "member_id",
+    ]

@@ -1,6 +1,7 @@
 """The onboarding saga across two services: liaison appoints a cadre, its event reaches training over RabbitMQ,
 training enrols the cadre in onboarding; attending the required sessions progresses and completes it; liaison's
 dismissal withdraws them."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -41,32 +42,59 @@ def directory(liaison):
 
 def attend_required(training, kind, topic):
     district = training.as_("district_commission")
-    session = created(district.post("/sessions", {"kind": kind, "topic": topic, "date": TODAY.isoformat(),
-                                                  "hours": 2, "organiser": "温江区纪委监委"}))["session_id"]
+    session = created(
+        district.post(
+            "/sessions",
+            {"kind": kind, "topic": topic, "date": TODAY.isoformat(), "hours": 2, "organiser": "温江区纪委监委"},
+        )
+    )["session_id"]
     assert district.post(f"/sessions/{session}/hold", {}).status_code == 200
-    return [e["type"] for e in created(district.post(f"/sessions/{session}/attendance", {
-        "person_id": "P01", "role": "informant", "street": "S01", "community": "C01", "status": "present"}))["events"]]
+    return [
+        e["type"]
+        for e in created(
+            district.post(
+                f"/sessions/{session}/attendance",
+                {"person_id": "P01", "role": "informant", "street": "S01", "community": "C01", "status": "present"},
+            )
+        )["events"]
+    ]
 
 
 def test_a_cadre_appointed_in_liaison_is_onboarded_by_training(services):
     liaison, training = services
     admin = directory(liaison)
-    created(admin.post("/people", {"person_id": "P01", "name": "李明", "role": "informant", "street": "S01",
-                                   "community": "C01", "groups": ["G01"],
-                                   "appointed_on": (TODAY - timedelta(days=1)).isoformat()}))
+    created(
+        admin.post(
+            "/people",
+            {
+                "person_id": "P01",
+                "name": "李明",
+                "role": "informant",
+                "street": "S01",
+                "community": "C01",
+                "groups": ["G01"],
+                "appointed_on": (TODAY - timedelta(days=1)).isoformat(),
+            },
+        )
+    )
     cadre = training.as_("informant", sub="P01")
     assert eventually(lambda: cadre.get("/onboarding/P01").status_code == 200), "training never enrolled P01"
     status = cadre.get("/onboarding/P01").json()
     assert status["status"] == "enrolled" and status["street"] == "S01" and status["community"] == "C01"
     assert status["remaining"] == ["new_cadre_forum", "monthly_lecture"]
 
-    assert attend_required(training, "new_cadre_forum", "新任干部论坛") == ["attendance.recorded",
-                                                                         "onboarding.progressed"]
+    assert attend_required(training, "new_cadre_forum", "新任干部论坛") == [
+        "attendance.recorded",
+        "onboarding.progressed",
+    ]
     status = cadre.get("/onboarding/P01").json()
     assert status["remaining"] == ["monthly_lecture"] and "new_cadre_forum" in status["done"]
 
-    assert attend_required(training, "monthly_lecture", "每月讲坛") == ["attendance.recorded",
-                                                                    "onboarding.progressed", "onboarding.completed"]
+    assert attend_required(training, "monthly_lecture", "每月讲坛") == [
+        "attendance.recorded",
+        "onboarding.progressed",
+        "onboarding.completed",
+    ]
     status = cadre.get("/onboarding/P01").json()
     assert status["status"] == "completed" and status["remaining"] == []
     record = cadre.get(f"/records/P01/{TODAY.year}").json()

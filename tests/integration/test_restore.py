@@ -2,6 +2,7 @@
 keeps its durable queues, with messages in assessment's queue from the lost log at positions far beyond the fresh
 source's head. Started again, assessment parks those (in `<service>.parked`, with the reason), stays healthy,
 answers /health, and consumes what the restored source records from then on."""
+
 import uuid
 from datetime import date
 
@@ -22,16 +23,34 @@ CLERK = {"id": "clerk-1", "role": "district_commission"}
 @expose([], {})
 class Intake(WatchpostService):
     """Stands in for intake: its log, its relay and its catch-up RPC."""
+
     name = "intake"
     store = EventLog()
 
 
 def record(store, first, last):
     for n in range(first, last + 1):
-        store.append(f"inspection-I{n}", None, [Change("inspection.recorded", {
-            "inspection_id": f"I{n}", "held_on": date.today().isoformat(), "subject": "村务公开", "scope": "财务",
-            "category": None, "inspectors": ["P001"], "community": "C01", "street": "S01"})],
-            actor=CLERK, correlation_id=f"c-{uuid.uuid4()}")
+        store.append(
+            f"inspection-I{n}",
+            None,
+            [
+                Change(
+                    "inspection.recorded",
+                    {
+                        "inspection_id": f"I{n}",
+                        "held_on": date.today().isoformat(),
+                        "subject": "村务公开",
+                        "scope": "财务",
+                        "category": None,
+                        "inspectors": ["P001"],
+                        "community": "C01",
+                        "street": "S01",
+                    },
+                )
+            ],
+            actor=CLERK,
+            correlation_id=f"c-{uuid.uuid4()}",
+        )
 
 
 def queued(amqp_uri, queue):
@@ -47,7 +66,8 @@ def database():
 
 
 def test_after_a_restore_assessment_parks_the_lost_logs_messages_and_keeps_consuming(
-        container_factory, service_config, client_for, database):
+    container_factory, service_config, client_for, database
+):
     source_config = service_config(DATABASE_URL=database, DB_SCHEMA="intake", DB_POOL=4)
     config = service_config(DATABASE_URL=database, DB_SCHEMA="assessment", DB_POOL=6, CONSUMER_WATCH_SECONDS=1)
     uri, queue = config["AMQP_URI"], "evt-intake-#--assessment.consume_intake"
@@ -80,7 +100,7 @@ def test_after_a_restore_assessment_parks_the_lost_logs_messages_and_keeps_consu
         assert "its log ends at 0" in parked.headers["x-watchpost-reason"]
     assert queued(uri, queue) == 0 and store.consumed_position("intake") == 0
 
-    record(source, 1, 3)                           # the restored intake records again: assessment consumes it
+    record(source, 1, 3)  # the restored intake records again: assessment consumes it
     wait_for(lambda: store.consumed_position("intake") == 3, what="assessment consumed the restored log")
     answer = requests.get(f"{client.base_url}/health", timeout=10)
     health = answer.json()

@@ -2,6 +2,7 @@
 intake's exchange (a wrong hash; a right hash on a wrong prev_hash; a position far ahead) are never applied: the
 first two are dead-lettered with the reason, the last is parked (intake has no such event); assessment fetches the
 genuine events through catch-up, its scores are those of the genuine events alone, and `/metrics` counts it all."""
+
 from datetime import date
 
 import pytest
@@ -18,21 +19,43 @@ from assessment.service import AssessmentService
 
 pytestmark = pytest.mark.integration
 CLERK = {"id": "clerk-1", "role": "district_commission"}
-FIELDS = ("type", "payload", "schema_version", "stream_id", "stream_version", "position", "occurred_at",
-          "recorded_at", "actor", "correlation_id", "causation_id")
+FIELDS = (
+    "type",
+    "payload",
+    "schema_version",
+    "stream_id",
+    "stream_version",
+    "position",
+    "occurred_at",
+    "recorded_at",
+    "actor",
+    "correlation_id",
+    "causation_id",
+)
 
 
 @expose([], {})
 class SealedIntake(WatchpostService):
     """Stands in for intake: its log and its catch-up RPC, no relay (the test publishes as the relay would)."""
+
     name = "intake"
     store = EventLog(relay=False)
 
 
 def inspection(n, community):
-    return Change("inspection.recorded", {
-        "inspection_id": f"I{n}", "held_on": date.today().replace(day=1).isoformat(), "subject": "村务公开",
-        "scope": "财务", "category": None, "inspectors": ["P001"], "community": community, "street": "S01"})
+    return Change(
+        "inspection.recorded",
+        {
+            "inspection_id": f"I{n}",
+            "held_on": date.today().replace(day=1).isoformat(),
+            "subject": "村务公开",
+            "scope": "财务",
+            "category": None,
+            "inspectors": ["P001"],
+            "community": community,
+            "street": "S01",
+        },
+    )
 
 
 def resealed(event, prev_hash, **changed):
@@ -63,27 +86,32 @@ def contributions(client, community, month):
 
 def test_forged_messages_are_never_applied_and_the_genuine_events_are(container_factory, service_config, client_for):
     source_config, config = service_config(DB_POOL=4), service_config(DB_POOL=6, CONSUMER_WATCH_SECONDS=0)
-    source = next(e for e in started(container_factory, SealedIntake, source_config).extensions
-                  if isinstance(e, EventLog)).store
+    source = next(
+        e for e in started(container_factory, SealedIntake, source_config).extensions if isinstance(e, EventLog)
+    ).store
     assessment = started(container_factory, AssessmentService, config)
     client, uri, month = client_for(assessment), config["AMQP_URI"], date.today().strftime("%Y-%m")
     for n in (1, 2, 3):
         source.append(f"inspection-I{n}", None, [inspection(n, "C01")], actor=CLERK, correlation_id=f"c-{n}")
     genuine = source.read_after(0, 10)
     forged = [
-        genuine[1]._replace(payload={**genuine[1].payload, "community": "C02"}),       # altered, its old hash
-        resealed(genuine[1], "a" * 64, payload={**genuine[1].payload, "community": "C02"}),   # right hash, wrong prev
-        resealed(genuine[1], genuine[2].hash, position=1_000_000,                    # a position far ahead
-                 payload={**genuine[1].payload, "community": "C02"}),
+        genuine[1]._replace(payload={**genuine[1].payload, "community": "C02"}),  # altered, its old hash
+        resealed(genuine[1], "a" * 64, payload={**genuine[1].payload, "community": "C02"}),  # right hash, wrong prev
+        resealed(
+            genuine[1],
+            genuine[2].hash,
+            position=1_000_000,  # a position far ahead
+            payload={**genuine[1].payload, "community": "C02"},
+        ),
     ]
-    before = scraped(client.base_url)   # the counters are the process's: other tests' assessments counted too
+    before = scraped(client.base_url)  # the counters are the process's: other tests' assessments counted too
     publish_as_relay(uri, "intake", [genuine[0]])
     wait_for(lambda: contributions(client, "C01", month), what="the first genuine inspection scored")
     publish_as_relay(uri, "intake", forged)
 
     # the forged position 2 made assessment catch up: the genuine 2 and 3 applied without their messages
     wait_for(lambda: len(contributions(client, "C01", month)) == 3, what="the genuine events fetched by catch-up")
-    publish_as_relay(uri, "intake", genuine[1:])                                     # late genuine: duplicates
+    publish_as_relay(uri, "intake", genuine[1:])  # late genuine: duplicates
     dead = wait_for(lambda: drained(uri, "assessment.dead-letter"), what="the forgeries dead-lettered")
     while len(dead) < 2:
         dead += wait_for(lambda: drained(uri, "assessment.dead-letter"), what="the second forgery dead-lettered")
@@ -98,15 +126,24 @@ def test_forged_messages_are_never_applied_and_the_genuine_events_are(container_
     after = scraped(client.base_url)
     set_aside = "watchpost_consumer_messages_set_aside_total"
     key = lambda metric, **labels: (metric, tuple(sorted({"service": "assessment", **labels}.items())))  # noqa: E731
-    assert after[key(set_aside, source="intake", why="forged")] - before.get(key(set_aside, source="intake",
-                                                                                   why="forged"), 0) == 2
-    assert after[key(set_aside, source="intake", why="parked")] - before.get(key(set_aside, source="intake",
-                                                                                   why="parked"), 0) == 1
+    assert (
+        after[key(set_aside, source="intake", why="forged")]
+        - before.get(key(set_aside, source="intake", why="forged"), 0)
+        == 2
+    )
+    assert (
+        after[key(set_aside, source="intake", why="parked")]
+        - before.get(key(set_aside, source="intake", why="parked"), 0)
+        == 1
+    )
     assert after[key("watchpost_consumer_position", source="intake")] == 3
     assert after[key("watchpost_consumer_lag", source="intake")] == 0
 
 
 def scraped(base_url):
     text = requests.get(f"{base_url}/metrics", timeout=10).text
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }

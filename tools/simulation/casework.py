@@ -2,17 +2,23 @@
 problems (民情), inspections (监督检查) with findings and rectifications (整改), the clues intake made from flagged
 major problems, and repeat reports. Each draws from its own seeded `random.Random`, as the rest of the plan.
 """
+
 import datetime
 
 from intake.reference import catalogue
-
 from simulation import district as D
 
 DISTRICT = ("district_commission", "DC-1", None, None)
 DISTRICT_2 = ("district_commission", "DC-2", None, None)
-ACCUSED = [("居民小组长", "resident_group_leader"), ("社区会计", "community_staff"), ("网格员", "community_staff"),
-           ("社区居委会委员", "community_cadre"), ("社区党委副书记", "community_cadre"),
-           ("社区党委书记", "community_leader"), ("街道办事员", "street_staff")]
+ACCUSED = [
+    ("居民小组长", "resident_group_leader"),
+    ("社区会计", "community_staff"),
+    ("网格员", "community_staff"),
+    ("社区居委会委员", "community_cadre"),
+    ("社区党委副书记", "community_cadre"),
+    ("社区党委书记", "community_leader"),
+    ("街道办事员", "street_staff"),
+]
 CITIZEN_CHANNELS = ("wechat", "citizen_platform", "visit", "letter", "phone", "meeting")
 DEPARTMENTS = ("街道社会事务办", "社区居委会", "区民政局", "区住建局", "街道综合执法队")
 SUBJECTS = ("三务公开栏更新", "集体资金收支台账", "低保评审程序", "小型工程验收资料", "惠农补贴发放", "日常采购记录")
@@ -41,8 +47,13 @@ class Casework:
         if rng.random() < 0.01:
             post, rank = "区委委员", "district_committee"
         item = rng.choice(ITEMS)
-        return rng, {"community": community, "street": street, "category": item[:3], "item": item,
-                     "accused": {"name": f"示例被反映人{self.seed}-{i:04d}", "post": post, "rank": rank}}
+        return rng, {
+            "community": community,
+            "street": street,
+            "category": item[:3],
+            "item": item,
+            "accused": {"name": f"示例被反映人{self.seed}-{i:04d}", "post": post, "rank": rank},
+        }
 
     def clue(self, i):
         rng, plan = self.clue_plan(i)
@@ -55,8 +66,12 @@ class Casework:
         else:
             actor, channel = ("citizen", f"citizen-{self.seed}-{i}", None, None), rng.choice(CITIZEN_CHANNELS)
         matter = catalogue.items()[plan["item"]]["name"]
-        body = {**plan, "channel": channel, "summary": f"反映{plan['accused']['post']}{matter}问题",
-                "details": "示例线索：具体情况见附件（模拟数据）"}
+        body = {
+            **plan,
+            "channel": channel,
+            "summary": f"反映{plan['accused']['post']}{matter}问题",
+            "details": "示例线索：具体情况见附件（模拟数据）",
+        }
         if rng.random() < 0.4:
             body["reporter"] = {"name": f"示例举报人{i:04d}", "phone": f"138{i:08d}"}
         clue_id = self.post("intake", "/clues", actor, body, name, "receive_clue")["id"]
@@ -67,7 +82,8 @@ class Casework:
         if rank in ("street_committee", "district_staff"):
             approver = DISTRICT_2
         on = lambda step, body, actor=screener, again="": self.post(  # noqa: E731
-            "intake", f"/clues/{clue_id}/{step}", actor, body, name, step + again, route=step)
+            "intake", f"/clues/{clue_id}/{step}", actor, body, name, step + again, route=step
+        )
         if rank == "district_committee":
             on("screen", {"outcome": "forwarded_up", "reason": "被反映人属上级管理", "transferred_to": "市纪委监委"})
             return
@@ -82,7 +98,10 @@ class Casework:
         if rng.random() < 0.05:
             return
         on("register", {"ledger_no": f"WJ-{name}-{self.seed}"[:40]})
-        on("review", {"participants": [screener[1], approver[1], "SEC-reviewer"], "conclusion": "集体排查，提出处置意见"})
+        on(
+            "review",
+            {"participants": [screener[1], approver[1], "SEC-reviewer"], "conclusion": "集体排查，提出处置意见"},
+        )
         if rng.random() < 0.05:
             return
         disposal = rng.choices(["talk_inquiry", "preliminary_verification", "closed", "suspended"], [45, 30, 18, 7])[0]
@@ -102,13 +121,15 @@ class Casework:
             measure = rng.choice(["reminder", "criticism_education", "ordered_review", "admonishment"])
             outcome = rng.choice([("closed_light_handling", measure), ("closed_cleared", None)])
         elif disposal == "preliminary_verification":
-            team = [f"{street}-verification-1", f"{street}-verification-2"]   # 核查组: ids, as the directory has them
+            team = [f"{street}-verification-1", f"{street}-verification-2"]  # 核查组: ids, as the directory has them
             on("plan-verification", {"plan": "调阅台账、走访群众", "team": team})
             if rng.random() < 0.2:
                 return
             on("report-verification", {"summary": "核实情况报告", "signed_by": team})
-            outcome = rng.choices([("case_filed", None), ("closed_cleared", None),
-                                   ("closed_light_handling", "criticism_education")], [25, 50, 25])[0]
+            outcome = rng.choices(
+                [("case_filed", None), ("closed_cleared", None), ("closed_light_handling", "criticism_education")],
+                [25, 50, 25],
+            )[0]
         if disposal != "closed":
             on("conclude", {"outcome": outcome[0], **({"measure": outcome[1]} if outcome[1] else {})})
         if rng.random() < 0.85:
@@ -123,14 +144,28 @@ class Casework:
         street = self.district.communities[community]["street"]
         kind = "opinion" if rng.random() < 0.6 else "problem"
         submitter = ("citizen", f"citizen-{self.seed}-o{i}", None, None)
-        opinion_id = self.post("intake", "/opinions", submitter, {
-            "kind": kind, "channel": rng.choice(CITIZEN_CHANNELS), "community": community, "street": street,
-            "summary": "建议增设小区路灯" if kind == "opinion" else "小区排水沟堵塞", "category": "C07"},
-            name, "receive_opinion")["id"]
+        opinion_id = self.post(
+            "intake",
+            "/opinions",
+            submitter,
+            {
+                "kind": kind,
+                "channel": rng.choice(CITIZEN_CHANNELS),
+                "community": community,
+                "street": street,
+                "summary": "建议增设小区路灯" if kind == "opinion" else "小区排水沟堵塞",
+                "category": "C07",
+            },
+            name,
+            "receive_opinion",
+        )["id"]
         staff = secretary(community, street)
-        for step, body, chance in (("assign", {"department": rng.choice(DEPARTMENTS)}, 0.95),
-                                   ("resolve", {"resolution": "已协调相关部门处理完毕"}, 0.8),
-                                   ("feedback", {"feedback": "已向反映人反馈"}, 0.9), ("close", {}, 0.9)):
+        for step, body, chance in (
+            ("assign", {"department": rng.choice(DEPARTMENTS)}, 0.95),
+            ("resolve", {"resolution": "已协调相关部门处理完毕"}, 0.8),
+            ("feedback", {"feedback": "已向反映人反馈"}, 0.9),
+            ("close", {}, 0.9),
+        ):
             if rng.random() >= chance:
                 return
             self.post("intake", f"/opinions/{opinion_id}/{step}", staff, body, name, f"{step}_opinion")
@@ -142,40 +177,91 @@ class Casework:
         street = self.district.communities[community]["street"]
         actor = street_commission(street)
         held_on = D.day_in(rng.choice(self.months), rng)
-        done = self.post("intake", "/inspections", actor, {
-            "community": community, "street": street, "held_on": held_on.isoformat(),
-            "subject": rng.choice(SUBJECTS), "scope": "社区小微权力运行", "inspectors": [actor[1], f"SCM-{street}-3"]},
-            name, "record_inspection")
+        done = self.post(
+            "intake",
+            "/inspections",
+            actor,
+            {
+                "community": community,
+                "street": street,
+                "held_on": held_on.isoformat(),
+                "subject": rng.choice(SUBJECTS),
+                "scope": "社区小微权力运行",
+                "inspectors": [actor[1], f"SCM-{street}-3"],
+            },
+            name,
+            "record_inspection",
+        )
         inspection_id = done["events"][0]["stream_id"].removeprefix("inspection-")
         path = f"/inspections/{inspection_id}/findings"
         summaries = []
         for f in range(rng.choices([0, 1, 2, 3], [15, 40, 33, 12])[0]):
             item = rng.choice(ITEMS)
             summaries.append(f"{name} 问题{f + 1}：{catalogue.items()[item]['name']}不规范")
-            self.post("intake", path, actor, {"summary": summaries[-1], "category": item[:3], "item": item},
-                      name, f"record_finding-{f}", route="record_finding")
+            self.post(
+                "intake",
+                path,
+                actor,
+                {"summary": summaries[-1], "category": item[:3], "item": item},
+                name,
+                f"record_finding-{f}",
+                route="record_finding",
+            )
         if not summaries:
             return
         findings = self.client.get("intake", f"/inspections/{inspection_id}", actor)["findings"]
         by_summary = {f["summary"]: fid for fid, f in findings.items()}
         deadline = (D.today() + datetime.timedelta(days=rng.randint(20, 60))).isoformat()
         for f, summary in enumerate(summaries):
-            fid, step = by_summary[summary], f"{path}/{by_summary[summary]}"
+            step = f"{path}/{by_summary[summary]}"
             if rng.random() < 0.08:
-                done = self.post("intake", f"{step}/escalate", actor, {"accused": {
-                    "name": f"示例被检查人{self.seed}-{i}-{f}", "post": "社区居委会委员", "rank": "community_cadre"}},
-                    name, f"escalate-{f}", route="escalate_finding")
+                done = self.post(
+                    "intake",
+                    f"{step}/escalate",
+                    actor,
+                    {
+                        "accused": {
+                            "name": f"示例被检查人{self.seed}-{i}-{f}",
+                            "post": "社区居委会委员",
+                            "rank": "community_cadre",
+                        }
+                    },
+                    name,
+                    f"escalate-{f}",
+                    route="escalate_finding",
+                )
                 clue_id = done["events"][-1]["stream_id"].removeprefix("clue-")
                 self.advance_clue(clue_id, rng, f"{name}-clue-{f}", street, "community_cadre", False)
                 continue
-            self.post("intake", f"{step}/rectification", actor, {"deadline": deadline, "responsible": "社区居委会"},
-                      name, f"order-{f}", route="order_rectification")
+            self.post(
+                "intake",
+                f"{step}/rectification",
+                actor,
+                {"deadline": deadline, "responsible": "社区居委会"},
+                name,
+                f"order-{f}",
+                route="order_rectification",
+            )
             if rng.random() < 0.7:
-                self.post("intake", f"{step}/rectification/report", actor, {"summary": "已完成整改并公示"},
-                          name, f"report-{f}", route="report_rectification")
+                self.post(
+                    "intake",
+                    f"{step}/rectification/report",
+                    actor,
+                    {"summary": "已完成整改并公示"},
+                    name,
+                    f"report-{f}",
+                    route="report_rectification",
+                )
                 if rng.random() < 0.85:
-                    self.post("intake", f"{step}/rectification/verify", actor, {}, name, f"verify-{f}",
-                              route="verify_rectification")
+                    self.post(
+                        "intake",
+                        f"{step}/rectification/verify",
+                        actor,
+                        {},
+                        name,
+                        f"verify-{f}",
+                        route="verify_rectification",
+                    )
 
     # -- what arrived through the subscribers, and repeat reports ---------------------------------------------
     def flagged_clues(self):
@@ -188,8 +274,17 @@ class Casework:
             if len(items) < 200:
                 break
             offset += 200
-        work = [lambda c=c: self.advance_clue(c["clue_id"], self.rng(c["clue_id"]), f"flagged-{c['clue_id']}",
-                                              c["street"], c["accused"]["rank"], False) for c in found]
+        work = [
+            lambda c=c: self.advance_clue(
+                c["clue_id"],
+                self.rng(c["clue_id"]),
+                f"flagged-{c['clue_id']}",
+                c["street"],
+                c["accused"]["rank"],
+                False,
+            )
+            for c in found
+        ]
         self.concurrently("clues from flagged major problems", work)
 
     def repeats(self):
@@ -201,7 +296,19 @@ class Casework:
     def repeat(self, i):
         _, plan = self.clue_plan(i)
         name = f"repeat-{i}"
-        done = self.post("intake", "/clues", ("citizen", f"citizen-{self.seed}-r{i}", None, None), {
-            **plan, "channel": "phone", "summary": "再次反映同一问题"}, name, "receive_clue")
-        self.post("intake", f"/clues/{done['id']}/screen", street_commission(plan["street"]), {
-            "outcome": "duplicate_retained", "reason": "重复举报，无新的实质性内容"}, name, "screen")
+        done = self.post(
+            "intake",
+            "/clues",
+            ("citizen", f"citizen-{self.seed}-r{i}", None, None),
+            {**plan, "channel": "phone", "summary": "再次反映同一问题"},
+            name,
+            "receive_clue",
+        )
+        self.post(
+            "intake",
+            f"/clues/{done['id']}/screen",
+            street_commission(plan["street"]),
+            {"outcome": "duplicate_retained", "reason": "重复举报，无新的实质性内容"},
+            name,
+            "screen",
+        )

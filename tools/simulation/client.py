@@ -2,6 +2,7 @@
 `watchpost.auth.issue` (the machine's WATCHPOST_JWT_KEYS), an Idempotency-Key per command so a rerun of the same
 plan writes nothing twice, a retry on 409 `conflict` (two writers on one stream) and 503, and a tally.
 """
+
 import collections
 import os
 import threading
@@ -32,10 +33,10 @@ class Client:
         self._local = threading.local()
         self._tokens = {}
         self._lock = threading.Lock()
-        self.tally = collections.Counter()       # (service, route) -> commands done
-        self.refusals = collections.Counter()    # (service, route, status) -> refused
-        self.examples = []                       # the first few refusals, to print
-        self.latencies = []                      # seconds per accepted write
+        self.tally = collections.Counter()  # (service, route) -> commands done
+        self.refusals = collections.Counter()  # (service, route, status) -> refused
+        self.examples = []  # the first few refusals, to print
+        self.latencies = []  # seconds per accepted write
 
     def token(self, role, sub, street=None, community=None):
         key = (role, sub, street, community)
@@ -49,8 +50,12 @@ class Client:
         return self._local.session
 
     def get(self, service, path, actor, **query):
-        answer = self._session().get(base_url(service) + path, params=query, timeout=self.timeout,
-                                     headers={"Authorization": f"Bearer {self.token(*actor)}"})
+        answer = self._session().get(
+            base_url(service) + path,
+            params=query,
+            timeout=self.timeout,
+            headers={"Authorization": f"Bearer {self.token(*actor)}"},
+        )
         body = answer.json()
         if answer.status_code != 200:
             raise Refused(answer.status_code, body, f"GET {service}{path}")
@@ -63,8 +68,7 @@ class Client:
         headers = {"Authorization": f"Bearer {self.token(*actor)}", "Idempotency-Key": key[:200]}
         for attempt in range(6):
             started = time.perf_counter()
-            answer = self._session().post(base_url(service) + path, json=body, headers=headers,
-                                          timeout=self.timeout)
+            answer = self._session().post(base_url(service) + path, json=body, headers=headers, timeout=self.timeout)
             reply = answer.json() if answer.content else {}
             retry = answer.status_code == 503 or (answer.status_code == 409 and reply.get("error") == "conflict")
             if not retry:

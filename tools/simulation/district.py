@@ -5,6 +5,7 @@ The services take "now" from the wall clock (Chengdu time, UTC+8). A simulated d
 command accepts one (held_on, appointed_on, dismissed_on, a feedback's or report's period, a session's date); a
 date after today is refused by the services, so only the part of the period that has begun is simulated.
 """
+
 import calendar
 import datetime
 import json
@@ -71,13 +72,16 @@ def select(directory, scale, seed):
     pairings = [p for p in directory["pairings"] if p["community"] in chosen]
     streets = {c["street"] for c in communities if c["community_id"] in chosen}
     members = {p["member_id"] for p in pairings}
-    return {**directory, "directory_id": f"{directory['directory_id']}-{n}of{len(communities)}-seed{seed}",
-            "streets": [s for s in directory["streets"] if s["street_id"] in streets],
-            "communities": [c for c in communities if c["community_id"] in chosen],
-            "centres": [v for v in directory["centres"] if v.get("community") in chosen],
-            "platforms": [v for v in directory["platforms"] if v.get("community") in chosen],
-            "people": [p for p in directory["people"] if p.get("community") in chosen or p["person_id"] in members],
-            "pairings": pairings}
+    return {
+        **directory,
+        "directory_id": f"{directory['directory_id']}-{n}of{len(communities)}-seed{seed}",
+        "streets": [s for s in directory["streets"] if s["street_id"] in streets],
+        "communities": [c for c in communities if c["community_id"] in chosen],
+        "centres": [v for v in directory["centres"] if v.get("community") in chosen],
+        "platforms": [v for v in directory["platforms"] if v.get("community") in chosen],
+        "people": [p for p in directory["people"] if p.get("community") in chosen or p["person_id"] in members],
+        "pairings": pairings,
+    }
 
 
 class District:

@@ -2,6 +2,7 @@
 `GET /rankings/<period>` and one community's scorecard with the events behind an indicator), and verify the logs
 with `watchpost-audit verify` against the same database.
 """
+
 import os
 import pathlib
 import subprocess
@@ -65,19 +66,27 @@ def scorecards(client, period, say=print):
         return ranking, None
     community = rows[0]["community"]
     card = client.get("assessment", f"/scorecards/{community}/{period}", DISTRICT)
-    say(f"\nScorecard {community} {period}: total {card['total']} (base {card['base']}, warning below "
-        f"{card['warning_threshold']})")
+    say(
+        f"\nScorecard {community} {period}: total {card['total']} (base {card['base']}, warning below "
+        f"{card['warning_threshold']})"
+    )
     for indicator, block in card["indicators"].items():
-        say(f"  {indicator:<24} {block['title'][:14]:<14} value {block['value']:>6} baseline {block['baseline']:>5}"
+        say(
+            f"  {indicator:<24} {block['title'][:14]:<14} value {block['value']:>6} baseline {block['baseline']:>5}"
             f"  score {block['score']:>6} x{block['weight']} = {block['weighted']:>7}  "
-            f"({len(block['contributions'])} events)")
+            f"({len(block['contributions'])} events)"
+        )
     busiest = max(card["indicators"], key=lambda k: len(card["indicators"][k]["contributions"]))
     why = client.get("assessment", f"/scorecards/{community}/{period}/{busiest}", DISTRICT)
-    say(f"\nWhy {busiest} = {why['score']} for {community}: rule {why['rule']['metric']}, baseline "
-        f"{why['baseline']}, rate {why['rate']} per unit, cap {why['rule']['cap']}; every point is an event:")
+    say(
+        f"\nWhy {busiest} = {why['score']} for {community}: rule {why['rule']['metric']}, baseline "
+        f"{why['baseline']}, rate {why['rate']} per unit, cap {why['rule']['cap']}; every point is an event:"
+    )
     for c in why["contributions"][:6]:
-        say(f"  {c['source']:<9} #{c['position']:<6} {c['type']:<28} {c['rule']:<26} {c['units']:>3} units "
-            f"{c['points']:>6} points  event {c['event_id']}")
+        say(
+            f"  {c['source']:<9} #{c['position']:<6} {c['type']:<28} {c['rule']:<26} {c['units']:>3} units "
+            f"{c['points']:>6} points  event {c['event_id']}"
+        )
     if len(why["contributions"]) > 6:
         say(f"  ... and {len(why['contributions']) - 6} more")
     return ranking, card
@@ -88,9 +97,10 @@ def verify(url, say=print):
     tool = pathlib.Path(sys.executable).parent / "watchpost-audit"
     command = [str(tool)] if tool.exists() else [sys.executable, "-m", "watchpost.audit.cli"]
     say(f"\nAudit: {' '.join([pathlib.Path(command[0]).name, *command[1:], 'verify'])}")
-    trust = ["--development"] if config.development() else []   # the services sign with the development key
-    done = subprocess.run([*command, "--database-url", url, "verify", *trust], capture_output=True, text=True,
-                          timeout=600)
+    trust = ["--development"] if config.development() else []  # the services sign with the development key
+    done = subprocess.run(
+        [*command, "--database-url", url, "verify", *trust], capture_output=True, text=True, timeout=600
+    )
     for line in (done.stdout + done.stderr).strip().splitlines():
         say(f"  {line}")
     return done.returncode

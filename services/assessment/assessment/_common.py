@@ -1,11 +1,11 @@
 """What assessment's commands, reads, timers and rebuild share: the rulebook of a version or in
 force in a period, the facts merged for a period, scorecards, the consumed positions, and the reader's scope.
 """
+
 from watchpost.errors import Forbidden, NotFound
 
 from assessment.consumers import SOURCES
-from assessment.domain import facts
-from assessment.domain import periods
+from assessment.domain import facts, periods
 from assessment.domain.rulebook import in_force
 from assessment.domain.scoring import score
 
@@ -14,16 +14,21 @@ def rulebook_by_version(store, version):
     doc = store.doc("assessment_rulebooks", version)
     if doc is None:
         known = sorted(d["version"] for d in store.all_docs("assessment_rulebooks"))
-        raise NotFound(f"no rulebook {version!r} is published; published: {', '.join(known) or 'none'}",
-                       version=version, published=known)
+        raise NotFound(
+            f"no rulebook {version!r} is published; published: {', '.join(known) or 'none'}",
+            version=version,
+            published=known,
+        )
     return doc
 
 
 def rulebook_in_force(store, period):
     found = in_force(store.all_docs("assessment_rulebooks"), period)
     if found is None:
-        raise NotFound(f"no rulebook is in force in {period}; publish one effective from "
-                       f"{periods.months(period)[0]} or earlier", period=period)
+        raise NotFound(
+            f"no rulebook is in force in {period}; publish one effective from {periods.months(period)[0]} or earlier",
+            period=period,
+        )
     return found
 
 
@@ -73,8 +78,9 @@ def check_scope(store, ctx, community=None, street=None):
     street the caller named outside their own is refused."""
     actor = ctx.actor
     if community is not None and (
-            (actor.role == "community_secretary" and community != actor.community)
-            or (actor.role == "street_commission" and street_of(store, community) != actor.street)):
+        (actor.role == "community_secretary" and community != actor.community)
+        or (actor.role == "street_commission" and street_of(store, community) != actor.street)
+    ):
         raise unknown_community(community)
     if actor.role == "street_commission" and street is not None and street != actor.street:
         raise Forbidden(f"a street commission reads only its own street {actor.street}, not {street}")

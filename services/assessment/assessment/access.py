@@ -3,6 +3,7 @@
 Scope within a role is checked by the read itself: a community secretary reads only their community, a street
 commission only its street; a cadre (informant, supervisor) only their own scorecard.
 """
+
 from watchpost.errors import Forbidden
 
 READERS = {"community_secretary", "street_commission", "district_commission", "auditor"}
@@ -27,5 +28,8 @@ ALLOWED = {
 
 def require(name, actor):
     if actor.role not in ALLOWED[name]:
-        raise Forbidden(f"{name} is for {', '.join(sorted(ALLOWED[name]))}; not for {actor.role}",
-                        role=actor.role, allowed=sorted(ALLOWED[name]))
+        raise Forbidden(
+            f"{name} is for {', '.join(sorted(ALLOWED[name]))}; not for {actor.role}",
+            role=actor.role,
+            allowed=sorted(ALLOWED[name]),
+        )

@@ -1,15 +1,22 @@
 """assessment's commands, `name(store, ctx, **fields) -> [Event]`: the rulebook, period close, adjustments, rescoring
 and warnings (反向倒逼). The scorecards they freeze are read under the rulebook of the period (`_common`).
 """
+
 from watchpost.domain import Change
 from watchpost.errors import Conflict
 from watchpost.handling import execute
 
-from assessment._common import (consumed_through, known_communities, merged_facts, rulebook_by_version,
-                                rulebook_in_force, scorecards, street_of)
+from assessment._common import (
+    consumed_through,
+    known_communities,
+    merged_facts,
+    rulebook_by_version,
+    rulebook_in_force,
+    scorecards,
+    street_of,
+)
 from assessment.access import require
-from assessment.domain import closing, periods
-from assessment.domain import facts
+from assessment.domain import closing, facts, periods
 from assessment.domain.rulebook import validate
 from assessment.domain.scoring import score
 
@@ -20,9 +27,12 @@ def publish_rulebook(store, ctx, **fields):
 
     def decide(existing):
         if existing:
-            raise Conflict(f"rulebook {rulebook['version']} is already published; publish under a new version",
-                           version=rulebook["version"])
+            raise Conflict(
+                f"rulebook {rulebook['version']} is already published; publish under a new version",
+                version=rulebook["version"],
+            )
         return [Change("rulebook.published", rulebook)]
+
     return execute(store, f"rulebook-{rulebook['version']}", list, decide, ctx)
 
 
@@ -34,6 +44,7 @@ def close_period(store, ctx, period):
     def decide(state):
         cards = scorecards(store, rulebook, period, through, known_communities(store))
         return closing.close(state, period, rulebook, cards, through, ctx.now)
+
     return execute(store, f"period-{period}", closing.fold, decide, ctx)
 
 
@@ -50,10 +61,12 @@ def record_adjustments(store, ctx, period):
             late = [f for f in facts.late(merged.get(c, {}), state["through"]) if facts.known(f, through)]
             if late:
                 street = state["communities"].get(c) or street_of(store, c)
-                before, after = (score(merged[c], rulebook, c, period, cut, street)
-                                 for cut in (state["through"], through))
+                before, after = (
+                    score(merged[c], rulebook, c, period, cut, street) for cut in (state["through"], through)
+                )
                 changed.append((before, after, late))
         return closing.adjust(state, through, changed)
+
     return execute(store, f"period-{period}", closing.fold, decide, ctx)
 
 
@@ -68,10 +81,13 @@ def rescore_period(store, ctx, period, version):
             return closing.rescore(state, period, version, [], {})
         merged = merged_facts(store, period)
         old = rulebook_by_version(store, state["version"])
-        previous = {c["community"]: c["total"]
-                    for c in scorecards(store, old, period, state["through"], state["communities"], merged)}
+        previous = {
+            c["community"]: c["total"]
+            for c in scorecards(store, old, period, state["through"], state["communities"], merged)
+        }
         cards = scorecards(store, rulebook, period, state["through"], state["communities"], merged)
         return closing.rescore(state, period, version, cards, previous)
+
     return execute(store, f"period-{period}", closing.fold, decide, ctx)
 
 
@@ -87,4 +103,5 @@ def raise_warnings(store, ctx, period):
         else:
             cards = scorecards(store, rulebook_in_force(store, period), period, None, known_communities(store))
         return closing.warnings(state, cards)
+
     return execute(store, f"period-{period}", closing.fold, decide, ctx)

@@ -2,6 +2,7 @@
 projections (`projections.PROJECTIONS`, inside the consumer's transaction: `expose(project_all=True)`); no event
 of theirs runs a command, so each source maps no event type to a function.
 """
+
 SOURCES = ("intake", "liaison", "training")
 
 # source service -> event type -> fn(tx, ctx, event), as `expose(consumes=...)` takes it

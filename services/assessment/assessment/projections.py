@@ -11,6 +11,7 @@
 
 Each apply is pure and idempotent by event id, so redelivery, replay and a rebuild give the same documents.
 """
+
 from watchpost.eventlog import Projection
 from watchpost.eventlog.model import iso
 
@@ -19,14 +20,14 @@ from assessment.domain import periods
 from assessment.domain.metrics import per_person, source_of
 
 OWN = ("rulebook.published", "period.closed", "scorecard.adjusted", "period.rescored", "score.warning_raised")
-_STREET_PREFERENCE = ("liaison", "intake", "training")   # the directory's owner first, whatever the arrival order
+_STREET_PREFERENCE = ("liaison", "intake", "training")  # the directory's owner first, whatever the arrival order
 
 
 class Facts(Projection):
     name = "assessment_facts"
 
     def keys(self, event):
-        community = event.payload.get("community")   # null on a flag whose community liaison withholds
+        community = event.payload.get("community")  # null on a flag whose community liaison withholds
         return [f"{community}|{F.home_period(event)}"] if community and F.facts_of(event) else []
 
     def apply(self, doc, event):
@@ -53,8 +54,12 @@ class CadreFacts(Projection):
 
     def apply(self, doc, event):
         p, period = event.payload, F.home_period(event)
-        doc = doc or {**F.new_doc(p["community"], period), "person_id": p["person_id"], "street": p.get("street"),
-                      "first_month": periods.months(period)[0]}
+        doc = doc or {
+            **F.new_doc(p["community"], period),
+            "person_id": p["person_id"],
+            "street": p.get("street"),
+            "first_month": periods.months(period)[0],
+        }
         for metric, fact in _personal(event):
             doc = F.add(doc, metric, fact)
         return doc
@@ -86,8 +91,13 @@ class Rulebooks(Projection):
     def apply(self, doc, event):
         if doc is not None:
             return doc
-        return {**event.payload, "published_position": event.position, "published_at": iso(event.occurred_at),
-                "event_id": event.event_id, "published_by": event.actor}
+        return {
+            **event.payload,
+            "published_position": event.position,
+            "published_at": iso(event.occurred_at),
+            "event_id": event.event_id,
+            "published_by": event.actor,
+        }
 
 
 class Periods(Projection):
@@ -98,15 +108,30 @@ class Periods(Projection):
 
     def apply(self, doc, event):
         p = event.payload
-        doc = doc or {"period": p["period"], "status": "open", "rulebook_version": None, "through": None,
-                      "closed_at": None, "event_ids": [], "adjustments": [], "rescorings": [], "warnings": []}
+        doc = doc or {
+            "period": p["period"],
+            "status": "open",
+            "rulebook_version": None,
+            "through": None,
+            "closed_at": None,
+            "event_ids": [],
+            "adjustments": [],
+            "rescorings": [],
+            "warnings": [],
+        }
         if event.event_id in doc["event_ids"]:
             return doc
         doc = {**doc, "event_ids": [*doc["event_ids"], event.event_id]}
         ref = {"event_id": event.event_id, "position": event.position}
         if event.type == "period.closed":
-            return {**doc, "status": "closed", "rulebook_version": p["rulebook_version"], "through": p["through"],
-                    "closed_at": p["closed_at"], "closed": {**ref, "scorecards": p["scorecards"]}}
+            return {
+                **doc,
+                "status": "closed",
+                "rulebook_version": p["rulebook_version"],
+                "through": p["through"],
+                "closed_at": p["closed_at"],
+                "closed": {**ref, "scorecards": p["scorecards"]},
+            }
         if event.type == "scorecard.adjusted":
             through = {s: max(n, (doc["through"] or {}).get(s, 0)) for s, n in p["through"].items()}
             return {**doc, "through": through, "adjustments": [*doc["adjustments"], {**ref, **p}]}

@@ -9,17 +9,28 @@ Who reads whom: the cadre themself (an informant or supervisor whose token's `su
 secretary of a community the cadre's facts count in, the commission of such a community's street, the district and
 the auditor. A community's ranking is for its secretary, its street's commission, the district and the auditor.
 """
+
 from watchpost.errors import Forbidden, Invalid
 
-from assessment._common import (check_scope, known_communities, merged_facts, period_view, rulebook_by_version,
-                                rulebook_in_force, scorecards, street_of, unknown_cadre, unknown_community)
+from assessment._common import (
+    check_scope,
+    known_communities,
+    merged_facts,
+    period_view,
+    rulebook_by_version,
+    rulebook_in_force,
+    scorecards,
+    street_of,
+    unknown_cadre,
+    unknown_community,
+)
 from assessment.access import require
-from assessment.domain import facts
-from assessment.domain import periods
+from assessment.domain import facts, periods
 from assessment.domain.cadres import rank_cadres, score_cadre, where_counted
 from assessment.domain.metrics import terms
 from assessment.domain.rulebook import INDICATORS
 from assessment.domain.scoring import rank, score
+
 
 def scorecard(store, ctx, community, period):
     """The community's scorecard; a closed period's is frozen, with recorded and pending adjustments beside it."""
@@ -46,10 +57,19 @@ def explain(store, ctx, community, period, indicator):
     doc, rulebook, _ = period_view(store, period)
     rule = next(r for r in rulebook["indicators"] if r["indicator"] == indicator)
     block = card["indicators"][indicator]
-    return {"community": community, "street": card["street"], "period": period, "status": card["status"],
-            "indicator": indicator, "rulebook_version": rulebook["version"], "rule": rule, "through": card["through"],
-            "terms": [{**t, "units": rule["units"].get(t["rule"], t["units"])} for t in terms(rule["metric"])],
-            **block, "pending": [f for f in card["pending_adjustments"] if f["metric"] == rule["metric"]]}
+    return {
+        "community": community,
+        "street": card["street"],
+        "period": period,
+        "status": card["status"],
+        "indicator": indicator,
+        "rulebook_version": rulebook["version"],
+        "rule": rule,
+        "through": card["through"],
+        "terms": [{**t, "units": rule["units"].get(t["rule"], t["units"])} for t in terms(rule["metric"])],
+        **block,
+        "pending": [f for f in card["pending_adjustments"] if f["metric"] == rule["metric"]],
+    }
 
 
 def ranking(store, ctx, period, scope="district", street=None):
@@ -62,14 +82,29 @@ def ranking(store, ctx, period, scope="district", street=None):
     check_scope(store, ctx, street=street)
     doc, rulebook, through = period_view(store, period)
     closed = bool(doc and doc["status"] == "closed")
-    known = ([s["community"] for s in doc["closed"]["scorecards"]] + [a["community"] for a in doc["adjustments"]]
-             if closed else known_communities(store))
-    cards = scorecards(store, rulebook, period, through, known, merged=None if not closed else {
-        c: m for c, m in merged_facts(store, period).items() if c in known})
+    known = (
+        [s["community"] for s in doc["closed"]["scorecards"]] + [a["community"] for a in doc["adjustments"]]
+        if closed
+        else known_communities(store)
+    )
+    cards = scorecards(
+        store,
+        rulebook,
+        period,
+        through,
+        known,
+        merged=None if not closed else {c: m for c, m in merged_facts(store, period).items() if c in known},
+    )
     if street:
         cards = [c for c in cards if c["street"] == street]
-    return {"period": period, "scope": scope, "street": street, "status": "closed" if closed else "open",
-            "rulebook_version": rulebook["version"], "rows": rank(cards)}
+    return {
+        "period": period,
+        "scope": scope,
+        "street": street,
+        "status": "closed" if closed else "open",
+        "rulebook_version": rulebook["version"],
+        "rows": rank(cards),
+    }
 
 
 def rulebook(store, ctx, version=None, period=None):
@@ -106,9 +141,10 @@ def _cadre_scope(store, ctx, person_id, places):
     streets = {street_of(store, p["community"]) or p["street"] for p in places}
     if actor.role in SELF and actor.id != person_id:
         raise Forbidden(f"a cadre ({actor.role}) reads only their own scorecard, {actor.id}, not {person_id}'s")
-    if ((actor.role == "community_secretary" and actor.community not in communities)
-            or (actor.role == "street_commission" and actor.street not in streets)):
-        raise unknown_cadre(person_id)          # as if unknown: a refusal never tells where a cadre counts
+    if (actor.role == "community_secretary" and actor.community not in communities) or (
+        actor.role == "street_commission" and actor.street not in streets
+    ):
+        raise unknown_cadre(person_id)  # as if unknown: a refusal never tells where a cadre counts
 
 
 def _card(store, person_id, period, docs, view):
@@ -117,13 +153,22 @@ def _card(store, person_id, period, docs, view):
     merged = facts.merge(docs)
     community = latest["community"] if latest else None
     street = (street_of(store, community) or latest["street"]) if latest else None
-    card = score_cadre(person_id, merged, rulebook, period, through, community, street,
-                       [{**p, "street": street_of(store, p["community"]) or p["street"]} for p in places])
+    card = score_cadre(
+        person_id,
+        merged,
+        rulebook,
+        period,
+        through,
+        community,
+        street,
+        [{**p, "street": street_of(store, p["community"]) or p["street"]} for p in places],
+    )
     closed = bool(doc and doc["status"] == "closed")
     mine = {f["event_id"] for subjects in merged.values() for history in subjects.values() for f in history}
     card["status"] = "closed" if closed else "open"
-    card["adjustments"] = [a for a in (doc or {}).get("adjustments", [])
-                           if any(e["event_id"] in mine for e in a["events"])]
+    card["adjustments"] = [
+        a for a in (doc or {}).get("adjustments", []) if any(e["event_id"] in mine for e in a["events"])
+    ]
     card["pending_adjustments"] = facts.late(merged, through) if closed else []
     return card
 
@@ -153,6 +198,11 @@ def cadre_ranking(store, ctx, community, period):
     people = sorted(_docs(store, period, community=community))
     cards = [_card(store, p, period, _docs(store, period, person_id=p).get(p, []), view) for p in people]
     doc, rulebook, _ = view
-    return {"community": community, "street": street_of(store, community), "period": period,
-            "status": "closed" if doc and doc["status"] == "closed" else "open",
-            "rulebook_version": rulebook["version"], "rows": rank_cadres(cards)}
+    return {
+        "community": community,
+        "street": street_of(store, community),
+        "period": period,
+        "status": "closed" if doc and doc["status"] == "closed" else "open",
+        "rulebook_version": rulebook["version"],
+        "rows": rank_cadres(cards),
+    }

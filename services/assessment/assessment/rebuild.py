@@ -7,6 +7,7 @@ and every scorecard (each known community, each month, quarter and year with fac
 cadre, each month, quarter and year of those) is read from the fold and from the live documents, the same way.
 Identical means identical to the point.
 """
+
 import copy
 
 from watchpost.domain import Actor, Context
@@ -20,6 +21,7 @@ from assessment.access import require
 from assessment.consumers import SOURCES
 from assessment.domain import periods
 from assessment.projections import PROJECTIONS
+
 PAGE = 500
 CHECKER = Actor(id="assessment-rebuild", role="auditor")
 
@@ -53,7 +55,7 @@ class Folded(ReadModels):
 
     def docs(self, projection, where=None, limit=100, offset=0):
         found = [d for d in self._candidates(projection, where) if matches(d, where)]
-        return copy.deepcopy(found[offset:offset + limit])
+        return copy.deepcopy(found[offset : offset + limit])
 
     def count(self, projection, where=None):
         return sum(1 for d in self._candidates(projection, where) if matches(d, where))
@@ -71,13 +73,20 @@ def read_log(source, fetch, until, page=PAGE):
             break
         events.extend(batch)
     if len(events) < until:
-        raise Unavailable(f"{source}'s log ends at {len(events)} but assessment has consumed up to {until}",
-                          source=source, found=len(events), consumed=until)
+        raise Unavailable(
+            f"{source}'s log ends at {len(events)} but assessment has consumed up to {until}",
+            source=source,
+            found=len(events),
+            consumed=until,
+        )
     try:
         verify_chain(events)
     except ChainBroken as broken:
-        raise Unavailable(f"{source}'s log does not verify at {broken.position}: {broken.reason}",
-                          source=source, position=broken.position) from None
+        raise Unavailable(
+            f"{source}'s log does not verify at {broken.position}: {broken.reason}",
+            source=source,
+            position=broken.position,
+        ) from None
     return events
 
 
@@ -99,7 +108,7 @@ def scorecards(view):
         for community in communities:
             try:
                 cards[(community, period)] = reads.scorecard(view, ctx, community=community, period=period)
-            except WatchpostError as refused:   # e.g. no rulebook in force: the same refusal on both sides
+            except WatchpostError as refused:  # e.g. no rulebook in force: the same refusal on both sides
                 cards[(community, period)] = refused.code
     return cards
 
@@ -130,10 +139,24 @@ def compare(live, rebuilt, who="community"):
         if a == b:
             continue
         totals = [c.get("total") if isinstance(c, dict) else c for c in (a, b)]
-        indicators = sorted(k for k in (a or {}).get("indicators", {}) if isinstance(b, dict)
-                            and a["indicators"][k] != b.get("indicators", {}).get(k)) if isinstance(a, dict) else []
-        differences.append({who: key[0], "period": key[1], "live_total": totals[0],
-                            "rebuilt_total": totals[1], "indicators": indicators})
+        indicators = (
+            sorted(
+                k
+                for k in (a or {}).get("indicators", {})
+                if isinstance(b, dict) and a["indicators"][k] != b.get("indicators", {}).get(k)
+            )
+            if isinstance(a, dict)
+            else []
+        )
+        differences.append(
+            {
+                who: key[0],
+                "period": key[1],
+                "live_total": totals[0],
+                "rebuilt_total": totals[1],
+                "indicators": indicators,
+            }
+        )
     return differences
 
 
@@ -155,9 +178,17 @@ def rebuild(store, sources, attempts=3):
             break
     differences = compare(live, rebuilt)
     cadre_differences = compare(live_cadres, rebuilt_cadres, who="person_id")
-    return {"identical": not differences and not cadre_differences and settled, "settled": settled,
-            "through": through, "own_events": len(own), "compared": len(live), "differences": differences,
-            "compared_cadres": len(live_cadres), "cadre_differences": cadre_differences, "view": view}
+    return {
+        "identical": not differences and not cadre_differences and settled,
+        "settled": settled,
+        "through": through,
+        "own_events": len(own),
+        "compared": len(live),
+        "differences": differences,
+        "compared_cadres": len(live_cadres),
+        "cadre_differences": cadre_differences,
+        "view": view,
+    }
 
 
 def check_rebuild(store, ctx, source_logs):

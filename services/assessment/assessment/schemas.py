@@ -2,6 +2,7 @@
 
 They check shape; the domain (`assessment.domain.rulebook.validate`) checks meaning and names every problem.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from watchpost.fields import MONTH, PERIOD, Id, Whole
@@ -10,9 +11,13 @@ from assessment.domain.rulebook import VERSION_PATTERN
 
 
 def Version(**kw):
-    return fields.String(validate=validate.Regexp(VERSION_PATTERN, error=(
-        "must be 1 to 40 letters, digits, dots, underscores or hyphens, starting with a letter or digit")), **kw)
-
+    return fields.String(
+        validate=validate.Regexp(
+            VERSION_PATTERN,
+            error=("must be 1 to 40 letters, digits, dots, underscores or hyphens, starting with a letter or digit"),
+        ),
+        **kw,
+    )
 
 
 class Strict(Schema):
@@ -34,6 +39,7 @@ class IndicatorRule(Strict):
 
 class CadreRule(Strict):
     """A cadre indicator: numbers left out are the community rule's (baseline: 0, warn_below: none)."""
+
     indicator = fields.String(required=True)
     baseline = fields.Float(validate=validate.Range(min=0))
     points_above = fields.Float(validate=validate.Range(min=0))
@@ -63,6 +69,7 @@ class PublishRulebook(Strict):
 
 class PeriodCommand(Strict):
     """close_period, record_adjustments, raise_warnings."""
+
     period = fields.String(required=True, validate=PERIOD)
 
 
@@ -75,9 +82,20 @@ class Scorecard(PeriodCommand):
 
 
 class Explain(Scorecard):
-    indicator = fields.String(required=True, validate=validate.OneOf([
-        "petition_handling", "case_management", "case_review", "supervision_inspection", "publicity_education",
-        "information_reporting", "team_building"]))
+    indicator = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [
+                "petition_handling",
+                "case_management",
+                "case_review",
+                "supervision_inspection",
+                "publicity_education",
+                "information_reporting",
+                "team_building",
+            ]
+        ),
+    )
 
 
 class CadreScorecard(PeriodCommand):
@@ -103,8 +121,18 @@ class Empty(Strict):
 
 
 SCHEMAS = {
-    "publish_rulebook": PublishRulebook, "close_period": PeriodCommand, "record_adjustments": PeriodCommand,
-    "raise_warnings": PeriodCommand, "rescore_period": RescorePeriod, "scorecard": Scorecard, "explain": Explain,
-    "ranking": Ranking, "rulebook": Rulebook, "rulebooks": Empty, "publish_default_rulebook": Empty,
-    "check_rebuild": Empty, "cadre_scorecard": CadreScorecard, "cadre_ranking": CadreRanking,
+    "publish_rulebook": PublishRulebook,
+    "close_period": PeriodCommand,
+    "record_adjustments": PeriodCommand,
+    "raise_warnings": PeriodCommand,
+    "rescore_period": RescorePeriod,
+    "scorecard": Scorecard,
+    "explain": Explain,
+    "ranking": Ranking,
+    "rulebook": Rulebook,
+    "rulebooks": Empty,
+    "publish_default_rulebook": Empty,
+    "check_rebuild": Empty,
+    "cadre_scorecard": CadreScorecard,
+    "cadre_ranking": CadreRanking,
 }

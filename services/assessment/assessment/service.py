@@ -4,6 +4,7 @@ Every event of intake, liaison and training is folded into assessment's projecti
 transaction (`project_all`); on start the district's rulebook v1 is published if no rulebook exists yet
 (`timers.FirstRun`).
 """
+
 from functools import partial
 
 from watchpost.runtime import EventLog, WatchpostService, expose, route_makers
@@ -13,7 +14,6 @@ from assessment.access import ALLOWED
 from assessment.consumers import CONSUMERS, SOURCES
 from assessment.projections import PROJECTIONS
 from assessment.schemas import SCHEMAS
-
 
 post, get = route_makers(SCHEMAS)
 
@@ -39,6 +39,7 @@ ROUTES = [
 class AssessmentService(WatchpostService):
     """考评办法: the seven indicators, scorecards per community and per cadre, rankings and warnings (反向倒逼), each
     point traced to the log."""
+
     name = "assessment"
     store = EventLog(projections=PROJECTIONS)
     first_run = timers.FirstRun()

@@ -5,4 +5,5 @@ one is the HTTP port, read by `config.yml`:
 |---|---|---|
 | ASSESSMENT_PORT | 8004 | HTTP port |
 """
+
 PORT_VARIABLE, DEFAULT_PORT = "ASSESSMENT_PORT", 8004

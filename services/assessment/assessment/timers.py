@@ -7,6 +7,7 @@
 - `tick`: for every closed period, records the late facts consumed since its cut-off as `scorecard.adjusted`
   (反向倒逼 warnings follow where an adjusted total falls below the line). Nothing is recorded when nothing is late.
 """
+
 from dataclasses import replace
 
 import eventlet
@@ -32,10 +33,15 @@ def publish_default_rulebook(store, ctx):
         return []
     rulebook = default()
     try:
-        return execute(store, f"rulebook-{rulebook['version']}", list,
-                       lambda existing: [] if existing else [Change("rulebook.published", rulebook)], ctx)
+        return execute(
+            store,
+            f"rulebook-{rulebook['version']}",
+            list,
+            lambda existing: [] if existing else [Change("rulebook.published", rulebook)],
+            ctx,
+        )
     except Conflict:
-        return []   # another instance published it between our read and our append
+        return []  # another instance published it between our read and our append
 
 
 def tick(store, ctx):
@@ -59,7 +65,8 @@ class FirstRun(DependencyProvider):
         while True:
             try:
                 published = publish_default_rulebook(
-                    store, Context(actor=SYSTEM, now=utcnow(), correlation_id="first-run"))
+                    store, Context(actor=SYSTEM, now=utcnow(), correlation_id="first-run")
+                )
                 if published:
                     log.info("default rulebook published", version=published[0].payload["version"])
                 return

@@ -3,6 +3,7 @@ a street commission in its street; the district commission and auditors everywhe
 and looks up a receipt. Clues are narrower still (知情范围 and 回避: `intake.knowing`). A record outside the
 caller's area answers exactly as a missing one.
 """
+
 from watchpost.access import covers
 from watchpost.errors import Forbidden
 
@@ -15,10 +16,25 @@ EVERYWHERE = {"district_commission", "auditor", "system", "subscriber"}
 ALLOWED = {
     # clues (问题线索)
     "receive_clue": REPORTERS,
-    **{c: COMMISSIONS for c in (
-        "screen_clue", "register_clue", "review_clue", "propose_disposal", "approve_disposal", "reject_disposal",
-        "resume_clue", "record_reply", "plan_verification", "report_verification", "conclude_clue",
-        "notify_acceptance", "give_feedback", "raise_objection")},
+    **{
+        c: COMMISSIONS
+        for c in (
+            "screen_clue",
+            "register_clue",
+            "review_clue",
+            "propose_disposal",
+            "approve_disposal",
+            "reject_disposal",
+            "resume_clue",
+            "record_reply",
+            "plan_verification",
+            "report_verification",
+            "conclude_clue",
+            "notify_acceptance",
+            "give_feedback",
+            "raise_objection",
+        )
+    },
     "reveal_reporter": {"district_commission"},
     "erase_clue": {"district_commission"},
     "rotate_master_key": {"district_commission"},
@@ -31,14 +47,32 @@ ALLOWED = {
     "receive_opinion": REPORTERS,
     **{c: STAFF for c in ("assign_opinion", "resolve_opinion", "give_opinion_feedback", "close_opinion")},
     # inspections (监督检查) and rectifications (整改)
-    **{c: STAFF for c in ("record_inspection", "record_finding", "order_rectification", "report_rectification",
-                          "verify_rectification")},
+    **{
+        c: STAFF
+        for c in (
+            "record_inspection",
+            "record_finding",
+            "order_rectification",
+            "report_rectification",
+            "verify_rectification",
+        )
+    },
     "escalate_finding": COMMISSIONS,
     # timers
     "tick": {"system"},
     # reads
-    **{r: READERS for r in ("get_clue", "list_clues", "clue_history", "get_opinion", "list_opinions",
-                            "get_inspection", "list_inspections")},
+    **{
+        r: READERS
+        for r in (
+            "get_clue",
+            "list_clues",
+            "clue_history",
+            "get_opinion",
+            "list_opinions",
+            "get_inspection",
+            "list_inspections",
+        )
+    },
     "counts": READERS | {"subscriber"},
     "lookup_receipt": REPORTERS | {"auditor"},
     "receipt_moved": REPORTERS | {"auditor"},
@@ -62,8 +96,10 @@ def check_scope(actor, community, street):
     """Refuse an actor outside the community or street the caller named for a new record (an existing record out
     of scope answers as a missing one: `in_scope`)."""
     if not in_scope(actor, community, street):
-        area = {"street_commission": f"its street {actor.street}",
-                "community_secretary": f"their community {actor.community}"}.get(actor.role, "no area")
+        area = {
+            "street_commission": f"its street {actor.street}",
+            "community_secretary": f"their community {actor.community}",
+        }.get(actor.role, "no area")
         raise Forbidden(f"a {actor.role} acts only in {area}, not in community {community} of street {street}")
 
 

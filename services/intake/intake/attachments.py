@@ -15,6 +15,7 @@ agree. What is removed:
   /OpenAction, /AA, /JS), and every object no longer referenced (earlier revisions included). The service parses
   PDFs only in a child process with a time and memory limit (`intake.pdf_sandbox`).
 """
+
 import base64
 import binascii
 import hashlib
@@ -35,7 +36,7 @@ PLAIN = {JPEG: "a JPEG image", PNG: "a PNG image", PDF: "a PDF document"}
 @dataclass(frozen=True)
 class Prepared:
     content_type: str
-    body: bytes            # the stripped bytes: what is stored and downloaded
+    body: bytes  # the stripped bytes: what is stored and downloaded
     size: int
     sha256: str
 
@@ -59,15 +60,25 @@ def prepare(declared_type, data_base64, max_bytes=DEFAULT_MAX_BYTES, strip_pdf_w
     if not data:
         raise Invalid("data is empty: attach a JPEG, PNG or PDF file", field="data")
     if len(data) > max_bytes:
-        raise Invalid(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", field="data",
-                      size=len(data), limit=max_bytes)
+        raise Invalid(
+            f"the file is {len(data)} bytes; the limit is {max_bytes} bytes",
+            field="data",
+            size=len(data),
+            limit=max_bytes,
+        )
     kind = detect(data)
     if kind is None:
-        raise Invalid(f"the file is not a JPEG, PNG or PDF (by its first bytes); allowed: {', '.join(TYPES)}",
-                      field="data", allowed=list(TYPES))
+        raise Invalid(
+            f"the file is not a JPEG, PNG or PDF (by its first bytes); allowed: {', '.join(TYPES)}",
+            field="data",
+            allowed=list(TYPES),
+        )
     if declared_type != kind:
-        raise Invalid(f"content_type says {declared_type} but the bytes are {PLAIN[kind]} ({kind})",
-                      field="content_type", detected=kind)
+        raise Invalid(
+            f"content_type says {declared_type} but the bytes are {PLAIN[kind]} ({kind})",
+            field="content_type",
+            detected=kind,
+        )
     body = (strip_pdf_with or strip_pdf)(data) if kind == PDF else STRIP[kind](data)
     return Prepared(kind, body, len(body), hashlib.sha256(body).hexdigest())
 
@@ -115,7 +126,7 @@ def strip_jpeg(data):
         if i >= len(data) or data[i] != 0xFF:
             raise _bad_jpeg(f"expected a marker at byte {i}")
         while i < len(data) and data[i] == 0xFF:
-            i += 1                                          # fill bytes before a marker
+            i += 1  # fill bytes before a marker
         if i >= len(data):
             raise _bad_jpeg("the file ends inside a marker")
         marker, i = data[i], i + 1
@@ -128,14 +139,14 @@ def strip_jpeg(data):
             raise _bad_jpeg(f"unexpected marker FF{marker:02X} at byte {i - 2}")
         if i + 2 > len(data):
             raise _bad_jpeg("a segment length is cut short")
-        (length,) = struct.unpack(">H", data[i:i + 2])
+        (length,) = struct.unpack(">H", data[i : i + 2])
         if length < 2 or i + length > len(data):
             raise _bad_jpeg(f"segment FF{marker:02X} has a bad length")
-        payload, i = data[i + 2:i + length], i + length
+        payload, i = data[i + 2 : i + length], i + length
         kept = _kept_segment(marker, payload)
         if kept is not None:
             out.append(bytes([0xFF, marker]) + struct.pack(">H", len(kept) + 2) + kept)
-        if marker == 0xDA:                                  # start of scan: copy the entropy-coded data
+        if marker == 0xDA:  # start of scan: copy the entropy-coded data
             end = _scan_end(data, i)
             out.append(data[i:end])
             i, scanned = end, True
@@ -158,12 +169,12 @@ def png_chunks(data):
     while True:
         if i + 12 > len(data):
             raise _bad_png("it ends before IEND")
-        length, kind = struct.unpack(">I4s", data[i:i + 8])
+        length, kind = struct.unpack(">I4s", data[i : i + 8])
         end = i + 12 + length
         if end > len(data) or not kind.isalpha():
             raise _bad_png(f"a chunk at byte {i} is cut short or misnamed")
-        (crc,) = struct.unpack(">I", data[end - 4:end])
-        if zlib.crc32(data[i + 4:end - 4]) != crc:
+        (crc,) = struct.unpack(">I", data[end - 4 : end])
+        if zlib.crc32(data[i + 4 : end - 4]) != crc:
             raise _bad_png(f"chunk {kind.decode('ascii')} fails its CRC")
         chunks.append((kind, data[i:end]))
         i = end
@@ -183,8 +194,7 @@ def strip_png(data):
 
 
 # -- PDF -----------------------------------------------------------------------------------------------------------
-PDF_DROPPED = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/EmbeddedFiles", "/JavaScript", "/EF", "/AF",
-               "/JS")
+PDF_DROPPED = ("/Metadata", "/PieceInfo", "/AA", "/OpenAction", "/EmbeddedFiles", "/JavaScript", "/EF", "/AF", "/JS")
 ANNOTATION_DROPPED = ("/T", "/M", "/CreationDate", "/NM", "/RC", "/FS")
 ACTIONS_DROPPED = ("/JavaScript", "/Launch", "/ImportData", "/SubmitForm")
 

@@ -5,13 +5,20 @@ A clue is received (clue.received), then reaches a terminal state: screened away
 that ends it) or concluded (clue.concluded); an objection (clue.objection_raised) sends a concluded clue back to
 analysis, so it is open again.
 """
+
 from watchpost.audit.plugins import Completeness
 
 from intake.domain.clue import SCREENED_AWAY
 from intake.projections import PROJECTIONS
 
-COMPLETENESS = Completeness(received="clue.received", screened="clue.screened", concluded="clue.concluded",
-                            reopened="clue.objection_raised", terminal_screenings=SCREENED_AWAY, id_field="clue_id",
-                            noun="clues")
+COMPLETENESS = Completeness(
+    received="clue.received",
+    screened="clue.screened",
+    concluded="clue.concluded",
+    reopened="clue.objection_raised",
+    terminal_screenings=SCREENED_AWAY,
+    id_field="clue_id",
+    noun="clues",
+)
 
 __all__ = ["PROJECTIONS", "COMPLETENESS"]

@@ -10,17 +10,17 @@ A flag whose community liaison withholds (too few people there could have raised
 its `community` is the street id, so the clue, too, publishes no narrower place; without a role its channel is
 `feedback_escalation`.
 """
-import uuid
 
-from intake.reference import catalogue
+import uuid
 
 from intake import settings
 from intake.commands import clues
 from intake.commands._common import stream
 from intake.pgvault import PostgresVault, master_key
+from intake.reference import catalogue
 
 CHANNELS = ("informant", "supervisor")
-UNCLASSIFIED = "C10"          # 群众诉求办理: where an unclassified major problem waits for the screener
+UNCLASSIFIED = "C10"  # 群众诉求办理: where an unclassified major problem waits for the screener
 ACCUSED_RANK = "community_cadre"
 
 
@@ -46,15 +46,26 @@ def major_problem_flagged(tx, ctx, event, vault=None):
         return []
     category, item = classify(p.get("category"))
     community = p["community"] or p["street"]
-    details = (f"重大问题 released by liaison on {p['released_on']}, raised by a {p['role'] or 'watcher'} of "
-               f"{'community ' + p['community'] if p['community'] else 'street ' + p['street']} "
-               f"(liaison flag {p['flag_id']}).\n{p['summary']}")
+    details = (
+        f"重大问题 released by liaison on {p['released_on']}, raised by a {p['role'] or 'watcher'} of "
+        f"{'community ' + p['community'] if p['community'] else 'street ' + p['street']} "
+        f"(liaison flag {p['flag_id']}).\n{p['summary']}"
+    )
     return clues.receive_clue(
-        tx, ctx, vault=vault, clue_id=clue_id, channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
-        summary=p["summary"][:200], details=details, community=community, street=p["street"],
-        category=category, item=item,
+        tx,
+        ctx,
+        vault=vault,
+        clue_id=clue_id,
+        channel=p["role"] if p["role"] in CHANNELS else "feedback_escalation",
+        summary=p["summary"][:200],
+        details=details,
+        community=community,
+        street=p["street"],
+        category=category,
+        item=item,
         # who is accused is for the screener to establish; a name of its own keeps it from matching as a repeat
-        accused={"name": f"待查明 {clue_id}", "post": "待查明 (to be established)", "rank": ACCUSED_RANK})
+        accused={"name": f"待查明 {clue_id}", "post": "待查明 (to be established)", "rank": ACCUSED_RANK},
+    )
 
 
 # source service -> event type -> fn(tx, ctx, event), as `expose(consumes=...)` takes it

@@ -1,4 +1,5 @@
 """intake's own dependency provider: the reporter vault in the service's schema (nameko stays at this edge)."""
+
 from nameko.extensions import DependencyProvider
 
 from watchpost.eventlog.pool import Pool
@@ -10,6 +11,7 @@ from intake.pgvault import PostgresVault, master_key, next_master_key, pooled
 class Vault(DependencyProvider):
     """A small pool of its own (VAULT_POOL, default 4; it waits when all are busy), logged in as the service's role.
     Connects lazily: the EventLog provider migrates the schema before the first request arrives."""
+
     pool = None
 
     def start(self):

@@ -1,18 +1,29 @@
 """Three small read models: receipts (what a reporter sees with their code), counts (the seed's figures),
 deadlines (open clocks for the timer). Pure `Projection`s like those in `projections.py`.
 """
+
 from watchpost.eventlog import Projection
 
 from intake.domain.clocks import clock_changes, local_date
 
-PUBLIC_STATUS = {"accepted": "being_handled", "duplicate_retained": "linked_to_earlier_report",
-                 "out_of_scope": "transferred", "forwarded_up": "forwarded_to_upper_level"}
-OPINION_STATUS = {"opinion.received": "received", "opinion.assigned": "being_handled",
-                  "opinion.resolved": "resolved", "opinion.feedback_given": "resolved", "opinion.closed": "closed"}
+PUBLIC_STATUS = {
+    "accepted": "being_handled",
+    "duplicate_retained": "linked_to_earlier_report",
+    "out_of_scope": "transferred",
+    "forwarded_up": "forwarded_to_upper_level",
+}
+OPINION_STATUS = {
+    "opinion.received": "received",
+    "opinion.assigned": "being_handled",
+    "opinion.resolved": "resolved",
+    "opinion.feedback_given": "resolved",
+    "opinion.closed": "closed",
+}
 
 
 class Receipts(Projection):
     """By sha256 of the receipt code: status in plain words and the feedback given; nothing else."""
+
     name = "receipts"
 
     def keys(self, event):
@@ -22,8 +33,13 @@ class Receipts(Projection):
     def apply(self, doc, event):
         p, day = event.payload, local_date(event.occurred_at).isoformat()
         if event.type in ("clue.received", "opinion.received"):
-            return {"kind": event.type.split(".")[0], "status": "received", "received_on": p["received_on"],
-                    "updated_on": p["received_on"], "feedback": []}
+            return {
+                "kind": event.type.split(".")[0],
+                "status": "received",
+                "received_on": p["received_on"],
+                "updated_on": p["received_on"],
+                "feedback": [],
+            }
         doc = {**doc, "updated_on": day}
         if event.type == "clue.screened":
             doc["status"] = PUBLIC_STATUS[p["outcome"]]
@@ -57,7 +73,9 @@ def _counter(event):
 
 
 class Counts(Projection):
-    """Seed figures as counters: 监督检查100余次, 意见建议326条, 实际问题157个 — keys `district`, `street:<s>`, `community:<s>/<c>`."""
+    """Seed figures as counters: 监督检查100余次, 意见建议326条, 实际问题157个 — keys `district`, `street:<s>`,
+    `community:<s>/<c>`."""
+
     name = "counts"
 
     def keys(self, event):
@@ -75,6 +93,7 @@ class Counts(Projection):
 
 class Deadlines(Projection):
     """By clue id or finding id: every open clock with its due date and the alerts already sent."""
+
     name = "deadlines"
 
     def keys(self, event):
@@ -87,9 +106,14 @@ class Deadlines(Projection):
     def apply(self, doc, event):
         p = event.payload
         opened, closed = clock_changes(event.type, p)
-        doc = doc or {"stream_id": event.stream_id, "aggregate": event.type.split(".")[0],
-                      "id": p.get("finding_id") or p["clue_id"], "community": p["community"],
-                      "street": p["street"], "clocks": {}}
+        doc = doc or {
+            "stream_id": event.stream_id,
+            "aggregate": event.type.split(".")[0],
+            "id": p.get("finding_id") or p["clue_id"],
+            "community": p["community"],
+            "street": p["street"],
+            "clocks": {},
+        }
         clocks = {k: v for k, v in doc["clocks"].items() if k not in closed and k not in opened}
         clocks.update({k: {"due_on": v, "sent": []} for k, v in opened.items()})
         if event.type.endswith((".due_soon", ".overdue")) and p["clock"] in clocks:

@@ -11,6 +11,7 @@ submitted themself, and never one about their own community's cadres; informants
 their own report through its receipt code only; a handler who declared 回避 on a clue knows it no more. Whatever is
 outside the circle answers exactly as a clue that does not exist (`hidden`), so a refusal tells nothing.
 """
+
 from watchpost.contracts.intake import LEVELS
 from watchpost.errors import NotFound
 
@@ -45,8 +46,12 @@ def knows(actor, doc):
 
 def of_state(clue):
     """The fields `knows` reads, from a clue's folded state (commands decide on the state, not the read model)."""
-    return {"community": clue.community, "street": clue.street, "level": approver_level(clue.rank) if clue.rank
-            else None, "recused": clue.recused}
+    return {
+        "community": clue.community,
+        "street": clue.street,
+        "level": approver_level(clue.rank) if clue.rank else None,
+        "recused": clue.recused,
+    }
 
 
 def check(actor, doc, clue_id):

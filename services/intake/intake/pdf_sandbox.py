@@ -6,6 +6,7 @@ the file from stdin, then writes the stripped document to stdout (exit 0), or ex
 (unreadable). The parent waits at most `seconds` (green under eventlet: other requests are answered meanwhile) and
 kills the child after that. Each call starts one child; at most `parallel` run at once, the rest wait their turn.
 """
+
 import functools
 import resource
 import subprocess
@@ -31,25 +32,38 @@ class Sandbox:
     def strip(self, data):
         """The stripped PDF, or `Invalid` (422) saying why it was refused."""
         with _slots():
-            child = subprocess.Popen([sys.executable, "-m", "intake.pdf_sandbox", str(self.memory), str(self.seconds)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            child = subprocess.Popen(
+                [sys.executable, "-m", "intake.pdf_sandbox", str(self.memory), str(self.seconds)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 out, _ = child.communicate(data, timeout=self.seconds)
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.communicate()
-                raise Invalid(f"the PDF could not be read within {self.seconds} s (too complex or hostile); "
-                              "attach a simpler file, e.g. print it to a new PDF", field="data",
-                              limit="time", seconds=self.seconds) from None
+                raise Invalid(
+                    f"the PDF could not be read within {self.seconds} s (too complex or hostile); "
+                    "attach a simpler file, e.g. print it to a new PDF",
+                    field="data",
+                    limit="time",
+                    seconds=self.seconds,
+                ) from None
         if child.returncode == 0:
             return out
         if child.returncode == ENCRYPTED:
             raise Invalid("the PDF is encrypted; attach it without a password", field="data")
         if child.returncode == UNREADABLE:
             raise Invalid("data is not a PDF that can be read", field="data")
-        raise Invalid(f"the PDF could not be read within {self.memory // (1024 * 1024)} MiB of memory and "
-                      f"{self.seconds} s (too complex or hostile); attach a simpler file", field="data",
-                      limit="memory_or_time", memory_mib=self.memory // (1024 * 1024), seconds=self.seconds)
+        raise Invalid(
+            f"the PDF could not be read within {self.memory // (1024 * 1024)} MiB of memory and "
+            f"{self.seconds} s (too complex or hostile); attach a simpler file",
+            field="data",
+            limit="memory_or_time",
+            memory_mib=self.memory // (1024 * 1024),
+            seconds=self.seconds,
+        )
 
 
 def _child(memory, seconds):

@@ -5,6 +5,7 @@
 pool of the vault's own (`pooled`), or a consumer's transaction (`within(tx)`), so what the consumer seals is
 committed with the events it appends, or not at all.
 """
+
 import base64
 import binascii
 import contextlib
@@ -42,6 +43,7 @@ def next_master_key():
 
 def pooled(pool):
     """A cursor factory over a `watchpost.eventlog.pool.Pool`; a database outage becomes `Unavailable` (503)."""
+
     @contextlib.contextmanager
     def cursor():
         try:
@@ -49,8 +51,10 @@ def pooled(pool):
                 yield cur
                 conn.commit()
         except DB_DOWN as exc:
-            raise Unavailable("the reporter vault is unreachable; nothing was sealed, try again",
-                              reason=type(exc).__name__) from None
+            raise Unavailable(
+                "the reporter vault is unreachable; nothing was sealed, try again", reason=type(exc).__name__
+            ) from None
+
     return cursor
 
 
@@ -68,18 +72,23 @@ class PostgresVault(PostgresFiles, ReporterVault):
         ref = ref or new_ref(kind)
         key, blob = encrypt(record, ref)
         with self._cursor() as cur:
-            cur.execute("INSERT INTO vault_records (ref, kind, blob) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING "
-                        "RETURNING ref", (ref, kind, blob))
+            cur.execute(
+                "INSERT INTO vault_records (ref, kind, blob) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING RETURNING ref",
+                (ref, kind, blob),
+            )
             if cur.fetchone() is not None:
-                cur.execute("INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)",
-                            (ref, aes_key_wrap(self._master, key)))
+                cur.execute(
+                    "INSERT INTO vault_keys (ref, wrapped_key) VALUES (%s, %s)", (ref, aes_key_wrap(self._master, key))
+                )
         VAULT.labels("intake", "seal").inc()
         return ref
 
     def open(self, ref):
         with self._cursor() as cur:
-            cur.execute("SELECT k.wrapped_key, r.blob FROM vault_records r JOIN vault_keys k USING (ref) "
-                        "WHERE r.ref = %s", (ref,))
+            cur.execute(
+                "SELECT k.wrapped_key, r.blob FROM vault_records r JOIN vault_keys k USING (ref) WHERE r.ref = %s",
+                (ref,),
+            )
             row = cur.fetchone()
         if row is None:
             raise NotFound("no readable record under this reference (unknown or erased)", ref=ref)
@@ -95,8 +104,9 @@ class PostgresVault(PostgresFiles, ReporterVault):
 
     def is_erased(self, ref):
         with self._cursor() as cur:
-            cur.execute("SELECT k.ref IS NULL FROM vault_records r LEFT JOIN vault_keys k USING (ref) "
-                        "WHERE r.ref = %s", (ref,))
+            cur.execute(
+                "SELECT k.ref IS NULL FROM vault_records r LEFT JOIN vault_keys k USING (ref) WHERE r.ref = %s", (ref,)
+            )
             row = cur.fetchone()
         return bool(row and row[0])
 

@@ -6,6 +6,7 @@ A citizen reads only a receipt: status and feedback. No read returns a reporter'
 `reveal_reporter` command, which records who asked and why). An attachment's file name, which may name someone,
 comes only with its bytes, to the commissions handling the clue (`get_attachment`); lists show type, size, digest.
 """
+
 import base64
 
 from watchpost.errors import Invalid, NotFound, WatchpostError
@@ -19,14 +20,19 @@ HIDDEN = ("reporter_ref", "content_ref", "accused_key", "receipt_hash", "submitt
 
 class Gone(WatchpostError):
     """An endpoint that moved: the answer says where to go."""
+
     status, code = 410, "gone"
 
 
 def _page(store, projection, where, limit, offset):
     limit = max(1, min(int(limit), MAX_PAGE))
     offset = max(0, int(offset))
-    return {"items": store.docs(projection, where=where, limit=limit, offset=offset),
-            "total": store.count(projection, where=where), "limit": limit, "offset": offset}
+    return {
+        "items": store.docs(projection, where=where, limit=limit, offset=offset),
+        "total": store.count(projection, where=where),
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def _one(store, ctx, projection, key, what):
@@ -57,18 +63,31 @@ def list_clues(store, ctx, *, community=None, street=None, status=None, overdue=
     where, excluded = {**circle[0], **asked}, [{**f, **asked} for f in circle[1]]
     items = [d for d in store.docs("clues", where=where, limit=limit, offset=offset) if knowing.knows(ctx.actor, d)]
     total = store.count("clues", where=where) - sum(store.count("clues", where=f) for f in excluded)
-    return {"items": [{k: v for k, v in d.items() if k not in HIDDEN} for d in items], "total": total,
-            "limit": limit, "offset": offset}
+    return {
+        "items": [{k: v for k, v in d.items() if k not in HIDDEN} for d in items],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
 
 
 def clue_history(store, ctx, *, clue_id):
     """Every event of the clue, in order, without the vault references."""
     _clue(store, ctx, clue_id)
-    return {"clue_id": clue_id, "events": [
-        {"type": e.type, "stream_version": e.stream_version, "position": e.position,
-         "occurred_at": e.occurred_at.isoformat(), "actor": e.actor,
-         "payload": {k: v for k, v in e.payload.items() if k not in HIDDEN}}
-        for e in store.load(f"clue-{clue_id}")]}
+    return {
+        "clue_id": clue_id,
+        "events": [
+            {
+                "type": e.type,
+                "stream_version": e.stream_version,
+                "position": e.position,
+                "occurred_at": e.occurred_at.isoformat(),
+                "actor": e.actor,
+                "payload": {k: v for k, v in e.payload.items() if k not in HIDDEN},
+            }
+            for e in store.load(f"clue-{clue_id}")
+        ],
+    }
 
 
 def list_attachments(store, ctx, *, clue_id):
@@ -83,14 +102,22 @@ def get_attachment(store, ctx, *, vault, clue_id, attachment_id):
     if not any(a["attachment_id"] == attachment_id for a in doc.get("attachments") or []):
         raise NotFound(f"clue {clue_id} has no attachment {attachment_id}")
     record, body = vault.open_file(attachment_id, clue_id)
-    return {"clue_id": clue_id, "attachment_id": attachment_id, **record,
-            "data": base64.b64encode(body).decode("ascii")}
+    return {
+        "clue_id": clue_id,
+        "attachment_id": attachment_id,
+        **record,
+        "data": base64.b64encode(body).decode("ascii"),
+    }
 
 
 def receipt_moved(store, ctx, *, code):
     """The old `GET /receipts/<code>`: a path is logged by proxies, so the code now travels in a request body."""
-    raise Gone("a receipt is looked up with POST /receipts/lookup and the body {\"receipt_code\": \"...\"}; "
-               "the code is never put in a URL", method="POST", path="/receipts/lookup")
+    raise Gone(
+        'a receipt is looked up with POST /receipts/lookup and the body {"receipt_code": "..."}; '
+        "the code is never put in a URL",
+        method="POST",
+        path="/receipts/lookup",
+    )
 
 
 def lookup_receipt(store, ctx, *, receipt_code):
@@ -119,8 +146,17 @@ def list_inspections(store, ctx, *, community=None, street=None, limit=50, offse
     return _page(store, "inspections", scope_filter(ctx.actor, community, street), limit, offset)
 
 
-COUNTERS = ("inspections_held", "findings_recorded", "rectifications_verified", "opinions_collected",
-            "opinions_resolved", "problems_collected", "problems_resolved", "clues_received", "clues_concluded")
+COUNTERS = (
+    "inspections_held",
+    "findings_recorded",
+    "rectifications_verified",
+    "opinions_collected",
+    "opinions_resolved",
+    "problems_collected",
+    "problems_resolved",
+    "clues_received",
+    "clues_concluded",
+)
 CLUE_COUNTERS = ("clues_received", "clues_concluded")
 KNOW_EVERY_CLUE = ("district_commission", "auditor")
 
@@ -134,8 +170,13 @@ def counts(store, ctx, *, street=None, community=None):
         where.setdefault("street", ctx.actor.street if ctx.actor.role == "community_secretary" else None)
         if not where["street"]:
             raise Invalid("counts for a community need its street too", field="street")
-    key = (f"community:{where['street']}/{where['community']}" if "community" in where
-           else f"street:{where['street']}" if "street" in where else "district")
+    key = (
+        f"community:{where['street']}/{where['community']}"
+        if "community" in where
+        else f"street:{where['street']}"
+        if "street" in where
+        else "district"
+    )
     doc = store.doc("counts", key) or {}
     told = key == "district" or ctx.actor.role in KNOW_EVERY_CLUE
     return {"scope": key, **{c: doc.get(c, 0) if told or c not in CLUE_COUNTERS else None for c in COUNTERS}}

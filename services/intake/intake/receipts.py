@@ -1,20 +1,21 @@
 """Receipt codes (回执码): how an anonymous reporter follows a report. High entropy (100 bits), typed by hand,
 shown once; only its sha256 is stored, in the events and the `receipts` projection.
 """
+
 import hashlib
 import secrets
 
 from watchpost.errors import Invalid
 
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"      # Crockford base32: no I, L, O, U
-LENGTH = 20                                        # 20 x 5 bits = 100 bits
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+LENGTH = 20  # 20 x 5 bits = 100 bits
 _SAME = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 def new_code():
     """A fresh code, e.g. `7KQ2-M9XD-...`, in groups of four."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    return "-".join(raw[i:i + 4] for i in range(0, LENGTH, 4))
+    return "-".join(raw[i : i + 4] for i in range(0, LENGTH, 4))
 
 
 def normalise(code):

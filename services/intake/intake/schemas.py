@@ -3,6 +3,7 @@
 `SCHEMAS[name]` gives the schema class for the handler or read of the same name. Vault, store and ctx are not
 request fields: the entrypoint supplies them.
 """
+
 from marshmallow import RAISE, Schema, fields, post_load, validate
 
 from watchpost.fields import Day, Id, Limit, Offset, refuse_future
@@ -11,9 +12,10 @@ from intake.attachments import TYPES as ATTACHMENT_TYPES
 from intake.domain.disposal import DISPOSALS, LIGHT_MEASURES, OUTCOMES
 from intake.domain.opinion import KINDS
 from intake.domain.rules import RANKS
-from intake.domain.screening import CHANNELS, OUTCOMES as SCREENINGS
+from intake.domain.screening import CHANNELS
+from intake.domain.screening import OUTCOMES as SCREENINGS
 
-Code = lambda **kw: Id(length=16, **kw)    # noqa: E731  a catalogue code (category, item)
+Code = lambda **kw: Id(length=16, **kw)  # noqa: E731  a catalogue code (category, item)
 
 
 def text(limit, **kw):
@@ -30,8 +32,15 @@ def people(**kw):
 
 def receipt(**kw):
     """A receipt code as typed: 20 letters and digits in groups, with dashes or spaces (intake.receipts)."""
-    return fields.String(validate=[validate.Length(min=20, max=40), validate.Regexp(
-        r"^[0-9A-Za-z \-]*$", error="must be letters and digits in groups of four, with dashes or spaces")], **kw)
+    return fields.String(
+        validate=[
+            validate.Length(min=20, max=40),
+            validate.Regexp(
+                r"^[0-9A-Za-z \-]*$", error="must be letters and digits in groups of four, with dashes or spaces"
+            ),
+        ],
+        **kw,
+    )
 
 
 class Strict(Schema):
@@ -41,9 +50,12 @@ class Strict(Schema):
 
 class Reporter(Strict):
     name = text(50, required=True)
-    phone = fields.String(validate=validate.Regexp(r"^(\+?[0-9 \-]{5,20})?$", error="must be 5 to 20 digits, "
-                                                   "spaces or hyphens, after an optional +; or empty"),
-                          load_default="")
+    phone = fields.String(
+        validate=validate.Regexp(
+            r"^(\+?[0-9 \-]{5,20})?$", error="must be 5 to 20 digits, spaces or hyphens, after an optional +; or empty"
+        ),
+        load_default="",
+    )
 
 
 class Accused(Strict):
@@ -217,21 +229,48 @@ class Empty(Strict):
 
 
 SCHEMAS = {
-    "receive_clue": ReceiveClue, "screen_clue": ScreenClue, "register_clue": RegisterClue,
-    "review_clue": ReviewClue, "propose_disposal": ProposeDisposal, "approve_disposal": ClueRef,
-    "reject_disposal": Reasoned, "resume_clue": Reasoned, "record_reply": RecordReply,
-    "plan_verification": PlanVerification, "report_verification": ReportVerification,
-    "conclude_clue": ConcludeClue, "notify_acceptance": ClueRef, "give_feedback": GiveFeedback,
-    "raise_objection": Reasoned, "reveal_reporter": Reasoned,
-    "erase_clue": EraseClue, "rotate_master_key": RotateMasterKey,
-    "add_attachment": AddAttachment, "list_attachments": ClueRef, "get_attachment": AttachmentRef,
-    "receive_opinion": ReceiveOpinion, "assign_opinion": AssignOpinion, "resolve_opinion": ResolveOpinion,
-    "give_opinion_feedback": OpinionFeedback, "close_opinion": OpinionRef,
-    "record_inspection": RecordInspection, "record_finding": RecordFinding,
-    "order_rectification": OrderRectification, "report_rectification": ReportRectification,
-    "verify_rectification": FindingRef, "escalate_finding": EscalateFinding, "tick": Empty,
-    "get_clue": ClueRef, "clue_history": ClueRef, "list_clues": ListClues, "lookup_receipt": Receipt,
-    "receipt_moved": OldReceiptPath, "declare_conflict": Reasoned,
-    "get_opinion": OpinionRef, "list_opinions": ListOpinions, "get_inspection": InspectionRef,
-    "list_inspections": Page, "counts": Counts,
+    "receive_clue": ReceiveClue,
+    "screen_clue": ScreenClue,
+    "register_clue": RegisterClue,
+    "review_clue": ReviewClue,
+    "propose_disposal": ProposeDisposal,
+    "approve_disposal": ClueRef,
+    "reject_disposal": Reasoned,
+    "resume_clue": Reasoned,
+    "record_reply": RecordReply,
+    "plan_verification": PlanVerification,
+    "report_verification": ReportVerification,
+    "conclude_clue": ConcludeClue,
+    "notify_acceptance": ClueRef,
+    "give_feedback": GiveFeedback,
+    "raise_objection": Reasoned,
+    "reveal_reporter": Reasoned,
+    "erase_clue": EraseClue,
+    "rotate_master_key": RotateMasterKey,
+    "add_attachment": AddAttachment,
+    "list_attachments": ClueRef,
+    "get_attachment": AttachmentRef,
+    "receive_opinion": ReceiveOpinion,
+    "assign_opinion": AssignOpinion,
+    "resolve_opinion": ResolveOpinion,
+    "give_opinion_feedback": OpinionFeedback,
+    "close_opinion": OpinionRef,
+    "record_inspection": RecordInspection,
+    "record_finding": RecordFinding,
+    "order_rectification": OrderRectification,
+    "report_rectification": ReportRectification,
+    "verify_rectification": FindingRef,
+    "escalate_finding": EscalateFinding,
+    "tick": Empty,
+    "get_clue": ClueRef,
+    "clue_history": ClueRef,
+    "list_clues": ListClues,
+    "lookup_receipt": Receipt,
+    "receipt_moved": OldReceiptPath,
+    "declare_conflict": Reasoned,
+    "get_opinion": OpinionRef,
+    "list_opinions": ListOpinions,
+    "get_inspection": InspectionRef,
+    "list_inspections": Page,
+    "counts": Counts,
 }

@@ -1,4 +1,5 @@
 """The intake service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
+
 import pathlib
 
 from watchpost.runtime import EventLog, Route, Settings, WatchpostService, expose, route_makers
@@ -35,7 +36,7 @@ ROUTES = [
     get("/clues/<clue_id>", reads.get_clue),
     get("/clues/<clue_id>/history", reads.clue_history),
     post("/receipts/lookup", reads.lookup_receipt),
-    Route("GET", "/receipts/<code>", reads.receipt_moved, SCHEMAS["receipt_moved"], 410),   # documented as 410
+    Route("GET", "/receipts/<code>", reads.receipt_moved, SCHEMAS["receipt_moved"], 410),  # documented as 410
     on_clue("screen", clues.screen_clue, VAULT),
     on_clue("register", clues.register_clue),
     on_clue("review", clues.review_clue),
@@ -83,6 +84,7 @@ ROUTES = [
 @expose(ROUTES, ALLOWED, ticks=[timers.tick], consumes=CONSUMERS)
 class IntakeService(WatchpostService):
     """问题线索 and 民情 intake: clues, opinions and problems, inspections; reporters protected."""
+
     name = "intake"
     store = EventLog(projections=PROJECTIONS, migrations=[MIGRATIONS])
     vault = Vault()

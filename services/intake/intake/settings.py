@@ -12,9 +12,9 @@ defaults when a test gives none).
 | INTAKE_PDF_SECONDS | 10 | how long the child process parsing a PDF may take (then 422) |
 | INTAKE_PDF_MEMORY_MIB | 512 | the address space the child process parsing a PDF may use (then 422) |
 """
-from dataclasses import dataclass
 
 import base64
+from dataclasses import dataclass
 
 from watchpost.config import DEV_MASTER_KEY, env
 
@@ -55,12 +55,14 @@ def _positive(text, default):
 
 def from_mapping(mapping):
     """Settings from a mapping such as `os.environ`; blank or absent variables keep the defaults."""
-    return IntakeSettings(master_key=env(MASTER_KEY_VARIABLE, DEV_MASTER_KEY, mapping),
-                          attachment_max_bytes=_positive(mapping.get(MAX_BYTES_VARIABLE), DEFAULT_MAX_BYTES),
-                          accused_key=env(ACCUSED_KEY_VARIABLE, DEV_ACCUSED_KEY, mapping),
-                          next_master_key=env(NEXT_MASTER_KEY_VARIABLE, "", mapping),
-                          pdf_seconds=_positive(mapping.get(PDF_SECONDS_VARIABLE), DEFAULT_SECONDS),
-                          pdf_memory_mib=_positive(mapping.get(PDF_MEMORY_VARIABLE), DEFAULT_MEMORY_MIB))
+    return IntakeSettings(
+        master_key=env(MASTER_KEY_VARIABLE, DEV_MASTER_KEY, mapping),
+        attachment_max_bytes=_positive(mapping.get(MAX_BYTES_VARIABLE), DEFAULT_MAX_BYTES),
+        accused_key=env(ACCUSED_KEY_VARIABLE, DEV_ACCUSED_KEY, mapping),
+        next_master_key=env(NEXT_MASTER_KEY_VARIABLE, "", mapping),
+        pdf_seconds=_positive(mapping.get(PDF_SECONDS_VARIABLE), DEFAULT_SECONDS),
+        pdf_memory_mib=_positive(mapping.get(PDF_MEMORY_VARIABLE), DEFAULT_MEMORY_MIB),
+    )
 
 
 DEFAULT = IntakeSettings()

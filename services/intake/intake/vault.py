@@ -4,6 +4,7 @@ Each record is sealed with its own AES-256-GCM key; that key is kept only wrappe
 Erasure destroys the wrapped key: the ciphertext may stay (in backups too) and is unreadable for ever.
 Events carry only the opaque `ref` a record was sealed under. No method ever logs or raises with the plaintext.
 """
+
 import hashlib
 import hmac
 import json
@@ -45,6 +46,7 @@ def key_id(master):
 class MasterKeys:
     """The master key, and the next one (WATCHPOST_MASTER_KEY_NEXT) during a rotation: a key wrapped under
     either opens, so processes that have not yet switched keep answering while another re-wraps."""
+
     _master: bytes
     _next: bytes | None = None
 
@@ -109,9 +111,9 @@ class MemoryVault(MemoryFiles, ReporterVault):
         self._master, self._next = master_key or AESGCM.generate_key(bit_length=256), next_master
         if len(self._master) != 32:
             raise ValueError("the master key must be 32 bytes")
-        self._wrapped = {}     # ref -> wrapped record key
-        self._blobs = {}       # ref -> (kind, nonce + ciphertext)
-        self._file_rows, self._file_keys = {}, {}     # attachments (vault_files.MemoryFiles)
+        self._wrapped = {}  # ref -> wrapped record key
+        self._blobs = {}  # ref -> (kind, nonce + ciphertext)
+        self._file_rows, self._file_keys = {}, {}  # attachments (vault_files.MemoryFiles)
 
     def seal(self, record, kind="reporter", ref=None):
         ref = ref or new_ref(kind)

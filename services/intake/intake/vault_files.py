@@ -5,6 +5,7 @@ clue does not open. Erasing a clue's files deletes their wrapped keys.
 
 Mixins for `MemoryVault` and `PostgresVault` (tables of `migrations/intake_0002_attachments.sql`).
 """
+
 import json
 import os
 
@@ -33,12 +34,14 @@ def _bound(attachment_id, clue_id, part):
 
 class SealedFiles:
     """What the attachment commands need: keep a file, open it, drop one unused, erase a clue's files."""
+
     _master: bytes
 
     def keep_file(self, attachment_id, clue_id, record, body):
         key = AESGCM.generate_key(bit_length=256)
-        sealed_record = seal_bytes(key, json.dumps(record, ensure_ascii=False).encode(),
-                                   _bound(attachment_id, clue_id, "record"))
+        sealed_record = seal_bytes(
+            key, json.dumps(record, ensure_ascii=False).encode(), _bound(attachment_id, clue_id, "record")
+        )
         sealed_body = seal_bytes(key, body, _bound(attachment_id, clue_id, "body"))
         self._put_file(attachment_id, clue_id, sealed_record, sealed_body, aes_key_wrap(self._master, key))
 
@@ -55,6 +58,7 @@ class SealedFiles:
 
 class MemoryFiles(SealedFiles):
     """Rows in `_file_rows` (id -> (clue id, sealed record, sealed bytes)) and `_file_keys` (id -> wrapped key)."""
+
     _file_rows: dict
     _file_keys: dict
 
@@ -98,16 +102,21 @@ class PostgresFiles(SealedFiles):
 
     def _put_file(self, attachment_id, clue_id, sealed_record, sealed_body, wrapped):
         with self._cursor() as cur:
-            cur.execute("INSERT INTO attachment_files (attachment_id, clue_id, record, body) VALUES (%s, %s, %s, %s)",
-                        (attachment_id, clue_id, sealed_record, sealed_body))
-            cur.execute("INSERT INTO attachment_keys (attachment_id, wrapped_key) VALUES (%s, %s)",
-                        (attachment_id, wrapped))
+            cur.execute(
+                "INSERT INTO attachment_files (attachment_id, clue_id, record, body) VALUES (%s, %s, %s, %s)",
+                (attachment_id, clue_id, sealed_record, sealed_body),
+            )
+            cur.execute(
+                "INSERT INTO attachment_keys (attachment_id, wrapped_key) VALUES (%s, %s)", (attachment_id, wrapped)
+            )
 
     def _get_file(self, attachment_id, clue_id):
         with self._cursor() as cur:
-            cur.execute("SELECT k.wrapped_key, f.record, f.body FROM attachment_files f JOIN attachment_keys k "
-                        "USING (attachment_id) WHERE f.attachment_id = %s AND f.clue_id = %s",
-                        (attachment_id, clue_id))
+            cur.execute(
+                "SELECT k.wrapped_key, f.record, f.body FROM attachment_files f JOIN attachment_keys k "
+                "USING (attachment_id) WHERE f.attachment_id = %s AND f.clue_id = %s",
+                (attachment_id, clue_id),
+            )
             row = cur.fetchone()
         return None if row is None else tuple(bytes(v) for v in row)
 
@@ -126,14 +135,18 @@ class PostgresFiles(SealedFiles):
 
     def erase_files(self, clue_id):
         with self._cursor() as cur:
-            cur.execute("DELETE FROM attachment_keys WHERE attachment_id IN "
-                        "(SELECT attachment_id FROM attachment_files WHERE clue_id = %s)", (clue_id,))
+            cur.execute(
+                "DELETE FROM attachment_keys WHERE attachment_id IN "
+                "(SELECT attachment_id FROM attachment_files WHERE clue_id = %s)",
+                (clue_id,),
+            )
 
     def _rewrap_files(self, cur, new_master):
         cur.execute("SELECT attachment_id, wrapped_key FROM attachment_keys")
         rewrapped = [(a, aes_key_wrap(new_master, self.unwrap(bytes(w)))) for a, w in cur]
         cur.execute("DELETE FROM attachment_keys")
         for attachment_id, wrapped in rewrapped:
-            cur.execute("INSERT INTO attachment_keys (attachment_id, wrapped_key) VALUES (%s, %s)",
-                        (attachment_id, wrapped))
+            cur.execute(
+                "INSERT INTO attachment_keys (attachment_id, wrapped_key) VALUES (%s, %s)", (attachment_id, wrapped)
+            )
         return len(rewrapped)

@@ -1,4 +1,5 @@
 """Which roles may call each liaison command and read (ALLOWED); the commands and reads add the scope checks."""
+
 from watchpost.errors import Forbidden
 
 ADMIN = {"district_commission", "system"}
@@ -41,5 +42,6 @@ ALLOWED = {
 def require(name, actor):
     allowed = ALLOWED[name]
     if actor.role not in allowed:
-        raise Forbidden(f"a {actor.role} may not {name}; allowed: {', '.join(sorted(allowed))}",
-                        action=name, role=actor.role)
+        raise Forbidden(
+            f"a {actor.role} may not {name}; allowed: {', '.join(sorted(allowed))}", action=name, role=actor.role
+        )

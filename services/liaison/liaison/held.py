@@ -3,6 +3,7 @@
 Every function takes the unit of work it runs in: a PostgreSQL `Transaction` (its `cursor()`), or, in the unit
 tests, the in-memory store itself (which keeps the rows in a dict of its own).
 """
+
 import hashlib
 import json
 import uuid
@@ -28,23 +29,33 @@ def head(tx):
 
 def hold(tx, hold_key, flag, held_at, held_position):
     if not hasattr(tx, "cursor"):
-        _rows(tx).setdefault(hold_key, {"flag": flag, "held_at": held_at, "held_position": held_position,
-                                        "released_on": None})
+        _rows(tx).setdefault(
+            hold_key, {"flag": flag, "held_at": held_at, "held_position": held_position, "released_on": None}
+        )
         return
     with tx.cursor() as cur:
-        cur.execute("INSERT INTO held_flags (hold_key, flag, held_at, held_position) VALUES (%s, %s, %s, %s) "
-                    "ON CONFLICT (hold_key) DO NOTHING", (hold_key, json.dumps(flag), held_at, held_position))
+        cur.execute(
+            "INSERT INTO held_flags (hold_key, flag, held_at, held_position) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (hold_key) DO NOTHING",
+            (hold_key, json.dumps(flag), held_at, held_position),
+        )
 
 
 def due(tx, held_before, head_position):
     """[(hold_key, flag)] held before `held_before` and not yet released, except those held right at
     `head_position` (released now, they would sit next to the event that was recorded with them)."""
     if not hasattr(tx, "cursor"):
-        return [(k, r["flag"]) for k, r in sorted(_rows(tx).items()) if r["released_on"] is None
-                and r["held_at"] <= held_before and r["held_position"] < head_position]
+        return [
+            (k, r["flag"])
+            for k, r in sorted(_rows(tx).items())
+            if r["released_on"] is None and r["held_at"] <= held_before and r["held_position"] < head_position
+        ]
     with tx.cursor() as cur:
-        cur.execute("SELECT hold_key, flag FROM held_flags WHERE released_on IS NULL AND held_at <= %s "
-                    "AND held_position < %s ORDER BY hold_key FOR UPDATE SKIP LOCKED", (held_before, head_position))
+        cur.execute(
+            "SELECT hold_key, flag FROM held_flags WHERE released_on IS NULL AND held_at <= %s "
+            "AND held_position < %s ORDER BY hold_key FOR UPDATE SKIP LOCKED",
+            (held_before, head_position),
+        )
         return [(k, f if isinstance(f, dict) else json.loads(f)) for k, f in cur.fetchall()]
 
 

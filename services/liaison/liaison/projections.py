@@ -9,12 +9,22 @@ pairings     pairing_id       a pairing, its status and its contact log
 compliance   community/period a station's monthly feedback (per person) or quarterly report, as recorded, and
                               how many major problems were flagged there (per community and month only)
 """
+
 from copy import deepcopy
 
 from watchpost.eventlog import Projection
 
-PERSON_FIELDS = ("person_id", "name", "role", "street", "community", "station_id", "groups", "appointed_on",
-                 "reports_to")
+PERSON_FIELDS = (
+    "person_id",
+    "name",
+    "role",
+    "street",
+    "community",
+    "station_id",
+    "groups",
+    "appointed_on",
+    "reports_to",
+)
 TIMING = ("submitted_on", "due_on", "on_time", "days_late")
 FLAGGED = "feedback.major_problem_flagged"
 
@@ -62,8 +72,14 @@ class Communities(Projection):
 
     def keys(self, event):
         p = event.payload
-        if event.type in ("community.registered", "station.registered", "group.registered", "report.submitted",
-                          "report.due_soon", "report.missed"):
+        if event.type in (
+            "community.registered",
+            "station.registered",
+            "group.registered",
+            "report.submitted",
+            "report.due_soon",
+            "report.missed",
+        ):
             return [p["community"]]
         if event.type.startswith("person.") and p["role"] == "community_secretary":
             return [p["community"]]
@@ -74,8 +90,13 @@ class Communities(Projection):
         if event.type == "community.registered":
             doc.update(community_id=p["community_id"], name=p["name"], kind=p["kind"], street=p["street"])
         elif event.type == "station.registered":
-            doc["station"] = {"station_id": p["station_id"], "name": p["name"], "opened_on": p["opened_on"],
-                              "head": (doc["station"] or {}).get("head"), "reports": {}}
+            doc["station"] = {
+                "station_id": p["station_id"],
+                "name": p["name"],
+                "opened_on": p["opened_on"],
+                "head": (doc["station"] or {}).get("head"),
+                "reports": {},
+            }
         elif event.type == "group.registered":
             doc["groups"][p["group_id"]] = {"name": p["name"], "kind": p["kind"]}
         elif event.type == "person.appointed":
@@ -99,8 +120,13 @@ class People(Projection):
     def apply(self, doc, event):
         p, doc = event.payload, deepcopy(doc)
         if event.type == "person.appointed":
-            doc = {**{k: p[k] for k in PERSON_FIELDS}, "status": "active", "dismissed_on": None, "history": [],
-                   "feedback": {}}
+            doc = {
+                **{k: p[k] for k in PERSON_FIELDS},
+                "status": "active",
+                "dismissed_on": None,
+                "history": [],
+                "feedback": {},
+            }
         elif event.type == "person.reassigned":
             doc.update({k: p[k] for k in ("street", "community", "station_id", "groups", "reports_to")})
         elif event.type == "person.dismissed":
@@ -109,8 +135,16 @@ class People(Projection):
             doc["feedback"][p["period"]] = _record(doc["feedback"].get(p["period"]), event)
             return doc
         on = next(v for k, v in p.items() if k.endswith("_on"))
-        doc["history"].append({"event": event.type, "on": on, "street": p["street"], "community": p["community"],
-                               "groups": p["groups"], "event_id": event.event_id})
+        doc["history"].append(
+            {
+                "event": event.type,
+                "on": on,
+                "street": p["street"],
+                "community": p["community"],
+                "groups": p["groups"],
+                "event_id": event.event_id,
+            }
+        )
         return doc
 
 
@@ -146,9 +180,14 @@ class Pairings(Projection):
     def apply(self, doc, event):
         p, doc = event.payload, deepcopy(doc)
         if event.type == "pairing.established":
-            doc = {**(doc or {"contacts": [], "terms": []}), **{k: p[k] for k in (
-                "pairing_id", "member_id", "street", "community", "established_on")},
-                "status": "active", "ended_on": None, "last_contact_on": None, "lapsed_since": None}
+            doc = {
+                **(doc or {"contacts": [], "terms": []}),
+                **{k: p[k] for k in ("pairing_id", "member_id", "street", "community", "established_on")},
+                "status": "active",
+                "ended_on": None,
+                "last_contact_on": None,
+                "lapsed_since": None,
+            }
             doc["terms"].append({"established_on": p["established_on"], "ended_on": None})
         elif event.type == "pairing.ended":
             doc.update(status="ended", ended_on=p["ended_on"])
@@ -166,7 +205,7 @@ class Compliance(Projection):
 
     def keys(self, event):
         if event.type == FLAGGED and not event.payload["community"]:
-            return []       # a flag whose community is withheld counts nowhere: counting it would name the place
+            return []  # a flag whose community is withheld counts nowhere: counting it would name the place
         if event.type.split(".")[0] in ("feedback", "report"):
             return [f"{event.payload['community']}/{event.payload['period']}"]
         return []
@@ -177,7 +216,7 @@ class Compliance(Projection):
         if doc is None:
             doc = {k: p.get(k) for k in ("community", "street", "station_id", "period")}
             doc.update({"kind": "month", "feedback": {}, "flags": 0} if month else {"kind": "quarter", "report": {}})
-        if event.type == FLAGGED:       # counted per community and month: a flag names no one
+        if event.type == FLAGGED:  # counted per community and month: a flag names no one
             doc["flags"] = doc.get("flags", 0) + 1
         elif month:
             doc["station_id"] = doc["station_id"] or p["station_id"]

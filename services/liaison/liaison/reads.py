@@ -1,6 +1,7 @@
 """Read functions over the projections, each scoped: a street commission sees its street, a community secretary
 (and an informant or supervisor) its community; the district and auditors see everything.
 """
+
 from watchpost.errors import NotFound
 
 from liaison import access, settings
@@ -49,8 +50,10 @@ def list_people(store, ctx, street=None, community=None, role=None, status=None,
     access.require("list_people", ctx.actor)
     where = scoped_filter(ctx.actor, street, community)
     where.update({k: v for k, v in (("role", role), ("status", status)) if v is not None})
-    return {"people": store.docs("people", where=where, limit=limit, offset=offset),
-            "total": store.count("people", where=where)}
+    return {
+        "people": store.docs("people", where=where, limit=limit, offset=offset),
+        "total": store.count("people", where=where),
+    }
 
 
 def who_covers(store, ctx, group_id):
@@ -69,8 +72,10 @@ def list_pairings(store, ctx, street=None, community=None, status=None, limit=10
     where = scoped_filter(ctx.actor, street, community)
     if status is not None:
         where["status"] = status
-    return {"pairings": store.docs("pairings", where=where, limit=limit, offset=offset),
-            "total": store.count("pairings", where=where)}
+    return {
+        "pairings": store.docs("pairings", where=where, limit=limit, offset=offset),
+        "total": store.count("pairings", where=where),
+    }
 
 
 def get_pairing(store, ctx, pairing_id):
@@ -92,17 +97,26 @@ def get_compliance(store, ctx, community, period):
     unrecorded = {"overdue": "missed", "due_soon": "due_soon"}.get(when, "pending")
     doc = store.doc("compliance", f"{community}/{period}") or {}
     station = found["station"] or {}
-    base = {"community": community, "street": found["street"], "station_id": station.get("station_id"),
-            "period": period, "kind": periods.kind(period), "due_on": periods.due_on(period, settings.of(ctx))
-            .isoformat(), "clock": when}
+    base = {
+        "community": community,
+        "street": found["street"],
+        "station_id": station.get("station_id"),
+        "period": period,
+        "kind": periods.kind(period),
+        "due_on": periods.due_on(period, settings.of(ctx)).isoformat(),
+        "clock": when,
+    }
     if base["kind"] == "quarter":
         owed = bool(station) and cadence.owes(period, station["opened_on"])
         report = doc.get("report") or ({"status": unrecorded} if owed else {"status": "not_owed"})
         return {**base, "report": report}
     feedback = {p: {"status": unrecorded, **entry} for p, entry in doc.get("feedback", {}).items()}
     for person in store.docs("people", where={"community": community, "status": "active"}, limit=10**4):
-        if person["role"] in WATCHERS and person["person_id"] not in feedback \
-                and cadence.owes(period, person["appointed_on"]):
+        if (
+            person["role"] in WATCHERS
+            and person["person_id"] not in feedback
+            and cadence.owes(period, person["appointed_on"])
+        ):
             feedback[person["person_id"]] = {"role": person["role"], "status": unrecorded}
     tally = {}
     for entry in feedback.values():
@@ -118,5 +132,7 @@ def list_compliance(store, ctx, period, street=None, community=None, limit=100, 
     if "community" in where:
         where = {"community_id": where.pop("community"), **where}
     docs = store.docs("communities", where=where, limit=limit, offset=offset)
-    return {"stations": [get_compliance(store, ctx, d["community_id"], period) for d in docs],
-            "total": store.count("communities", where=where)}
+    return {
+        "stations": [get_compliance(store, ctx, d["community_id"], period) for d in docs],
+        "total": store.count("communities", where=where),
+    }

@@ -1,13 +1,14 @@
 """Request schemas (marshmallow 4) of every liaison command, for the HTTP/RPC boundary. Unknown fields are refused."""
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from watchpost.errors import BadRequest, Invalid
-from watchpost.fields import MONTH, MONTH_OR_QUARTER, QUARTER, Day, Id as _Id, Limit, Offset
+from watchpost.fields import MONTH, MONTH_OR_QUARTER, QUARTER, Day, Limit, Offset
+from watchpost.fields import Id as _Id
 
 from liaison.domain.directory import COMMUNITY_KINDS, GROUP_KINDS, STREET_KINDS
 from liaison.domain.pairing import CONTACT_KINDS
 from liaison.domain.personnel import ROLES
-
 
 Text = fields.Str
 
@@ -176,8 +177,13 @@ class ListCompliance(_Page):
 
 
 READS = {
-    "get_directory": GetDirectory, "get_person": GetPerson, "list_people": ListPeople, "who_covers": WhoCovers,
-    "list_pairings": ListPairings, "get_pairing": GetPairing, "get_compliance": GetCompliance,
+    "get_directory": GetDirectory,
+    "get_person": GetPerson,
+    "list_people": ListPeople,
+    "who_covers": WhoCovers,
+    "list_pairings": ListPairings,
+    "get_pairing": GetPairing,
+    "get_compliance": GetCompliance,
     "list_compliance": ListCompliance,
 }
 
@@ -209,12 +215,23 @@ class DirectorySchema(Strict):
 
 
 REQUESTS = {
-    "register_street": RegisterStreet, "register_community": RegisterCommunity, "register_station": RegisterStation,
-    "register_group": RegisterGroup, "register_centre": RegisterCentre, "register_platform": RegisterPlatform,
-    "load_directory": DirectorySchema, "appoint_person": AppointPerson, "reassign_person": ReassignPerson,
-    "dismiss_person": DismissPerson, "establish_pairing": EstablishPairing, "end_pairing": EndPairing,
-    "record_contact": RecordContact, "submit_feedback": SubmitFeedback,
-    "report_major_problem": ReportMajorProblem, "submit_report": SubmitReport, "tick": Tick,
+    "register_street": RegisterStreet,
+    "register_community": RegisterCommunity,
+    "register_station": RegisterStation,
+    "register_group": RegisterGroup,
+    "register_centre": RegisterCentre,
+    "register_platform": RegisterPlatform,
+    "load_directory": DirectorySchema,
+    "appoint_person": AppointPerson,
+    "reassign_person": ReassignPerson,
+    "dismiss_person": DismissPerson,
+    "establish_pairing": EstablishPairing,
+    "end_pairing": EndPairing,
+    "record_contact": RecordContact,
+    "submit_feedback": SubmitFeedback,
+    "report_major_problem": ReportMajorProblem,
+    "submit_report": SubmitReport,
+    "tick": Tick,
 }
 
 

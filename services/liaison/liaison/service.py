@@ -1,4 +1,5 @@
 """The liaison service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
+
 import pathlib
 
 from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
@@ -31,7 +32,7 @@ ROUTES = [
     post("/pairings/<pairing_id>/end", pairings.end_pairing),
     post("/pairings/<pairing_id>/contacts", pairings.record_contact, 201),
     post("/feedback", cadence.submit_feedback, 201),
-    post("/major-problems", cadence.report_major_problem, 202),   # held: recorded at the next daily release
+    post("/major-problems", cadence.report_major_problem, 202),  # held: recorded at the next daily release
     post("/reports", cadence.submit_report, 201),
     get("/directory", reads.get_directory),
     get("/people", reads.list_people),
@@ -47,6 +48,7 @@ ROUTES = [
 @expose(ROUTES, ALLOWED, ticks=[timers.tick])
 class LiaisonService(WatchpostService):
     """监察联络站 directory, personnel, 包片联系 pairings and the 月反馈季报告 cadence."""
+
     name = "liaison"
     store = EventLog(projections=PROJECTIONS, migrations=[MIGRATIONS])
     settings = Settings(read_settings)

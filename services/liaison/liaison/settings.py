@@ -14,6 +14,7 @@
 
 Every field of `domain.periods.Settings` is read from `LIAISON_<FIELD>` the same way.
 """
+
 from liaison.domain import periods
 
 PORT_VARIABLE, DEFAULT_PORT = "LIAISON_PORT", 8002

@@ -4,6 +4,7 @@ and releases the major-problem flags held since the last release (`release_flags
 What may be due is found in the projections (people, communities, pairings); whether it was already said is
 decided by the stream itself, so two ticks (or a tick racing a submission) never emit twice.
 """
+
 import random
 import uuid
 from dataclasses import replace
@@ -12,7 +13,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from watchpost.domain import SYSTEM
 from watchpost.handling import execute
 
-from liaison import access, held, settings as configured
+from liaison import access, held
+from liaison import settings as configured
 from liaison.domain import cadence, flags, pairing, periods
 from liaison.domain.personnel import WATCHERS
 
@@ -21,7 +23,7 @@ def tick(store, ctx):
     """Run every clock as of `ctx.now`; returns the events emitted."""
     access.require("tick", ctx.actor)
     settings, today = configured.of(ctx), configured.today_of(ctx)
-    emitted = release_flags(store, ctx)     # first: the batch follows whatever came before the release hour
+    emitted = release_flags(store, ctx)  # first: the batch follows whatever came before the release hour
 
     def emit(stream_id, fold, decide):
         sub = replace(ctx, command_id=f"{ctx.command_id}:{stream_id}" if ctx.command_id else None)
@@ -33,8 +35,11 @@ def tick(store, ctx):
             continue
         for period in months:
             if _pending(person["feedback"].get(period), periods.clock(period, today, settings)):
-                emit(f"feedback-{person['person_id']}-{period}", cadence.fold, lambda s, p=period, who=person:
-                     cadence.reminder(s, "feedback", who, p, today, settings))
+                emit(
+                    f"feedback-{person['person_id']}-{period}",
+                    cadence.fold,
+                    lambda s, p=period, who=person: cadence.reminder(s, "feedback", who, p, today, settings),
+                )
     for community in store.all_docs("communities"):
         station = community.get("station")
         if station is None:
@@ -42,13 +47,19 @@ def tick(store, ctx):
         subject = {**station, "street": community["street"], "community": community["community_id"]}
         for period in quarters:
             if _pending(station["reports"].get(period), periods.clock(period, today, settings)):
-                emit(f"report-{station['station_id']}-{period}", cadence.fold, lambda s, p=period, st=subject:
-                     cadence.reminder(s, "report", st, p, today, settings))
+                emit(
+                    f"report-{station['station_id']}-{period}",
+                    cadence.fold,
+                    lambda s, p=period, st=subject: cadence.reminder(s, "report", st, p, today, settings),
+                )
     for doc in store.all_docs("pairings", {"status": "active"}):
         since = doc["last_contact_on"] or doc["established_on"]
         if doc["lapsed_since"] != since and (today - date.fromisoformat(since)).days >= settings.contact_lapse_days:
-            emit(f"pairing-{doc['pairing_id']}", pairing.fold_pairing,
-                 lambda s: pairing.lapse(s, today, settings.contact_lapse_days))
+            emit(
+                f"pairing-{doc['pairing_id']}",
+                pairing.fold_pairing,
+                lambda s: pairing.lapse(s, today, settings.contact_lapse_days),
+            )
     return emitted
 
 
@@ -69,11 +80,20 @@ def release_flags(store, ctx):
         def crowd(role, *, street, community):
             where = {"status": "active", "street": street, **({"community": community} if community else {})}
             return sum(tx.count("people", {**where, "role": r}) for r in ([role] if role else WATCHERS))
+
         for hold_key, flag in rows:
             flag_id = f"flag-{uuid.uuid4()}"
-            out.extend(execute(tx, flag_id, flags.fold, lambda s, f=flag, i=flag_id: flags.release(
-                s, i, f, crowd, today), replace(as_service, command_id=f"{batch}:{flag_id}")))
+            out.extend(
+                execute(
+                    tx,
+                    flag_id,
+                    flags.fold,
+                    lambda s, f=flag, i=flag_id: flags.release(s, i, f, crowd, today),
+                    replace(as_service, command_id=f"{batch}:{flag_id}"),
+                )
+            )
             held.released(tx, hold_key, today)
+
     store.transaction(release)
     return out
 

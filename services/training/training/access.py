@@ -3,6 +3,7 @@
 `ALLOWED` maps every command and read to the roles that may call it; `require` checks it, the scope functions
 check the data: a community secretary acts in its community, a street commission in its street.
 """
+
 from watchpost.access import EVERYWHERE, covers
 from watchpost.errors import Forbidden
 
@@ -30,8 +31,11 @@ ALLOWED = {
 def require(name, actor):
     roles = ALLOWED[name]
     if actor.role not in roles:
-        raise Forbidden(f"{name} is not open to the role {actor.role}; allowed: {', '.join(sorted(roles))}",
-                        role=actor.role, allowed=sorted(roles))
+        raise Forbidden(
+            f"{name} is not open to the role {actor.role}; allowed: {', '.join(sorted(roles))}",
+            role=actor.role,
+            allowed=sorted(roles),
+        )
 
 
 def require_cover(ctx, street, community, what, hidden=None):
@@ -41,8 +45,11 @@ def require_cover(ctx, street, community, what, hidden=None):
         if hidden is not None:
             raise hidden
         a = ctx.actor
-        raise Forbidden(f"{what} is outside your scope: a {a.role} acts in street {a.street!r}, community "
-                        f"{a.community!r} only", street=street, community=community)
+        raise Forbidden(
+            f"{what} is outside your scope: a {a.role} acts in street {a.street!r}, community {a.community!r} only",
+            street=street,
+            community=community,
+        )
 
 
 def manages(actor, audience):
@@ -53,18 +60,23 @@ def manages(actor, audience):
     if actor.role == "street_commission":
         return audience["streets"] == [actor.street] and actor.street is not None
     if actor.role == "community_secretary":
-        return (audience["communities"] == [actor.community] and actor.community is not None
-                and set(audience["streets"]) <= {actor.street})
+        return (
+            audience["communities"] == [actor.community]
+            and actor.community is not None
+            and set(audience["streets"]) <= {actor.street}
+        )
     return False
 
 
 def require_manage(ctx, audience):
     if not manages(ctx.actor, audience):
         a = ctx.actor
-        raise Forbidden(f"a {a.role} manages sessions for its own area only: audience.streets must be "
-                        f"[{a.street!r}]" if a.role == "street_commission" else
-                        f"a {a.role} manages sessions whose audience.communities is [{a.community!r}] only",
-                        audience=audience)
+        raise Forbidden(
+            f"a {a.role} manages sessions for its own area only: audience.streets must be [{a.street!r}]"
+            if a.role == "street_commission"
+            else f"a {a.role} manages sessions whose audience.communities is [{a.community!r}] only",
+            audience=audience,
+        )
 
 
 def sees_session(actor, audience):

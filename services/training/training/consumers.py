@@ -7,6 +7,7 @@ a dismissal of someone never enrolled, or already withdrawn, changes nothing. Li
 as a person id; one training cannot keep a record under (empty, over 150 characters, or with the NUL character) names
 no one it could enrol, and the event is ignored by rule.
 """
+
 from training import commands, settings
 from training.domain.rules import CADRE_ROLES
 
@@ -25,9 +26,16 @@ def on_person_appointed(store, ctx, payload, programme=None):
     """
     if payload.get("role") not in CADRE_ROLES or not _named(payload):
         return []
-    return commands.enrol_cadre(store, ctx, person_id=payload["person_id"], role=payload["role"],
-                                street=payload["street"], community=payload.get("community"),
-                                appointed_on=payload["appointed_on"], programme=programme)
+    return commands.enrol_cadre(
+        store,
+        ctx,
+        person_id=payload["person_id"],
+        role=payload["role"],
+        street=payload["street"],
+        community=payload.get("community"),
+        appointed_on=payload["appointed_on"],
+        programme=programme,
+    )
 
 
 def on_person_dismissed(store, ctx, payload):

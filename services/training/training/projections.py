@@ -6,6 +6,7 @@
 - `training_participation_community` key `<community>:<year>`, `training_participation_street` key
   `<street>:<year>`: attendance counts, hours, rate (present / recorded), by month, met and shortfall counts.
 """
+
 import copy
 
 from watchpost.eventlog import Projection
@@ -43,9 +44,16 @@ class Sessions(Projection):
     def apply(self, doc, event):
         p, doc = event.payload, copy.deepcopy(doc)
         if event.type == "session.scheduled":
-            return {**{k: p[k] for k in ("session_id", "kind", "topic", "date", "hours", "audience", "organiser")},
-                    "status": "scheduled", "held_on": None, "reschedules": 0, "reason": None,
-                    **periods(as_date(p["date"], "date")), **{s: 0 for s in COUNTS}, "hours_given": 0.0}
+            return {
+                **{k: p[k] for k in ("session_id", "kind", "topic", "date", "hours", "audience", "organiser")},
+                "status": "scheduled",
+                "held_on": None,
+                "reschedules": 0,
+                "reason": None,
+                **periods(as_date(p["date"], "date")),
+                **{s: 0 for s in COUNTS},
+                "hours_given": 0.0,
+            }
         if doc is None:
             return None
         if event.type == "session.rescheduled":
@@ -73,8 +81,15 @@ class Records(Projection):
     def apply(self, doc, event):
         p = event.payload
         year = int(p["held_on"][:4]) if event.type.startswith("attendance.") else p["year"]
-        doc = copy.deepcopy(doc) or {"person_id": p["person_id"], "year": year, "hours": 0.0, "sessions": {},
-                                     "outcome": None, "required": None, **{s: 0 for s in COUNTS}}
+        doc = copy.deepcopy(doc) or {
+            "person_id": p["person_id"],
+            "year": year,
+            "hours": 0.0,
+            "sessions": {},
+            "outcome": None,
+            "required": None,
+            **{s: 0 for s in COUNTS},
+        }
         doc.update(role=p["role"], street=p["street"], community=p["community"])
         if event.type.startswith("attendance."):
             _attendance(doc, p, event.type)
@@ -93,9 +108,15 @@ class Cadres(Projection):
     def apply(self, doc, event):
         p, doc = event.payload, copy.deepcopy(doc)
         if event.type == "onboarding.enrolled":
-            return {**{k: p[k] for k in ("person_id", "role", "street", "community", "appointed_on")},
-                    "status": "enrolled", "dismissed_on": None, "completed_on": None, "done": {},
-                    "required": [i["item"] for i in p["required"]], "remaining": [i["item"] for i in p["required"]]}
+            return {
+                **{k: p[k] for k in ("person_id", "role", "street", "community", "appointed_on")},
+                "status": "enrolled",
+                "dismissed_on": None,
+                "completed_on": None,
+                "done": {},
+                "required": [i["item"] for i in p["required"]],
+                "remaining": [i["item"] for i in p["required"]],
+            }
         if doc is None:
             return None
         if event.type == "onboarding.progressed":
@@ -114,6 +135,7 @@ class Cadres(Projection):
 
 class CommunityParticipation(Projection):
     """Attendance, hours, rate (present / recorded), per month, and year-end verdicts of one community's cadres."""
+
     name, scope = "training_participation_community", "community"
 
     def keys(self, event):
@@ -125,9 +147,16 @@ class CommunityParticipation(Projection):
     def apply(self, doc, event):
         p, doc = event.payload, copy.deepcopy(doc)
         if doc is None:
-            doc = {"street": p["street"], "community": p["community"] if self.scope == "community" else None,
-                   "year": int(p["held_on"][:4]) if "held_on" in p else p["year"], "hours": 0.0, "met": 0,
-                   "shortfall": 0, "months": {}, **{s: 0 for s in COUNTS}}
+            doc = {
+                "street": p["street"],
+                "community": p["community"] if self.scope == "community" else None,
+                "year": int(p["held_on"][:4]) if "held_on" in p else p["year"],
+                "hours": 0.0,
+                "met": 0,
+                "shortfall": 0,
+                "months": {},
+                **{s: 0 for s in COUNTS},
+            }
         if event.type.startswith("attendance."):
             _attendance(doc, p, event.type)
             month = doc["months"].setdefault(p["held_on"][:7], {"hours": 0.0, **{s: 0 for s in COUNTS}})
@@ -140,6 +169,7 @@ class CommunityParticipation(Projection):
 
 class StreetParticipation(CommunityParticipation):
     """The same figures for a whole street (every cadre whose attendance names the street)."""
+
     name, scope = "training_participation_street", "street"
 
 

@@ -3,6 +3,7 @@
 A community secretary sees its community, a street commission its street; the district and auditors see all; an
 informant or supervisor sees their own record and onboarding only.
 """
+
 from watchpost.errors import Invalid, NotFound
 
 from training.access import covers, require, require_cover, sees_session
@@ -45,7 +46,7 @@ def sessions_by_period(store, ctx, period, kind=None, status=None, limit=500, of
         where["status"] = status
     found = [d for d in store.all_docs("training_sessions", where) if sees_session(ctx.actor, d["audience"])]
     found.sort(key=lambda d: (d["held_on"] or d["date"], d["session_id"]))
-    return {"period": str(period), "count": len(found), "sessions": found[offset:offset + limit]}
+    return {"period": str(period), "count": len(found), "sessions": found[offset : offset + limit]}
 
 
 def person_record(store, ctx, person_id, year):
@@ -58,9 +59,20 @@ def person_record(store, ctx, person_id, year):
         cadre = store.doc("training_cadres", person_id)
         if cadre is None:
             raise missing
-        doc = {"person_id": person_id, "year": year, "role": cadre["role"], "street": cadre["street"],
-               "community": cadre["community"], "hours": 0.0, "present": 0, "absent": 0, "excused": 0,
-               "sessions": {}, "outcome": None, "required": None}
+        doc = {
+            "person_id": person_id,
+            "year": year,
+            "role": cadre["role"],
+            "street": cadre["street"],
+            "community": cadre["community"],
+            "hours": 0.0,
+            "present": 0,
+            "absent": 0,
+            "excused": 0,
+            "sessions": {},
+            "outcome": None,
+            "required": None,
+        }
     _self_or_cover(ctx, doc, "training record", missing)
     return doc
 

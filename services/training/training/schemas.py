@@ -2,6 +2,7 @@
 
 `SCHEMAS[name]` is the schema of the handler or read `name`; a loaded request is passed as its keyword fields.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 from watchpost.fields import PERIOD, YEARS, Day, Id, Limit, Offset, Whole
@@ -117,9 +118,19 @@ class StreetYear(_Request):
 
 
 SCHEMAS = {
-    "schedule_session": ScheduleSession, "reschedule_session": RescheduleSession, "cancel_session": CancelSession,
-    "hold_session": HoldSession, "record_attendance": RecordAttendance, "correct_attendance": CorrectAttendance,
-    "enrol_cadre": EnrolCadre, "withdraw_cadre": WithdrawCadre, "close_year": CloseYear,
-    "get_session": SessionId, "sessions_by_period": SessionsByPeriod, "person_record": PersonYear,
-    "onboarding_status": PersonId, "community_participation": CommunityYear, "street_participation": StreetYear,
+    "schedule_session": ScheduleSession,
+    "reschedule_session": RescheduleSession,
+    "cancel_session": CancelSession,
+    "hold_session": HoldSession,
+    "record_attendance": RecordAttendance,
+    "correct_attendance": CorrectAttendance,
+    "enrol_cadre": EnrolCadre,
+    "withdraw_cadre": WithdrawCadre,
+    "close_year": CloseYear,
+    "get_session": SessionId,
+    "sessions_by_period": SessionsByPeriod,
+    "person_record": PersonYear,
+    "onboarding_status": PersonId,
+    "community_participation": CommunityYear,
+    "street_participation": StreetYear,
 }

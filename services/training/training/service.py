@@ -1,4 +1,5 @@
 """The training service's nameko entrypoints: routes to commands and reads, nothing else (see watchpost.runtime)."""
+
 from watchpost.runtime import EventLog, Settings, WatchpostService, expose, route_makers
 
 from training import commands, reads, timers
@@ -7,7 +8,6 @@ from training.consumers import CONSUMERS
 from training.projections import PROJECTIONS
 from training.schemas import SCHEMAS
 from training.settings import from_mapping as read_settings
-
 
 post, get = route_makers(SCHEMAS)
 
@@ -34,6 +34,7 @@ ROUTES = [
 @expose(ROUTES, ALLOWED, ticks=[timers.close_previous_year], consumes=CONSUMERS)
 class TrainingService(WatchpostService):
     """教育培训: sessions, attendance, yearly hours (年度学时) and the onboarding of new cadres."""
+
     name = "training"
     store = EventLog(projections=PROJECTIONS)
     settings = Settings(read_settings)

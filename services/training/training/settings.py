@@ -9,6 +9,7 @@ consumers through `ctx.extra["settings"]` (`of(ctx)`; the defaults when a test g
 - TRAINING_PROGRAMME (default `rules.DEFAULT_PROGRAMME`): the onboarding items per role, each matching sessions
   by kind and/or topic: `{"informant": [{"item": "forum", "kind": "new_cadre_forum", "topic": null}]}`.
 """
+
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,26 +61,38 @@ def programme(raw):
         out[role] = []
         for item in items:
             if not isinstance(item, dict) or not isinstance(item.get("item"), str) or not item["item"]:
-                raise Invalid(f"{PROGRAMME_VAR}[{role}]: every entry is {{item, kind?, topic?}} with a non-empty "
-                              f"item name, not {item!r}", field=PROGRAMME_VAR)
+                raise Invalid(
+                    f"{PROGRAMME_VAR}[{role}]: every entry is {{item, kind?, topic?}} with a non-empty "
+                    f"item name, not {item!r}",
+                    field=PROGRAMME_VAR,
+                )
             if set(item) - {"item", "kind", "topic"}:
-                raise Invalid(f"{PROGRAMME_VAR}[{role}] entry {item['item']!r} takes item, kind and topic only",
-                              field=PROGRAMME_VAR)
+                raise Invalid(
+                    f"{PROGRAMME_VAR}[{role}] entry {item['item']!r} takes item, kind and topic only",
+                    field=PROGRAMME_VAR,
+                )
             kind, topic = item.get("kind"), item.get("topic")
             if kind is not None and kind not in KINDS:
-                raise Invalid(f"{PROGRAMME_VAR}[{role}] entry {item['item']!r}: kind {kind!r} is unknown; allowed: "
-                              f"{', '.join(KINDS)}", field=PROGRAMME_VAR)
+                raise Invalid(
+                    f"{PROGRAMME_VAR}[{role}] entry {item['item']!r}: kind {kind!r} is unknown; allowed: "
+                    f"{', '.join(KINDS)}",
+                    field=PROGRAMME_VAR,
+                )
             if not kind and not topic:
-                raise Invalid(f"{PROGRAMME_VAR}[{role}] entry {item['item']!r} needs a kind or a topic to match "
-                              "sessions by", field=PROGRAMME_VAR)
+                raise Invalid(
+                    f"{PROGRAMME_VAR}[{role}] entry {item['item']!r} needs a kind or a topic to match sessions by",
+                    field=PROGRAMME_VAR,
+                )
             out[role].append({"item": item["item"], "kind": kind, "topic": topic})
     return out
 
 
 @lru_cache(maxsize=8)
 def _parse(hours_raw, programme_raw):
-    return TrainingSettings(DEFAULT_YEARLY_HOURS if hours_raw is None else yearly_hours(hours_raw),
-                    DEFAULT_PROGRAMME if programme_raw is None else programme(programme_raw))
+    return TrainingSettings(
+        DEFAULT_YEARLY_HOURS if hours_raw is None else yearly_hours(hours_raw),
+        DEFAULT_PROGRAMME if programme_raw is None else programme(programme_raw),
+    )
 
 
 def from_mapping(mapping):

@@ -5,16 +5,21 @@ tick, it remembers per store a fingerprint of what may need settling (how many c
 of the year) after a close that nothing else interleaved with, and scans again only once that changes: a late
 appointment or attendance that arrives after the new year is still settled at the next tick.
 """
+
 import weakref
 
 from training.commands import close_year
 
-_settled = weakref.WeakKeyDictionary()   # store -> fingerprint after its last uninterrupted close
+_settled = weakref.WeakKeyDictionary()  # store -> fingerprint after its last uninterrupted close
 
 
 def _fingerprint(store, year):
-    return (year, store.count("training_cadres"), store.count("training_cadres", {"status": "withdrawn"}),
-            store.count("training_records", {"year": year}))
+    return (
+        year,
+        store.count("training_cadres"),
+        store.count("training_cadres", {"status": "withdrawn"}),
+        store.count("training_records", {"year": year}),
+    )
 
 
 def close_previous_year(store, ctx):
@@ -25,6 +30,6 @@ def close_previous_year(store, ctx):
     before, _ = store.head()
     events = close_year(store, ctx, year=year)
     after, _ = store.head()
-    if after - before == len(events):        # only our own events were appended meanwhile
+    if after - before == len(events):  # only our own events were appended meanwhile
         _settled[store] = _fingerprint(store, year)
     return events

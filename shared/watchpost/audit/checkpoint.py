@@ -4,6 +4,7 @@
 checkpoint as `checkpoint.signed` on stream `checkpoint-log`, so every subscriber holds a copy. The checkpoint
 event itself lands at a later position (size + 1 when nothing else was appended meanwhile).
 """
+
 import base64
 import hashlib
 import itertools
@@ -28,6 +29,7 @@ DEV_SEED = config.DEV_CHECKPOINT_SEED
 
 class LogDamaged(WatchpostError):
     """The log failed its own chain check: nothing is signed over a damaged log."""
+
     status, code = 409, "log_damaged"
 
 
@@ -37,8 +39,10 @@ def load_signing_key(value=None, service=None):
     value = value if value is not None else config.service_checkpoint_key(service)
     variable = config.checkpoint_key_variable(service) if service else "<SERVICE>_CHECKPOINT_KEY"
     if not value and not config.development():
-        raise KeysRefused(f"{variable} is missing: each service signs its checkpoints with its own key; make one "
-                          "with `watchpost-keys` (the development key signs only when WATCHPOST_ENV=development)")
+        raise KeysRefused(
+            f"{variable} is missing: each service signs its checkpoints with its own key; make one "
+            "with `watchpost-keys` (the development key signs only when WATCHPOST_ENV=development)"
+        )
     seed = base64.b64decode(value, validate=True) if value else DEV_SEED
     if len(seed) != 32:
         raise ValueError(f"{variable} must be base64 of a raw 32-byte Ed25519 private key")
@@ -66,8 +70,13 @@ def message(checkpoint):
 
 
 def make_checkpoint(signing_key, service, frontier, signed_at):
-    body = {"service": service, "size": frontier.size, "root": frontier.root().hex(),
-            "frontier": [h.hex() for h in frontier.hashes], "signed_at": iso(signed_at)}
+    body = {
+        "service": service,
+        "size": frontier.size,
+        "root": frontier.root().hex(),
+        "frontier": [h.hex() for h in frontier.hashes],
+        "signed_at": iso(signed_at),
+    }
     pub = published_key(signing_key)
     body.update(key_id=pub["key_id"], public_key=pub["public_key"])
     body["signature"] = base64.b64encode(signing_key.sign(message(body))).decode()
@@ -93,21 +102,27 @@ def untrusted(checkpoint, trusted_keys, development=False):
     if checkpoint["key_id"].startswith("dev-"):
         if development:
             return None
-        return (f"signed with the development key {checkpoint['key_id']}, which anyone can sign with: untrusted "
-                "(on a development machine pass --development)")
+        return (
+            f"signed with the development key {checkpoint['key_id']}, which anyone can sign with: untrusted "
+            "(on a development machine pass --development)"
+        )
     trusted = trusted_keys if isinstance(trusted_keys, dict) else dict.fromkeys(trusted_keys or ())
     if not trusted:
-        return (f"signed by key {checkpoint['key_id']}, but no key is trusted: pass the services' public keys "
-                "with --trusted-key or --trusted-keys FILE (from `watchpost-keys` or GET /checkpoints/key)")
+        return (
+            f"signed by key {checkpoint['key_id']}, but no key is trusted: pass the services' public keys "
+            "with --trusted-key or --trusted-keys FILE (from `watchpost-keys` or GET /checkpoints/key)"
+        )
     if checkpoint["public_key"] not in trusted:
         return f"signed by key {checkpoint['key_id']}, which is not among the trusted keys"
     if trusted[checkpoint["public_key"]] not in (None, checkpoint.get("service")):
-        return (f"signed by key {checkpoint['key_id']}, which is trusted for {trusted[checkpoint['public_key']]}, "
-                f"not for {checkpoint.get('service')}")
+        return (
+            f"signed by key {checkpoint['key_id']}, which is trusted for {trusted[checkpoint['public_key']]}, "
+            f"not for {checkpoint.get('service')}"
+        )
     return None
 
 
-SELF_CHECK = object()    # as trusted_keys: check a checkpoint against its own key only (choosing one, exporting)
+SELF_CHECK = object()  # as trusted_keys: check a checkpoint against its own key only (choosing one, exporting)
 
 
 def well_signed(checkpoint):
@@ -155,8 +170,11 @@ def sign_checkpoint(store, ctx, signing_key=None, service=None, only_if_new=Fals
     frontier, prev = _start(store, size)
     events = store.replay(after=frontier.size)
     try:
-        verify_chain(_leaves(itertools.takewhile(lambda e: e.position <= size, events), frontier),
-                     prev_hash=prev, start=frontier.size + 1)
+        verify_chain(
+            _leaves(itertools.takewhile(lambda e: e.position <= size, events), frontier),
+            prev_hash=prev,
+            start=frontier.size + 1,
+        )
     except ChainBroken as exc:
         raise LogDamaged(f"the log is damaged, no checkpoint signed: {exc}", position=exc.position) from None
     finally:
@@ -165,9 +183,16 @@ def sign_checkpoint(store, ctx, signing_key=None, service=None, only_if_new=Fals
         raise LogDamaged(f"the log head says {size} events but only {frontier.size} were read", position=size)
     checkpoint = make_checkpoint(signing_key, service, frontier, ctx.now)
     version = len(store.load(STREAM))
-    return store.append(STREAM, version, [Change(TYPE, checkpoint)], actor=ctx.actor.as_event_field(),
-                        correlation_id=ctx.correlation_id, causation_id=ctx.causation_id,
-                        command_id=ctx.command_id, occurred_at=ctx.now)
+    return store.append(
+        STREAM,
+        version,
+        [Change(TYPE, checkpoint)],
+        actor=ctx.actor.as_event_field(),
+        correlation_id=ctx.correlation_id,
+        causation_id=ctx.causation_id,
+        command_id=ctx.command_id,
+        occurred_at=ctx.now,
+    )
 
 
 def _leaves(events, frontier):

@@ -1,4 +1,5 @@
 """The subcommands of `watchpost-audit`: each takes the parsed arguments and an output, returns the exit status."""
+
 import json
 import sys
 from datetime import datetime, timezone
@@ -24,7 +25,7 @@ def _read_checkpoint(path):
             doc = json.load(fh)
     except (OSError, ValueError) as exc:
         raise AuditError(f"{path}: not a readable checkpoint ({exc})") from None
-    return doc.get("checkpoint", doc)       # a saved checkpoint, or `prove`'s output holding one
+    return doc.get("checkpoint", doc)  # a saved checkpoint, or `prove`'s output holding one
 
 
 def _trusted(args):
@@ -113,12 +114,15 @@ def history(args, out):
         if not events:
             raise AuditError(f"no stream {args.stream_id!r}" + (f" in {source.service}" if args.service else ""))
         return source.service, events
+
     service, events = _find(args, look)
     out.write(f"{service} / {args.stream_id}: {len(events)} event(s)\n")
     for e in events:
-        out.write(f"#{e['stream_version']} pos {e['position']}  {e['recorded_at']}  {e['type']}  by "
-                  f"{e['actor'].get('id')} ({e['actor'].get('role')})  occurred {e['occurred_at']}\n"
-                  f"    {json.dumps(e['payload'], ensure_ascii=False, sort_keys=True)}\n")
+        out.write(
+            f"#{e['stream_version']} pos {e['position']}  {e['recorded_at']}  {e['type']}  by "
+            f"{e['actor'].get('id')} ({e['actor'].get('role')})  occurred {e['occurred_at']}\n"
+            f"    {json.dumps(e['payload'], ensure_ascii=False, sort_keys=True)}\n"
+        )
     return 0
 
 
@@ -144,8 +148,10 @@ def refused(args, out):
         out.write(f"{service}: {len(found)} refused event(s), {sum(r['outstanding'] for r in found)} not re-applied\n")
         for r in found:
             waiting += r["outstanding"]
-            out.write(f"  {r['source']} pos {r['position']} {r['type']} ({r['event_id']}): {r['error']}: "
-                      f"{r['message']} [{'refused' if r['outstanding'] else 're-applied'}]\n")
+            out.write(
+                f"  {r['source']} pos {r['position']} {r['type']} ({r['event_id']}): {r['error']}: "
+                f"{r['message']} [{'refused' if r['outstanding'] else 're-applied'}]\n"
+            )
     return 1 if waiting else 0
 
 
@@ -155,8 +161,12 @@ def as_of(args, out):
         community, period = args.scorecard
         cards = plugins.of(args.service).SCORECARDS
         with opened(args.database_url, args.service, args.schema or args.service) as source:
-            _print(out, scorecard_.scorecard_as_of(source, args.database_url, community, period, moment, cards,
-                                                   _schemas(args.source_schema)))
+            _print(
+                out,
+                scorecard_.scorecard_as_of(
+                    source, args.database_url, community, period, moment, cards, _schemas(args.source_schema)
+                ),
+            )
         return 0
     with opened(args.database_url, args.service, args.schema or args.service) as source:
         _print(out, inspect.as_of(source, args.stream, moment))
@@ -166,8 +176,9 @@ def as_of(args, out):
 def export(args, out):
     with opened(args.database_url, args.service, args.schema or args.service) as source:
         manifest = export_.export(source, args.out, args.first, args.last)
-    out.write(f"{args.service}: exported {manifest['count']} events ({manifest['from']}..{manifest['to']}) "
-              f"to {args.out}\n")
+    out.write(
+        f"{args.service}: exported {manifest['count']} events ({manifest['from']}..{manifest['to']}) to {args.out}\n"
+    )
     return 0
 
 
@@ -178,8 +189,10 @@ def replay(args, out):
         folded, compared, diffs = replay_.replay(source, projections, args.database_url, args.with_sources, schemas)
     for name, key, what in diffs:
         out.write(f"DIFFERENCE {name} {key}: {what}\n")
-    out.write(f"{args.service}: replayed {folded} events over {len(projections)} projections; "
-              f"{compared} live documents; {len(diffs)} difference(s)\n")
+    out.write(
+        f"{args.service}: replayed {folded} events over {len(projections)} projections; "
+        f"{compared} live documents; {len(diffs)} difference(s)\n"
+    )
     return 1 if diffs else 0
 
 
@@ -204,9 +217,11 @@ def completeness(args, out):
 
 def _counter_of(service):
     """(name, Agreement) of the service that counts `service`'s events."""
-    found = [(name, m.AGREEMENT) for name, m in plugins.declared().items()
-             if getattr(m, "AGREEMENT", None) is not None and m.AGREEMENT.source == service]
+    found = [
+        (name, m.AGREEMENT)
+        for name, m in plugins.declared().items()
+        if getattr(m, "AGREEMENT", None) is not None and m.AGREEMENT.source == service
+    ]
     if not found:
-        raise AuditError(f"no installed service declares an AGREEMENT counting {service}'s events; "
-                         "pass --intake-only")
+        raise AuditError(f"no installed service declares an AGREEMENT counting {service}'s events; pass --intake-only")
     return found[0]

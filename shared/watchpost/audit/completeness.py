@@ -3,6 +3,7 @@ its age. Read from that service's log alone, by what it declares (`COMPLETENESS`
 for intake, clue.received, then clue.screened with a terminal outcome or clue.concluded; an objection
 (clue.objection_raised) sends a concluded clue back to analysis, so it is open again.
 """
+
 import re
 from datetime import date
 
@@ -30,8 +31,9 @@ def completeness(source, period, today, rules):
     anomalies: [...]}: anomalies are terminal events for items whose receipt is not in the log. `rules`: the
     service's `Completeness`."""
     first, last = period_bounds(period)
-    rows = source.query("SELECT data, prev_hash, hash FROM events WHERE type = ANY(%s) ORDER BY position",
-                        (list(rules.types),))
+    rows = source.query(
+        "SELECT data, prev_hash, hash FROM events WHERE type = ANY(%s) ORDER BY position", (list(rules.types),)
+    )
     received, status, anomalies = {}, {}, []
     for event in (Row(0, {}, *r).event() for r in rows):
         sid = event.stream_id
@@ -42,8 +44,10 @@ def completeness(source, period, today, rules):
             status.setdefault(sid, "open: received")
             continue
         if sid not in received:
-            anomalies.append(f"{sid}: {event.type} at position {event.position} but the "
-                             f"{rules.noun.removesuffix('s')} was never received")
+            anomalies.append(
+                f"{sid}: {event.type} at position {event.position} but the "
+                f"{rules.noun.removesuffix('s')} was never received"
+            )
             continue
         outcome = event.payload.get("outcome")
         if event.type == rules.concluded:
@@ -57,23 +61,42 @@ def completeness(source, period, today, rules):
     terminal, still_open = {}, []
     for sid, (event, on) in sorted(in_period.items(), key=lambda kv: (kv[1][1], kv[0])):
         if status[sid].startswith("open"):
-            still_open.append({rules.id_field: event.payload.get(rules.id_field), "stream_id": sid,
-                               "received_on": on.isoformat(), "age_days": (today - on).days,
-                               "status": status[sid].removeprefix("open: ")})
+            still_open.append(
+                {
+                    rules.id_field: event.payload.get(rules.id_field),
+                    "stream_id": sid,
+                    "received_on": on.isoformat(),
+                    "age_days": (today - on).days,
+                    "status": status[sid].removeprefix("open: "),
+                }
+            )
         else:
             terminal[status[sid]] = terminal.get(status[sid], 0) + 1
-    return {"service": source.service, "noun": rules.noun, "period": period, "from": first.isoformat(),
-            "to": last.isoformat(), "received": len(in_period), "terminal": dict(sorted(terminal.items())),
-            "open": still_open, "anomalies": anomalies, "as_of": today.isoformat()}
+    return {
+        "service": source.service,
+        "noun": rules.noun,
+        "period": period,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "received": len(in_period),
+        "terminal": dict(sorted(terminal.items())),
+        "open": still_open,
+        "anomalies": anomalies,
+        "as_of": today.isoformat(),
+    }
 
 
 def render(report):
-    lines = [f"{report['service']}, {report['noun']} received {report['from']}..{report['to']} ({report['period']}): "
-             f"{report['received']}",
-             f"  reached a terminal state: {sum(report['terminal'].values())}"]
+    lines = [
+        f"{report['service']}, {report['noun']} received {report['from']}..{report['to']} ({report['period']}): "
+        f"{report['received']}",
+        f"  reached a terminal state: {sum(report['terminal'].values())}",
+    ]
     lines += [f"    {state}: {n}" for state, n in report["terminal"].items()]
     lines.append(f"  open as of {report['as_of']}: {len(report['open'])}")
-    lines += [f"    {c['stream_id']}  received {c['received_on']}  age {c['age_days']} days  ({c['status']})"
-              for c in report["open"]]
+    lines += [
+        f"    {c['stream_id']}  received {c['received_on']}  age {c['age_days']} days  ({c['status']})"
+        for c in report["open"]
+    ]
     lines += [f"  ANOMALY {a}" for a in report["anomalies"]]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ range, count, the hash before the range, first and last hash, the Merkle root ov
 1, and the sha256 of events.jsonl. An export is trusted as far as the signed checkpoints in it (or one kept outside)
 cover it; the manifest alone can be rewritten by whoever rewrites the lines.
 """
+
 import hashlib
 import json
 import pathlib
@@ -29,24 +30,32 @@ def export(source, out, first=1, last=None):
     prev = GENESIS if first == 1 else (source.hashes(first - 1) or [None])[-1]
     if prev is None:
         raise AuditError(f"{source.service}: there is no event {first - 1} to chain the export from")
-    verifier = Verifier(source.service, start=first, prev_hash=prev, trusted_keys=SELF_CHECK)   # trust: at verify
+    verifier = Verifier(source.service, start=first, prev_hash=prev, trusted_keys=SELF_CHECK)  # trust: at verify
     digest, count, first_hash = hashlib.sha256(), 0, None
     with open(out / EVENTS, "wb") as fh:
         for row in source.rows(after=first - 1, upto=last):
             try:
-                verifier.feed(row)       # a damaged range is not exported
+                verifier.feed(row)  # a damaged range is not exported
             except _Stop:
                 raise AuditError(f"not exported: {verifier.report}") from None
             line = orjson.dumps(event_to_json(row.event()), option=orjson.OPT_SORT_KEYS) + b"\n"
             fh.write(line)
             digest.update(line)
             count, first_hash = count + 1, first_hash or row.hash.strip()
-    manifest = {"service": source.service, "schema": source.schema, "from": first, "to": first + count - 1,
-                "count": count, "prev_hash": prev, "first_hash": first_hash,
-                "last_hash": verifier.prev if count else None,
-                "root": verifier.root_at(count).hex() if first == 1 else None,
-                "checkpoints": [size for _, size in verifier.report.checkpoints],
-                "events_sha256": digest.hexdigest(), "exported_at": iso(utcnow())}
+    manifest = {
+        "service": source.service,
+        "schema": source.schema,
+        "from": first,
+        "to": first + count - 1,
+        "count": count,
+        "prev_hash": prev,
+        "first_hash": first_hash,
+        "last_hash": verifier.prev if count else None,
+        "root": verifier.root_at(count).hex() if first == 1 else None,
+        "checkpoints": [size for _, size in verifier.report.checkpoints],
+        "events_sha256": digest.hexdigest(),
+        "exported_at": iso(utcnow()),
+    }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -71,9 +80,13 @@ def verify_export(directory, outside=(), trusted_keys=None, development=False):
         raw = (directory / EVENTS).read_bytes()
     except (OSError, ValueError) as exc:
         raise AuditError(f"{directory}: not a readable export ({exc})") from None
-    verifier = Verifier(manifest.get("service", "export"), start=manifest.get("from", 1),
-                        prev_hash=manifest.get("prev_hash", GENESIS), trusted_keys=trusted_keys,
-                        development=development)
+    verifier = Verifier(
+        manifest.get("service", "export"),
+        start=manifest.get("from", 1),
+        prev_hash=manifest.get("prev_hash", GENESIS),
+        trusted_keys=trusted_keys,
+        development=development,
+    )
     try:
         for row in _rows(directory / EVENTS):
             if isinstance(row, str):
@@ -85,9 +98,12 @@ def verify_export(directory, outside=(), trusted_keys=None, development=False):
     report = verifier.report
     if not report.ok:
         return report
-    checks = [("count", report.events, manifest.get("count")), ("last_hash", verifier.prev if report.events else None,
-              manifest.get("last_hash")), ("to", verifier.expected - 1, manifest.get("to")),
-              ("events_sha256", hashlib.sha256(raw).hexdigest(), manifest.get("events_sha256"))]
+    checks = [
+        ("count", report.events, manifest.get("count")),
+        ("last_hash", verifier.prev if report.events else None, manifest.get("last_hash")),
+        ("to", verifier.expected - 1, manifest.get("to")),
+        ("events_sha256", hashlib.sha256(raw).hexdigest(), manifest.get("events_sha256")),
+    ]
     if verifier.complete:
         checks.append(("root", verifier.root_at(report.events).hex(), manifest.get("root")))
     for name, actual, claimed in checks:

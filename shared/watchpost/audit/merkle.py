@@ -3,6 +3,7 @@
 A leaf is an event's chain hash: leaf hash = sha256(0x00 || hash bytes), node hash = sha256(0x01 || left || right).
 Leaf index i is position i + 1. Hashes are `bytes` here; the CLI and checkpoints print them as hex.
 """
+
 import hashlib
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -45,7 +46,7 @@ class Frontier:
     def append(self, leaf):
         self.hashes.append(leaf)
         self.size += 1
-        merges = (self.size & -self.size).bit_length() - 1   # trailing zeros: how many equal subtrees combine
+        merges = (self.size & -self.size).bit_length() - 1  # trailing zeros: how many equal subtrees combine
         for _ in range(merges):
             right = self.hashes.pop()
             self.hashes[-1] = node_hash(self.hashes[-1], right)
@@ -121,7 +122,7 @@ def verify_consistency(old_size, new_size, old_root, new_root, proof):
     if not proof:
         return False
     path = list(proof)
-    if old_size & (old_size - 1) == 0:       # an exact power of two: the old root is itself a node of the new tree
+    if old_size & (old_size - 1) == 0:  # an exact power of two: the old root is itself a node of the new tree
         path.insert(0, old_root)
     fn, sn = old_size - 1, new_size - 1
     while fn & 1:

@@ -14,6 +14,7 @@ The module sets what applies to it (all optional):
 
 A new service plugs in with its own module and entry point, without touching `shared/`.
 """
+
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Completeness:
     `received_on` dates it, else the time it occurred); `concluded`: terminal whatever its outcome; `screened`:
     terminal when its `outcome` is one of `terminal_screenings`; `reopened`: open again. `id_field`: the
     payload field naming the item; `noun`: what the report calls the items."""
+
     received: str
     screened: str
     concluded: str
@@ -52,6 +54,7 @@ class Agreement:
     `period` (a month), the facts of each metric by subject `<label>:<item id>` with their source and type.
     The source's side is read in the months of `timezone`, up to the position the declaring service consumed;
     its payloads name the item in `id_field`."""
+
     source: str
     counted: tuple
     facts_projection: str
@@ -65,6 +68,7 @@ class Scorecards:
     (a source's events 1..until, chain-verified), `fold_logs(own, logs, through)` (a read view), `scorecard(view,
     ctx, community, period)` (the card, or the service's own refusal), `contributing(card, view, period)` (the
     event ids behind it), `knows_community(view, community)`."""
+
     sources: tuple
     read_log: Callable
     fold_logs: Callable
@@ -112,8 +116,9 @@ def projections_of(service, module=None):
     try:
         mod = importlib.import_module(module)
     except ImportError as exc:
-        raise AuditError(f"cannot import {module} ({exc}); install the service's package or pass --projections") \
-            from None
+        raise AuditError(
+            f"cannot import {module} ({exc}); install the service's package or pass --projections"
+        ) from None
     found = getattr(mod, "ALL", None) or getattr(mod, "PROJECTIONS", None)
     if not found:
         raise AuditError(f"{module} has neither ALL nor PROJECTIONS")

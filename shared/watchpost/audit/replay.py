@@ -5,6 +5,7 @@ watchpost.audit.plugins), or a module's `ALL` or `PROJECTIONS` (`--projections`)
 consumes into its projections (`FOLDS_SOURCES`: assessment) is rebuilt from those sources' logs too, each up to the
 position it has consumed, sources first and then its own log, as `assessment.rebuild` does.
 """
+
 import orjson
 
 from watchpost.audit import plugins
@@ -36,8 +37,11 @@ def differences(projections, events, live):
     """[(projection, key, what)] where the fold of `events` and the `live` documents disagree."""
     rebuilt = fold(projections, events)
     names = {p.name for p in projections}
-    found = [(name, key, "live projection the service's code does not define")
-             for name in sorted({n for n, _ in live} - names) for key in ["*"]]
+    found = [
+        (name, key, "live projection the service's code does not define")
+        for name in sorted({n for n, _ in live} - names)
+        for key in ["*"]
+    ]
     for name in sorted(names):
         fresh = {k: _plain(d) for k, d in rebuilt[name].items()}
         current = {k: _plain(d) for (n, k), d in live.items() if n == name}
@@ -47,8 +51,11 @@ def differences(projections, events, live):
             elif key not in fresh:
                 found.append((name, key, "live document the log does not produce"))
             elif fresh[key] != current[key]:
-                fields = sorted(k for k in set(fresh[key]) | set(current[key])
-                                if fresh[key].get(k) != current[key].get(k)) if isinstance(fresh[key], dict) else []
+                fields = (
+                    sorted(k for k in set(fresh[key]) | set(current[key]) if fresh[key].get(k) != current[key].get(k))
+                    if isinstance(fresh[key], dict)
+                    else []
+                )
                 found.append((name, key, "differs" + (f" in {', '.join(fields)}" if fields else "")))
     return found
 

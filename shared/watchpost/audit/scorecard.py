@@ -7,6 +7,7 @@ has consumed by now (what it has not consumed yet it had not consumed then eithe
 events are folded with the declared `fold_logs` (its projections, sources first, then its own log) and the card is
 the declared `scorecard`, so nothing of the scoring is re-implemented here. Needs that service's package installed.
 """
+
 import contextlib
 from itertools import takewhile
 
@@ -28,8 +29,10 @@ def _own_log(source):
     try:
         verify_chain(events)
     except ChainBroken as broken:
-        raise AuditError(f"{source.service}'s log does not verify at {broken.position}: {broken.reason} "
-                         "(run `watchpost-audit verify`)") from None
+        raise AuditError(
+            f"{source.service}'s log does not verify at {broken.position}: {broken.reason} "
+            "(run `watchpost-audit verify`)"
+        ) from None
     return events
 
 
@@ -38,9 +41,11 @@ def _source_log(cards, url, name, schema, consumed):
     if not consumed:
         return []
     with opened(url, name, schema) as other:
+
         def fetch(after, limit):
             with contextlib.closing(other.events(after, after + limit)) as page:
                 return list(page)
+
         try:
             return cards.read_log(name, fetch, consumed)
         except WatchpostError as exc:
@@ -52,16 +57,24 @@ def scorecard_as_of(source, url, community, period, moment, cards, source_schema
     refusal the service would have given then (`scorecard` None, `refused` {code, message}). `cards`: the
     service's `Scorecards`; `source`: its log."""
     consumed = dict(source.query("SELECT source, position FROM consumer_positions"))
-    full = {name: _source_log(cards, url, name, (source_schemas or {}).get(name, name), consumed.get(name, 0))
-            for name in cards.sources}
+    full = {
+        name: _source_log(cards, url, name, (source_schemas or {}).get(name, name), consumed.get(name, 0))
+        for name in cards.sources
+    }
     own_full = _own_log(source)
     own, logs = recorded_by(own_full, moment), {name: recorded_by(events, moment) for name, events in full.items()}
     through = {name: len(events) for name, events in logs.items()}
     view = cards.fold_logs(own, logs, through)
     ctx = Context(actor=AUDITOR, now=moment, correlation_id="watchpost-audit as-of")
-    report = {"community": community, "period": period, "as_of": iso(moment),
-              "logs": {source.service: {"events": len(own), "of": len(own_full)},
-                       **{n: {"events": through[n], "consumed_now": consumed.get(n, 0)} for n in cards.sources}}}
+    report = {
+        "community": community,
+        "period": period,
+        "as_of": iso(moment),
+        "logs": {
+            source.service: {"events": len(own), "of": len(own_full)},
+            **{n: {"events": through[n], "consumed_now": consumed.get(n, 0)} for n in cards.sources},
+        },
+    }
     try:
         card = cards.scorecard(view, ctx, community=community, period=period)
     except Invalid as exc:

@@ -4,6 +4,7 @@
 - `GET /checkpoints/key` (anyone): the public key checkpoints are verified with.
 - a timer every WATCHPOST_CHECKPOINT_SECONDS signing a checkpoint when the log grew since the last one.
 """
+
 import structlog
 from marshmallow import RAISE, Schema
 from nameko.timer import timer
@@ -29,8 +30,15 @@ def sign_checkpoint_now(store, ctx, name):
     return {"checkpoint": event.payload, "event_id": event.event_id, "position": event.position}
 
 
-ROUTE = Route("POST", "/checkpoints", sign_checkpoint_now, NoFields, 201, extras=("name",),
-              summary="sign a checkpoint of the log now")
+ROUTE = Route(
+    "POST",
+    "/checkpoints",
+    sign_checkpoint_now,
+    NoFields,
+    201,
+    extras=("name",),
+    summary="sign a checkpoint of the log now",
+)
 ALLOWED = {ROUTE.name: SIGNERS}
 
 
@@ -45,8 +53,7 @@ def get_key(self, request):
 def checkpoint_tick(self):
     ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id="timer-checkpoint")
     try:
-        sign_checkpoint(self.store, ctx, load_signing_key(service=self.name), service=self.name,
-                        only_if_new=True)
+        sign_checkpoint(self.store, ctx, load_signing_key(service=self.name), service=self.name, only_if_new=True)
     except WatchpostError as exc:
         log.warning("checkpoint refused", error=exc.code, message=exc.message)
 

@@ -1,4 +1,5 @@
 """Read-only access to a service's log as `watchpost_auditor`: rows as the database holds them, for judging."""
+
 import contextlib
 import uuid
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ class AuditError(Exception):
 @dataclass
 class Row:
     """One row of `events`: the indexed columns and the event decoded from `data` (None if undecodable)."""
+
     position: int
     columns: dict
     data: str
@@ -60,12 +62,20 @@ class Source:
         """Every row in position order (a server-side cursor), without trusting anything in them."""
         with self.conn.cursor(name="audit_rows") as cur:
             cur.itersize = 5000
-            cur.execute("SELECT position, event_id::text, type, stream_id, stream_version, data, prev_hash, hash "
-                        "FROM events WHERE position > %s AND (%s::bigint IS NULL OR position <= %s) "
-                        "ORDER BY position", (after, upto, upto))
+            cur.execute(
+                "SELECT position, event_id::text, type, stream_id, stream_version, data, prev_hash, hash "
+                "FROM events WHERE position > %s AND (%s::bigint IS NULL OR position <= %s) "
+                "ORDER BY position",
+                (after, upto, upto),
+            )
             for pos, eid, typ, sid, ver, data, prev, h in cur:
-                yield Row(pos, {"position": pos, "event_id": eid, "type": typ, "stream_id": sid,
-                                "stream_version": ver}, data, prev, h)
+                yield Row(
+                    pos,
+                    {"position": pos, "event_id": eid, "type": typ, "stream_id": sid, "stream_version": ver},
+                    data,
+                    prev,
+                    h,
+                )
 
     def events(self, after=0, upto=None):
         for row in self.rows(after, upto):
@@ -80,13 +90,14 @@ class Source:
         return self.query("SELECT position, hash FROM log_head")[0]
 
     def stream(self, stream_id):
-        rows = self.query("SELECT data, prev_hash, hash FROM events WHERE stream_id = %s ORDER BY stream_version",
-                          (stream_id,))
+        rows = self.query(
+            "SELECT data, prev_hash, hash FROM events WHERE stream_id = %s ORDER BY stream_version", (stream_id,)
+        )
         return [Row(0, {}, d, p, h).event() for d, p, h in rows]
 
     def by_event_id(self, event_id):
         try:
-            event_id = str(uuid.UUID(event_id))    # then the lookup uses the log's unique index, not a scan
+            event_id = str(uuid.UUID(event_id))  # then the lookup uses the log's unique index, not a scan
         except ValueError:
             return None
         rows = self.query("SELECT data, prev_hash, hash FROM events WHERE event_id = %s::uuid", (event_id,))
@@ -94,13 +105,16 @@ class Source:
 
     def hashes(self, upto=None):
         """Chain hashes of events 1..upto (or all), in position order, as stored."""
-        rows = self.query("SELECT hash FROM events WHERE %s::bigint IS NULL OR position <= %s ORDER BY position",
-                          (upto, upto))
+        rows = self.query(
+            "SELECT hash FROM events WHERE %s::bigint IS NULL OR position <= %s ORDER BY position", (upto, upto)
+        )
         return [h.strip() for (h,) in rows]
 
     def checkpoints(self):
-        rows = self.query("SELECT data, prev_hash, hash FROM events WHERE stream_id = 'checkpoint-log' "
-                          "AND type = 'checkpoint.signed' ORDER BY position")
+        rows = self.query(
+            "SELECT data, prev_hash, hash FROM events WHERE stream_id = 'checkpoint-log' "
+            "AND type = 'checkpoint.signed' ORDER BY position"
+        )
         return [Row(0, {}, *r).event() for r in rows]
 
     def projection_docs(self):

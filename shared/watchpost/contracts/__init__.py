@@ -3,6 +3,7 @@
 Each module `watchpost.contracts.<service>` defines `EVENTS = {type: (schema_version, SchemaClass)}`. Consumers
 know a producer only by these; AsyncAPI and the subscriber docs are generated from them.
 """
+
 import importlib
 
 from marshmallow import ValidationError

@@ -3,6 +3,7 @@
 Totals and scores are JSON numbers, exact to the rulebook's decimals. `through` maps a source service (intake,
 liaison, training) to the last position of its log the scores include.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 PERIOD = validate.Regexp(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
@@ -16,8 +17,9 @@ class Strict(Schema):
 
 
 def Through(**kw):
-    return fields.Dict(keys=fields.String(validate=SOURCES), values=fields.Integer(validate=validate.Range(min=0)),
-                       **kw)
+    return fields.Dict(
+        keys=fields.String(validate=SOURCES), values=fields.Integer(validate=validate.Range(min=0)), **kw
+    )
 
 
 class IndicatorRule(Strict):
@@ -34,6 +36,7 @@ class IndicatorRule(Strict):
 
 class CadreRule(Strict):
     """How one indicator scores a single cadre (optional section; numbers left out follow the community rule)."""
+
     indicator = fields.String(required=True)
     baseline = fields.Float()
     points_above = fields.Float()
@@ -58,7 +61,7 @@ class RulebookPublished(Strict):
     base = fields.Float(required=True)
     warning_threshold = fields.Float(required=True)
     indicators = fields.List(fields.Nested(IndicatorRule), required=True)
-    cadres = fields.Nested(CadreSection)   # optional: per-cadre scoring; absent in v1
+    cadres = fields.Nested(CadreSection)  # optional: per-cadre scoring; absent in v1
 
 
 class CardSummary(Strict):

@@ -4,6 +4,7 @@ key (`<service>.events`, key = event type), the AMQP headers the relay sets, the
 `python -m watchpost.contracts.asyncapi [PATH]` writes it (`--check` exits 1 when the file has drifted).
 `example_payload(schema)` makes the deterministic sample the examples and the minimal-feeds test use.
 """
+
 import argparse
 import re
 import sys
@@ -22,27 +23,54 @@ from watchpost.eventlog.model import GENESIS, event_to_json, seal
 
 VERSION = "0.1.0"
 DOC = Path(__file__).resolve().parents[3] / "docs" / "asyncapi.yaml"
-HEADERS = {"type": "object", "required": ["watchpost.service", "watchpost.position", "watchpost.stream_id",
-                                          "watchpost.schema_version"], "properties": {
-    "watchpost.service": {"type": "string", "description": "the publishing service (also the exchange prefix)"},
-    "watchpost.position": {"type": "integer", "minimum": 1,
-                           "description": "the event's position in its service's log: dense, 1, 2, 3, ..."},
-    "watchpost.stream_id": {"type": "string", "description": "the aggregate stream, e.g. `clue-<uuid>`"},
-    "watchpost.schema_version": {"type": "integer", "minimum": 1,
-                                 "description": "the payload's schema version as stored; see docs/subscribers.md"},
-    "nameko.correlation_id": {"type": "string", "description": "the correlation id, for nameko consumers"}}}
-STRING_EXAMPLES = {   # by field name; anything else gets `<field> (example)`
-    "community": "C01", "street": "S01", "station_id": "STN-C01", "group_id": "C01-G1", "person_id": "P0001",
-    "member_id": "M0001", "reporter_ref": "rref-7f3a9c2e", "summary": "集体资产出租收入去向不明",
-    "name": "光华社区", "category": "C02", "item": "C02.02", "key_id": "dev-3f2a9b1c0d4e5f60",
+HEADERS = {
+    "type": "object",
+    "required": ["watchpost.service", "watchpost.position", "watchpost.stream_id", "watchpost.schema_version"],
+    "properties": {
+        "watchpost.service": {"type": "string", "description": "the publishing service (also the exchange prefix)"},
+        "watchpost.position": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "the event's position in its service's log: dense, 1, 2, 3, ...",
+        },
+        "watchpost.stream_id": {"type": "string", "description": "the aggregate stream, e.g. `clue-<uuid>`"},
+        "watchpost.schema_version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "the payload's schema version as stored; see docs/subscribers.md",
+        },
+        "nameko.correlation_id": {"type": "string", "description": "the correlation id, for nameko consumers"},
+    },
+}
+STRING_EXAMPLES = {  # by field name; anything else gets `<field> (example)`
+    "community": "C01",
+    "street": "S01",
+    "station_id": "STN-C01",
+    "group_id": "C01-G1",
+    "person_id": "P0001",
+    "member_id": "M0001",
+    "reporter_ref": "rref-7f3a9c2e",
+    "summary": "集体资产出租收入去向不明",
+    "name": "光华社区",
+    "category": "C02",
+    "item": "C02.02",
+    "key_id": "dev-3f2a9b1c0d4e5f60",
     "public_key": "MCowBQYDK2VwAyEA0000000000000000000000000000000000000000=",
-    "signature": "c2lnbmF0dXJlLWV4YW1wbGU=", "signed_at": "2026-03-31T16:00:00.000000Z",
-    "closed_at": "2026-04-01T01:00:00.000000Z", "service": "intake", "version": "2026.1", "rulebook_version": "2026.1",
-    "previous_version": "2025.1", "topic": "党风廉政建设专题学习", "organiser": "区纪委监委宣传部",
+    "signature": "c2lnbmF0dXJlLWV4YW1wbGU=",
+    "signed_at": "2026-03-31T16:00:00.000000Z",
+    "closed_at": "2026-04-01T01:00:00.000000Z",
+    "service": "intake",
+    "version": "2026.1",
+    "rulebook_version": "2026.1",
+    "previous_version": "2025.1",
+    "topic": "党风廉政建设专题学习",
+    "organiser": "区纪委监委宣传部",
 }
 PATTERN_EXAMPLES = {  # the Regexp validators the contracts use, by pattern
-    r"^\d{4}-(0[1-9]|1[0-2])$": "2026-03", r"^\d{4}-Q[1-4]$": "2026-Q1",
-    r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$": "2026-03", r"^[0-9a-f]{64}$": "9f" * 32,
+    r"^\d{4}-(0[1-9]|1[0-2])$": "2026-03",
+    r"^\d{4}-Q[1-4]$": "2026-Q1",
+    r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$": "2026-03",
+    r"^[0-9a-f]{64}$": "9f" * 32,
 }
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -155,12 +183,22 @@ def example_event(service, type_, version, schema):
     """The whole message body (the event envelope) as the relay would publish it, with a real chain hash."""
     payload = example_checkpoint(service) if type_ == TYPE else example_payload(schema)
     stream = {"checkpoint.signed": "checkpoint-log"}.get(type_, f"{type_.split('.')[0]}-0001")
-    first = type_ != TYPE   # a checkpoint lands after the event it covers
-    event = seal(GENESIS if first else "5e" * 32, type=type_, payload=payload, schema_version=version, stream_id=stream,
-                 stream_version=1, position=1 if first else 2, occurred_at=AT, recorded_at=AT,
-                 actor={"id": f"{service}-example", "role": "system"},
-                 correlation_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"watchpost:{service}:{type_}:correlation")),
-                 causation_id=None, event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"watchpost:{service}:{type_}")))
+    first = type_ != TYPE  # a checkpoint lands after the event it covers
+    event = seal(
+        GENESIS if first else "5e" * 32,
+        type=type_,
+        payload=payload,
+        schema_version=version,
+        stream_id=stream,
+        stream_version=1,
+        position=1 if first else 2,
+        occurred_at=AT,
+        recorded_at=AT,
+        actor={"id": f"{service}-example", "role": "system"},
+        correlation_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"watchpost:{service}:{type_}:correlation")),
+        causation_id=None,
+        event_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"watchpost:{service}:{type_}")),
+    )
     return event_to_json(event)
 
 
@@ -168,28 +206,67 @@ def _text():
     return {"type": "string"}
 
 
-ENVELOPE = {"type": "object", "required": [
-    "event_id", "type", "schema_version", "stream_id", "stream_version", "position", "occurred_at", "recorded_at",
-    "actor", "correlation_id", "causation_id", "payload", "prev_hash", "hash"], "properties": {
-    "event_id": {"type": "string", "format": "uuid"}, "type": _text(),
-    "schema_version": {"type": "integer", "minimum": 1}, "stream_id": _text(),
-    "stream_version": {"type": "integer", "minimum": 1},
-    "position": {"type": "integer", "minimum": 1, "description": "dense per service: dedupe and order by it"},
-    "occurred_at": {"type": "string", "format": "date-time"}, "recorded_at": {"type": "string", "format": "date-time"},
-    "actor": {"type": "object", "properties": {"id": _text(), "role": _text()}},
-    "correlation_id": _text(), "causation_id": {"oneOf": [_text(), {"type": "null"}]}, "payload": {"type": "object"},
-    "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-    "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
-             "description": "sha256(prev_hash + canonical JSON of every other field but prev_hash)"}}}
+ENVELOPE = {
+    "type": "object",
+    "required": [
+        "event_id",
+        "type",
+        "schema_version",
+        "stream_id",
+        "stream_version",
+        "position",
+        "occurred_at",
+        "recorded_at",
+        "actor",
+        "correlation_id",
+        "causation_id",
+        "payload",
+        "prev_hash",
+        "hash",
+    ],
+    "properties": {
+        "event_id": {"type": "string", "format": "uuid"},
+        "type": _text(),
+        "schema_version": {"type": "integer", "minimum": 1},
+        "stream_id": _text(),
+        "stream_version": {"type": "integer", "minimum": 1},
+        "position": {"type": "integer", "minimum": 1, "description": "dense per service: dedupe and order by it"},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "recorded_at": {"type": "string", "format": "date-time"},
+        "actor": {"type": "object", "properties": {"id": _text(), "role": _text()}},
+        "correlation_id": _text(),
+        "causation_id": {"oneOf": [_text(), {"type": "null"}]},
+        "payload": {"type": "object"},
+        "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "hash": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "sha256(prev_hash + canonical JSON of every other field but prev_hash)",
+        },
+    },
+}
 
 
 def envelope(type_, version, payload_ref):
     """The body of one message type: the envelope, with its type, schema version and payload pinned."""
-    return {"allOf": [{"$ref": "#/components/schemas/Envelope"}, {"type": "object", "properties": {
-        "type": {"const": type_},
-        "schema_version": {"type": "integer", "minimum": 1, "maximum": version,
-                           "description": f"{version} today; an older stored version reads through its upcasters"},
-        "payload": payload_ref}}]}
+    return {
+        "allOf": [
+            {"$ref": "#/components/schemas/Envelope"},
+            {
+                "type": "object",
+                "properties": {
+                    "type": {"const": type_},
+                    "schema_version": {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": version,
+                        "description": f"{version} today; an older stored version reads through its upcasters",
+                    },
+                    "payload": payload_ref,
+                },
+            },
+        ]
+    }
 
 
 # -- the document ------------------------------------------------------------------------------------------------
@@ -198,40 +275,74 @@ def document():
     for service, type_, version, schema in contracts():
         key = f"{service}.{type_}"
         body = example_event(service, type_, version, schema)
-        headers = {"watchpost.service": service, "watchpost.position": body["position"],
-                   "watchpost.stream_id": body["stream_id"], "watchpost.schema_version": version,
-                   "nameko.correlation_id": body["correlation_id"]}
+        headers = {
+            "watchpost.service": service,
+            "watchpost.position": body["position"],
+            "watchpost.stream_id": body["stream_id"],
+            "watchpost.schema_version": version,
+            "nameko.correlation_id": body["correlation_id"],
+        }
         schemas[key] = json_schema(schema)
         messages[key] = {
-            "name": type_, "title": f"{service}: {type_} (schema_version {version})",
+            "name": type_,
+            "title": f"{service}: {type_} (schema_version {version})",
             "summary": (schema.__doc__ or f"{type_}, published by {service}").strip().split("\n")[0],
-            "contentType": "application/json", "headers": {"$ref": "#/components/schemas/Headers"},
+            "contentType": "application/json",
+            "headers": {"$ref": "#/components/schemas/Headers"},
             "payload": envelope(type_, version, {"$ref": f"#/components/schemas/{key}"}),
             "correlationId": {"location": "$message.payload#/correlation_id"},
             "bindings": {"amqp": {"contentEncoding": "utf-8", "messageType": type_, "bindingVersion": "0.3.0"}},
-            "examples": [{"name": f"{type_} example", "headers": headers, "payload": body}]}
+            "examples": [{"name": f"{type_} example", "headers": headers, "payload": body}],
+        }
         channels[key] = {
-            "address": type_, "title": f"{service}.events / {type_}",
+            "address": type_,
+            "title": f"{service}.events / {type_}",
             "messages": {type_: {"$ref": f"#/components/messages/{key}"}},
-            "bindings": {"amqp": {"is": "routingKey", "bindingVersion": "0.3.0", "exchange": {
-                "name": f"{service}.events", "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}}}
+            "bindings": {
+                "amqp": {
+                    "is": "routingKey",
+                    "bindingVersion": "0.3.0",
+                    "exchange": {
+                        "name": f"{service}.events",
+                        "type": "topic",
+                        "durable": True,
+                        "autoDelete": False,
+                        "vhost": "/",
+                    },
+                }
+            },
+        }
         operations[f"publish.{key}"] = {
-            "action": "send", "channel": {"$ref": f"#/channels/{key}"},
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{key}"},
             "summary": f"{service} publishes {type_} once recorded (at least once; dedupe by service and position)",
             "messages": [{"$ref": f"#/channels/{key}/messages/{type_}"}],
-            "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}}}
+            "bindings": {"amqp": {"deliveryMode": 2, "bindingVersion": "0.3.0"}},
+        }
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Watchpost events (监督哨)", "version": VERSION, "description": (
-            "Every event each Watchpost service records, published in position order to the topic exchange "
-            "`<service>.events` with the event type as routing key. The body is the whole event (envelope and "
-            "payload, hash-chained); catch-up over HTTP `GET /events?after=POS&limit=N` returns the same JSON. "
-            "Generated from watchpost.contracts by watchpost.contracts.asyncapi; do not edit by hand. "
-            "See docs/subscribers.md and examples/subscriber/.")},
+        "info": {
+            "title": "Watchpost events (监督哨)",
+            "version": VERSION,
+            "description": (
+                "Every event each Watchpost service records, published in position order to the topic exchange "
+                "`<service>.events` with the event type as routing key. The body is the whole event (envelope and "
+                "payload, hash-chained); catch-up over HTTP `GET /events?after=POS&limit=N` returns the same JSON. "
+                "Generated from watchpost.contracts by watchpost.contracts.asyncapi; do not edit by hand. "
+                "See docs/subscribers.md and examples/subscriber/."
+            ),
+        },
         "defaultContentType": "application/json",
-        "servers": {"district": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1",
-                                 "description": "the district's RabbitMQ; subscribers get their own vhost user"}},
-        "channels": channels, "operations": operations,
+        "servers": {
+            "district": {
+                "host": "rabbitmq:5672",
+                "protocol": "amqp",
+                "protocolVersion": "0.9.1",
+                "description": "the district's RabbitMQ; subscribers get their own vhost user",
+            }
+        },
+        "channels": channels,
+        "operations": operations,
         "components": {"schemas": schemas, "messages": messages},
     }
 

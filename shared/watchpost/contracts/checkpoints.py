@@ -5,6 +5,7 @@ A checkpoint at position p covers events 1..size (size < p): `root` is the RFC 6
 `signature` is Ed25519 over `watchpost.audit.checkpoint.message(...)`; `public_key` the raw 32-byte key, base64.
 A `key_id` starting with `dev-` is the development key: such a checkpoint proves nothing outside a test machine.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 HEX64 = validate.Regexp(r"^[0-9a-f]{64}$")

@@ -6,6 +6,7 @@ re-applied it after a fix, with the outcome. Both name the foreign event (source
 (`error`: the domain's error code, or `defect`; `message`: the domain's message, or a defect's exception class and
 where it was raised), never the event's data.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 CONSUMING = ("intake", "training", "assessment")
@@ -15,7 +16,7 @@ class EventRefused(Schema):
     class Meta:
         unknown = RAISE
 
-    source = fields.String(required=True, validate=validate.Length(min=1))   # the service whose event it was
+    source = fields.String(required=True, validate=validate.Length(min=1))  # the service whose event it was
     event_id = fields.String(required=True, validate=validate.Length(min=1))
     position = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     type = fields.String(required=True, validate=validate.Length(min=1))

@@ -3,17 +3,43 @@
 No payload carries a reporter's name, phone or contact: `reporter_ref` is an opaque vault reference and
 `receipt_hash` is the sha256 of a receipt code. Unknown fields are refused, so a leak fails the contract test.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
-CHANNELS = ("informant", "supervisor", "wechat", "citizen_platform", "visit", "letter", "phone", "meeting",
-            "inspection", "referral", "feedback_escalation", "liaison_station")
+CHANNELS = (
+    "informant",
+    "supervisor",
+    "wechat",
+    "citizen_platform",
+    "visit",
+    "letter",
+    "phone",
+    "meeting",
+    "inspection",
+    "referral",
+    "feedback_escalation",
+    "liaison_station",
+)
 SCREENINGS = ("accepted", "duplicate_retained", "out_of_scope", "forwarded_up")
 DISPOSALS = ("talk_inquiry", "preliminary_verification", "suspended", "closed")
-OUTCOMES = ("closed_cleared", "closed_light_handling", "case_filed", "referred_to_party_org",
-            "false_accusation_referred")
+OUTCOMES = (
+    "closed_cleared",
+    "closed_light_handling",
+    "case_filed",
+    "referred_to_party_org",
+    "false_accusation_referred",
+)
 MEASURES = ("reminder", "criticism_education", "ordered_review", "admonishment")
-RANKS = ("resident_group_leader", "community_staff", "community_cadre", "community_leader", "street_staff",
-         "street_committee", "district_staff", "district_committee")
+RANKS = (
+    "resident_group_leader",
+    "community_staff",
+    "community_cadre",
+    "community_leader",
+    "street_staff",
+    "street_committee",
+    "district_staff",
+    "district_committee",
+)
 LEVELS = ("street_commission", "district_commission", "upper_level")
 ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 CLUE_CLOCKS = ("disposal", "reply", "report", "forwarding", "acceptance_notice", "feedback")
@@ -147,6 +173,7 @@ class ReporterRevealed(ClueWhere):
 
 class ClueErased(ClueWhere):
     """The clue's reporter identity, submitter and sealed content were crypto-shredded: never who they were."""
+
     basis = one_of(("retention_expired", "reporter_request"))
     reason, erased_on = text(), day()
     retention_years = fields.Integer(required=True, validate=validate.Range(min=0))
@@ -154,17 +181,20 @@ class ClueErased(ClueWhere):
 
 class MasterKeyRotated(Strict):
     """Every live wrapped key in intake's vault now opens only under the key `key_id` names (not the key)."""
+
     reason, rotated_on, key_id = text(), day(), text()
     records, files = (fields.Integer(required=True, validate=validate.Range(min=0)) for _ in range(2))
 
 
 class ConflictDeclared(ClueWhere):
     """A handler steps aside from a clue (回避): from now on they can neither read nor act on it."""
+
     declared_by, reason, declared_on = text(), text(), day()
 
 
 class AttachmentAdded(ClueWhere):
     """A file attached to a clue, stored stripped of metadata and sealed in intake's vault: never its name."""
+
     attachment_id, content_type = text(), one_of(ATTACHMENT_TYPES)
     size = fields.Integer(required=True, validate=validate.Range(min=1))
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
@@ -233,24 +263,40 @@ class FindingEscalated(FindingWhere):
 
 
 EVENTS = {
-    "clue.received": (1, ClueReceived), "clue.screened": (1, ClueScreened),
-    "clue.registered": (1, ClueRegistered), "clue.reviewed": (1, ClueReviewed),
-    "clue.disposal_proposed": (1, DisposalProposed), "clue.disposal_rejected": (1, DisposalRejected),
-    "clue.disposal_approved": (1, DisposalApproved), "clue.suspended": (1, ClueSuspended),
-    "clue.resumed": (1, ClueResumed), "clue.reply_received": (1, ReplyReceived),
-    "clue.verification_planned": (1, VerificationPlanned), "clue.verification_reported": (1, VerificationReported),
-    "clue.concluded": (1, ClueConcluded), "clue.acceptance_notified": (1, AcceptanceNotified),
-    "clue.feedback_given": (1, ClueFeedbackGiven), "clue.objection_raised": (1, ObjectionRaised),
-    "clue.reporter_revealed": (1, ReporterRevealed), "clue.attachment_added": (1, AttachmentAdded),
-    "clue.erased": (1, ClueErased), "vault.master_key_rotated": (1, MasterKeyRotated),
+    "clue.received": (1, ClueReceived),
+    "clue.screened": (1, ClueScreened),
+    "clue.registered": (1, ClueRegistered),
+    "clue.reviewed": (1, ClueReviewed),
+    "clue.disposal_proposed": (1, DisposalProposed),
+    "clue.disposal_rejected": (1, DisposalRejected),
+    "clue.disposal_approved": (1, DisposalApproved),
+    "clue.suspended": (1, ClueSuspended),
+    "clue.resumed": (1, ClueResumed),
+    "clue.reply_received": (1, ReplyReceived),
+    "clue.verification_planned": (1, VerificationPlanned),
+    "clue.verification_reported": (1, VerificationReported),
+    "clue.concluded": (1, ClueConcluded),
+    "clue.acceptance_notified": (1, AcceptanceNotified),
+    "clue.feedback_given": (1, ClueFeedbackGiven),
+    "clue.objection_raised": (1, ObjectionRaised),
+    "clue.reporter_revealed": (1, ReporterRevealed),
+    "clue.attachment_added": (1, AttachmentAdded),
+    "clue.erased": (1, ClueErased),
+    "vault.master_key_rotated": (1, MasterKeyRotated),
     "clue.conflict_declared": (1, ConflictDeclared),
-    "clue.due_soon": (1, ClueClock), "clue.overdue": (1, ClueClock),
-    "opinion.received": (1, OpinionReceived), "opinion.assigned": (1, OpinionAssigned),
-    "opinion.resolved": (1, OpinionResolved), "opinion.feedback_given": (1, OpinionFeedbackGiven),
+    "clue.due_soon": (1, ClueClock),
+    "clue.overdue": (1, ClueClock),
+    "opinion.received": (1, OpinionReceived),
+    "opinion.assigned": (1, OpinionAssigned),
+    "opinion.resolved": (1, OpinionResolved),
+    "opinion.feedback_given": (1, OpinionFeedbackGiven),
     "opinion.closed": (1, OpinionClosed),
-    "inspection.recorded": (1, InspectionRecorded), "inspection.finding_recorded": (1, FindingRecorded),
-    "rectification.ordered": (1, RectificationOrdered), "rectification.reported": (1, RectificationReported),
+    "inspection.recorded": (1, InspectionRecorded),
+    "inspection.finding_recorded": (1, FindingRecorded),
+    "rectification.ordered": (1, RectificationOrdered),
+    "rectification.reported": (1, RectificationReported),
     "rectification.verified": (1, RectificationVerified),
-    "rectification.due_soon": (1, RectificationClock), "rectification.overdue": (1, RectificationClock),
+    "rectification.due_soon": (1, RectificationClock),
+    "rectification.overdue": (1, RectificationClock),
     "finding.escalated": (1, FindingEscalated),
 }

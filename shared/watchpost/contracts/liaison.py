@@ -10,6 +10,7 @@ service, in a shuffled batch, with the release day as its only time); its commun
 role) is null when fewer than three people could have raised it. `feedback.submitted` (v2) no longer says whether
 a major problem was flagged.
 """
+
 import uuid
 
 from marshmallow import Schema, fields, validate
@@ -142,6 +143,7 @@ class MajorProblemFlagged(Schema):
     `period` (the release's month) are its only time; `community` is null when fewer than three people of the role
     work there, and `role` is null when fewer than three work in the street (the street is always given).
     """
+
     flag_id, street, summary, released_on = Id(), Id(), Id(), Day()
     community = Maybe()
     role = fields.Str(required=True, allow_none=True, validate=validate.OneOf(WATCHERS))

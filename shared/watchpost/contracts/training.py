@@ -4,6 +4,7 @@ Streams: `session-<uuid>` (session.*), `record-<person>-<year>` (attendance.*, r
 `onboarding-<person>` (onboarding.*). Dates are ISO strings; hours are numbers (two decimals at most);
 `community` is null for a street-level cadre.
 """
+
 from marshmallow import RAISE, Schema, fields, validate
 
 KINDS = ("campaign", "monthly_lecture", "new_cadre_forum", "other")

@@ -1,4 +1,5 @@
 """The event log: append-only, hash-chained, gap-free, group-committed (see docs/decisions)."""
+
 from watchpost.eventlog.model import GENESIS, canonical, chain_hash, event_from_json, event_to_json, verify_chain
 from watchpost.eventlog.projections import Projection
 

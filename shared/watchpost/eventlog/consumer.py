@@ -22,6 +22,7 @@ What can go wrong with one event, and what the consumer does:
   last event applied from the source (kept with the position): nothing is applied or recorded, and the runtime
   dead-letters the message with the reason and fetches the genuine event through catch-up.
 """
+
 import logging
 import os
 import re
@@ -40,7 +41,7 @@ REFUSED, REAPPLIED = "consumer.event_refused", "consumer.event_reapplied"
 # insufficient resources, operator intervention (shutdown, statement timeout)
 _TRANSIENT_SQLSTATES = ("08", "40", "53", "57")
 CONFLICT_ATTEMPTS = 3
-MAX_POSITION = 2 ** 63 - 1   # a bigint, as the log stores positions
+MAX_POSITION = 2**63 - 1  # a bigint, as the log stores positions
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -48,8 +49,10 @@ class Parked(Exception):
     """The source cannot serve the event at `position`: its log ends at `head`."""
 
     def __init__(self, source, position, head):
-        super().__init__(f"{source} has no event at position {position}: its log ends at {head} (restored from an "
-                         f"older backup, or the message is forged)")
+        super().__init__(
+            f"{source} has no event at position {position}: its log ends at {head} (restored from an "
+            f"older backup, or the message is forged)"
+        )
         self.source, self.position, self.head = source, position, head
 
 
@@ -92,9 +95,14 @@ def reason(exc):
 
 def context_for(source, event, extra=None):
     """Deterministic context: replaying the same event gives the same decisions and the same command id."""
-    return Context(actor=Actor(id=f"{source}-consumer", role="system"), now=event.recorded_at,
-                   correlation_id=event.correlation_id, causation_id=event.event_id,
-                   command_id=f"{source}:{event.event_id}", extra=extra or {})
+    return Context(
+        actor=Actor(id=f"{source}-consumer", role="system"),
+        now=event.recorded_at,
+        correlation_id=event.correlation_id,
+        causation_id=event.event_id,
+        command_id=f"{source}:{event.event_id}",
+        extra=extra or {},
+    )
 
 
 def outstanding(store, source):
@@ -119,15 +127,25 @@ class Consumer:
     `source_head(at_least)` -> the source's head, asked again when `at_least` lies beyond the last answer
     (None: not checked); `sleep(seconds)` returns True when the consumer is asked to stop."""
 
-    def __init__(self, store, source, handlers=None, project_all=False, fetch=None, gap_wait=2.0, extra=None,
-                 source_head=None, sleep=None):
+    def __init__(
+        self,
+        store,
+        source,
+        handlers=None,
+        project_all=False,
+        fetch=None,
+        gap_wait=2.0,
+        extra=None,
+        source_head=None,
+        sleep=None,
+    ):
         self.store, self.source, self.extra = store, source, extra
         self.handlers, self.project_all = dict(handlers or {}), project_all
         self.fetch, self.gap_wait, self.source_head = fetch, gap_wait, source_head
         self.sleep = sleep or time.sleep
 
     def apply(self, tx, event):
-        event = upcast(event)   # another service's old event, read at the version its contract has today
+        event = upcast(event)  # another service's old event, read at the version its contract has today
         if self.project_all:
             tx.project(event)
         handler = self.handlers.get(event.type)
@@ -139,10 +157,25 @@ class Consumer:
 
     def _record(self, tx, event, type, payload):
         ctx = self.context(event)
-        tx.append(f"consumer-{self.source}", None, [Change(type, {
-            "source": self.source, "event_id": event.event_id, "position": event.position, "type": event.type,
-            **payload})], actor=ctx.actor.as_event_field(), correlation_id=ctx.correlation_id,
-            causation_id=event.event_id)
+        tx.append(
+            f"consumer-{self.source}",
+            None,
+            [
+                Change(
+                    type,
+                    {
+                        "source": self.source,
+                        "event_id": event.event_id,
+                        "position": event.position,
+                        "type": event.type,
+                        **payload,
+                    },
+                )
+            ],
+            actor=ctx.actor.as_event_field(),
+            correlation_id=ctx.correlation_id,
+            causation_id=event.event_id,
+        )
 
     def refuse(self, tx, event, exc):
         error, message = reason(exc)
@@ -166,7 +199,7 @@ class Consumer:
                 raise
             except OutOfChain as exc:
                 raise Forged(self.source, event.position, f"it is out of chain: {exc}") from None
-            except Conflict as exc:   # a race with another writer passes on a fresh read; one that stays is the event's
+            except Conflict as exc:  # a race with another writer passes on a fresh read; one that stays is the event's
                 failure = exc
             except Exception as exc:  # noqa: BLE001 - whatever it is, one event must not stall the source
                 if transient(exc):
@@ -183,7 +216,7 @@ class Consumer:
                 return self.consume(event)
             except Gap as gap:
                 if waited < self.gap_wait:
-                    if self.sleep(0.02):   # an earlier event is probably being applied by another worker
+                    if self.sleep(0.02):  # an earlier event is probably being applied by another worker
                         raise Unavailable(f"{self.source}: the consumer is stopping; the event comes again") from None
                     waited += 0.02
                     continue
@@ -210,9 +243,11 @@ class Consumer:
     def reapply(self, event):
         """Apply a refused `event` again (after a fix), without moving the position; records
         `consumer.event_reapplied` with the outcome. Returns the outcome: "applied" or "refused again"."""
+
         def attempt(tx):
             self.apply(tx, event)
             self._record(tx, event, REAPPLIED, {"outcome": "applied"})
+
         try:
             self.store.transaction(attempt)
             return "applied"
@@ -220,6 +255,9 @@ class Consumer:
             if transient(exc):
                 raise
             error, message = reason(exc)
-        self.store.transaction(lambda tx: self._record(
-            tx, event, REAPPLIED, {"outcome": "refused again", "error": error, "message": message}))
+        self.store.transaction(
+            lambda tx: self._record(
+                tx, event, REAPPLIED, {"outcome": "refused again", "error": error, "message": message}
+            )
+        )
         return "refused again"

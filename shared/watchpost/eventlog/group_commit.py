@@ -10,6 +10,7 @@ sealed while the database commits this one, and waits for it on the database's l
 work side by side instead of in turns. At most `depth` released batches are in flight; a batch holds at most
 `max_weight` (e.g. events), so big appends from several writers form batches that can overlap.
 """
+
 import threading
 import time
 
@@ -69,8 +70,9 @@ class GroupCommit:
                     return
                 released.append(True)
                 self._in_flight += 1
-            self._answered = 0       # this batch's writers are still waiting: nobody to gather for
+            self._answered = 0  # this batch's writers are still waiting: nobody to gather for
             self._hand_on()
+
         try:
             results = self._flush([slot.request for slot in batch], release)
         except BaseException as exc:  # the flush itself failed: every request in it fails, none is lost silently

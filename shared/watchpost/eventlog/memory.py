@@ -1,4 +1,5 @@
 """The in-memory log: the same behaviour as PostgreSQL, for unit tests of the domain and the handlers."""
+
 import threading
 
 from watchpost.domain import utcnow
@@ -23,10 +24,30 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
         self.listeners = []
 
     # -- writing -------------------------------------------------------------------------------------------
-    def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None, claim=None):
-        request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at, claim)
+    def append(
+        self,
+        stream_id,
+        expected_version,
+        changes,
+        *,
+        actor,
+        correlation_id,
+        causation_id=None,
+        command_id=None,
+        occurred_at=None,
+        claim=None,
+    ):
+        request = AppendRequest(
+            stream_id,
+            expected_version,
+            list(changes),
+            actor,
+            correlation_id,
+            causation_id,
+            command_id,
+            occurred_at,
+            claim,
+        )
         validate(request)
         with self._lock:
             return self._apply_batch([request])[0]
@@ -36,8 +57,7 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
         head_hash = self._events[-1].hash if self._events else GENESIS
         versions = {r.stream_id: len(self._streams.get(r.stream_id, ())) for r in requests}
         known = {command_id: claim for command_id, (_, _, claim) in self._commands.items()}
-        outcomes, events, _, command_rows, _ = plan(requests, head_position, head_hash, versions, known,
-                                                    self._clock())
+        outcomes, events, _, command_rows, _ = plan(requests, head_position, head_hash, versions, known, self._clock())
         for event in events:
             self._events.append(event)
             self._streams.setdefault(event.stream_id, []).append(event)
@@ -50,7 +70,7 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
                 results.append(outcome.error)
             elif outcome.duplicate_of:
                 first, last, _ = self._commands[outcome.duplicate_of]
-                results.append(self._events[first - 1:last])
+                results.append(self._events[first - 1 : last])
             else:
                 results.append(outcome.events)
         for listener in self.listeners:
@@ -110,15 +130,15 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
                 return None
             first, last, stored = self._commands[command_id]
             same_claim(command_id, stored, claim)
-            return self._events[first - 1:last]
+            return self._events[first - 1 : last]
 
     def load(self, stream_id):
         with self._lock:
-            return [upcast(e) for e in self._streams.get(stream_id, ())]   # for folding, as today's versions
+            return [upcast(e) for e in self._streams.get(stream_id, ())]  # for folding, as today's versions
 
     def read_after(self, position, limit=1000):
         with self._lock:
-            return self._events[position:position + limit]
+            return self._events[position : position + limit]
 
     def replay(self, after=0):
         return iter(self.read_after(after, len(self._events)))
@@ -132,7 +152,7 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
 
     def docs(self, projection, where=None, limit=100, offset=0):
         found = [d for _, d in sorted(self._docs[projection].items()) if matches(d, where)]
-        return found[offset:offset + limit]
+        return found[offset : offset + limit]
 
     def count(self, projection, where=None):
         return sum(1 for d in self._docs[projection].values() if matches(d, where))
@@ -140,12 +160,17 @@ class MemoryEventStore(EventStore, ReadModels, ConsumerLog, RelayLog):
     def rebuild_differences(self):
         """Fold the whole log afresh and name every document that differs from the live one."""
         rebuilt = fold(self.projections, self._events)
-        return [(name, key) for name, table in rebuilt.items()
-                for key in set(table) | set(self._docs[name]) if table.get(key) != self._docs[name].get(key)]
+        return [
+            (name, key)
+            for name, table in rebuilt.items()
+            for key in set(table) | set(self._docs[name])
+            if table.get(key) != self._docs[name].get(key)
+        ]
 
 
 class _NoLease:
     """In memory there is one process: the relay always holds the lease."""
+
     closed = False
 
     def close(self):

@@ -6,6 +6,7 @@ development, the local superuser). The service then logs in as its own role `wat
 to and read its log and write its projections, nothing more; `watchpost_auditor` may only read.
 Idempotent and recorded (yoyo's tables live in the service's schema); safe when several services start at once.
 """
+
 import pathlib
 import urllib.parse
 
@@ -16,7 +17,7 @@ from yoyo import get_backend, read_migrations
 
 EVENT_LOG_MIGRATIONS = pathlib.Path(__file__).parent / "migrations"
 AUDITOR = "watchpost_auditor"
-ROLES_LOCK = 7_170_017   # one advisory lock for role changes: roles are cluster-wide, shared by every schema
+ROLES_LOCK = 7_170_017  # one advisory lock for role changes: roles are cluster-wide, shared by every schema
 
 
 class LoginRefused(Exception):
@@ -90,8 +91,10 @@ def allow_login(url, role, login_url=None):
     user = urllib.parse.unquote(parts.username) if parts.username else role
     password = urllib.parse.unquote(parts.password) if parts.password else None
     if user != role:
-        raise LoginRefused(f"the login URL for {role} logs in as {user!r}; it must log in as {role!r}, the role the "
-                           "migrations grant (docs/operations.md, \"Deploying\")")
+        raise LoginRefused(
+            f"the login URL for {role} logs in as {user!r}; it must log in as {role!r}, the role the "
+            'migrations grant (docs/operations.md, "Deploying")'
+        )
     conn = psycopg2.connect(url, connect_timeout=5)
     try:
         with conn, conn.cursor() as cur:
@@ -99,8 +102,9 @@ def allow_login(url, role, login_url=None):
             cur.execute("SELECT rolcanlogin, rolsuper FROM pg_roles WHERE rolname = %s", (role,))
             can_login, superuser = cur.fetchone()
             if superuser:
-                raise LoginRefused(f"{role} is a superuser; a service's role must not be (ALTER ROLE {role} "
-                                   "NOSUPERUSER)")
+                raise LoginRefused(
+                    f"{role} is a superuser; a service's role must not be (ALTER ROLE {role} NOSUPERUSER)"
+                )
             if not can_login:
                 cur.execute(sql.SQL("ALTER ROLE {} LOGIN").format(sql.Identifier(role)))
             if password:
@@ -115,8 +119,11 @@ def login_problems(url, schema):
     conn = psycopg2.connect(url, connect_timeout=5)
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT current_user, current_setting('is_superuser') = 'on', "
-                        "to_regclass(format('%%I.events', %s::text)) IS NOT NULL", (schema,))
+            cur.execute(
+                "SELECT current_user, current_setting('is_superuser') = 'on', "
+                "to_regclass(format('%%I.events', %s::text)) IS NOT NULL",
+                (schema,),
+            )
             user, superuser, migrated = cur.fetchone()
     finally:
         conn.close()

@@ -1,4 +1,5 @@
 """Canonical encoding and the sha256 chain: the part of the log every backend and every auditor shares."""
+
 import functools
 import hashlib
 import os
@@ -9,6 +10,8 @@ import orjson
 from watchpost.domain import Event
 
 GENESIS = "0" * 64
+
+
 @functools.lru_cache(maxsize=4096)
 def iso(moment):
     """UTC, microseconds, `Z`: one spelling of a time, so the hash of an event never depends on who wrote it.
@@ -17,7 +20,7 @@ def iso(moment):
 
 
 def parse_iso(text):
-    return datetime.fromisoformat(text)   # C-fast; accepts the `Z` that `iso` writes
+    return datetime.fromisoformat(text)  # C-fast; accepts the `Z` that `iso` writes
 
 
 def canonical(fields):
@@ -27,10 +30,18 @@ def canonical(fields):
 
 def hashed_fields(event):
     return {
-        "event_id": event.event_id, "type": event.type, "schema_version": event.schema_version,
-        "stream_id": event.stream_id, "stream_version": event.stream_version, "position": event.position,
-        "occurred_at": iso(event.occurred_at), "recorded_at": iso(event.recorded_at), "actor": event.actor,
-        "correlation_id": event.correlation_id, "causation_id": event.causation_id, "payload": event.payload,
+        "event_id": event.event_id,
+        "type": event.type,
+        "schema_version": event.schema_version,
+        "stream_id": event.stream_id,
+        "stream_version": event.stream_version,
+        "position": event.position,
+        "occurred_at": iso(event.occurred_at),
+        "recorded_at": iso(event.recorded_at),
+        "actor": event.actor,
+        "correlation_id": event.correlation_id,
+        "causation_id": event.causation_id,
+        "payload": event.payload,
     }
 
 
@@ -43,20 +54,61 @@ def seal(prev_hash, **fields):
     return seal_with_body(prev_hash, **fields)[0]
 
 
-def seal_with_body(prev_hash, *, type, payload, schema_version, stream_id, stream_version, position, occurred_at,
-                   recorded_at, actor, correlation_id, causation_id, event_id=None):
+def seal_with_body(
+    prev_hash,
+    *,
+    type,
+    payload,
+    schema_version,
+    stream_id,
+    stream_version,
+    position,
+    occurred_at,
+    recorded_at,
+    actor,
+    correlation_id,
+    causation_id,
+    event_id=None,
+):
     """`seal`, also returning the canonical bytes the hash covers (what the log stores as `data`). The hot path of
     every append: the fields are built once, in the form that is hashed, and the `Event` positionally."""
     event_id = event_id or new_event_id()
-    body = canonical({
-        "event_id": event_id, "type": type, "schema_version": schema_version, "stream_id": stream_id,
-        "stream_version": stream_version, "position": position, "occurred_at": iso(occurred_at),
-        "recorded_at": iso(recorded_at), "actor": actor, "correlation_id": correlation_id,
-        "causation_id": causation_id, "payload": payload,
-    })
+    body = canonical(
+        {
+            "event_id": event_id,
+            "type": type,
+            "schema_version": schema_version,
+            "stream_id": stream_id,
+            "stream_version": stream_version,
+            "position": position,
+            "occurred_at": iso(occurred_at),
+            "recorded_at": iso(recorded_at),
+            "actor": actor,
+            "correlation_id": correlation_id,
+            "causation_id": causation_id,
+            "payload": payload,
+        }
+    )
     digest = hashlib.sha256(prev_hash.encode("ascii") + body).hexdigest()
-    return tuple.__new__(Event, (event_id, type, schema_version, stream_id, stream_version, position, occurred_at,
-                                 recorded_at, actor, correlation_id, causation_id, payload, prev_hash, digest)), body
+    return tuple.__new__(
+        Event,
+        (
+            event_id,
+            type,
+            schema_version,
+            stream_id,
+            stream_version,
+            position,
+            occurred_at,
+            recorded_at,
+            actor,
+            correlation_id,
+            causation_id,
+            payload,
+            prev_hash,
+            digest,
+        ),
+    ), body
 
 
 def new_event_id():
@@ -76,10 +128,25 @@ def event_from_json(data):
 
 def event_from_fields(f):
     """As `event_from_json`, built positionally: the replay's fast path (about 1.4x the keyword form)."""
-    return tuple.__new__(Event, (
-        f["event_id"], f["type"], f["schema_version"], f["stream_id"], f["stream_version"], f["position"],
-        parse_iso(f["occurred_at"]), parse_iso(f["recorded_at"]), f["actor"], f["correlation_id"],
-        f["causation_id"], f["payload"], f["prev_hash"], f["hash"]))
+    return tuple.__new__(
+        Event,
+        (
+            f["event_id"],
+            f["type"],
+            f["schema_version"],
+            f["stream_id"],
+            f["stream_version"],
+            f["position"],
+            parse_iso(f["occurred_at"]),
+            parse_iso(f["recorded_at"]),
+            f["actor"],
+            f["correlation_id"],
+            f["causation_id"],
+            f["payload"],
+            f["prev_hash"],
+            f["hash"],
+        ),
+    )
 
 
 class ChainBroken(Exception):

@@ -3,6 +3,7 @@
 Green under eventlet (its primitives are monkey-patched), plain threads elsewhere. A connection that broke is closed
 and replaced on next use.
 """
+
 import contextlib
 import queue
 import threading
@@ -25,7 +26,7 @@ class Pool:
 
     def _connect(self):
         conn = psycopg2.connect(self.dsn, connect_timeout=5, application_name="watchpost")
-        psycopg2.extras.register_default_jsonb(conn, loads=orjson.loads)   # projection documents, ~5x json.loads
+        psycopg2.extras.register_default_jsonb(conn, loads=orjson.loads)  # projection documents, ~5x json.loads
         with conn.cursor() as cur:
             for sql in self.setup_sql:
                 cur.execute(sql)

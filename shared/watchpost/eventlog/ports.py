@@ -5,6 +5,7 @@ streams and its documents (`ReadModels`) inside that transaction.
 They are `typing.Protocol`s: any object with these methods fits (a test's fake, assessment's folded view), and the
 stores inherit them explicitly to share `ReadModels.all_docs`, the one paging loop.
 """
+
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
@@ -13,11 +14,22 @@ from watchpost.domain import Change, Event
 
 class EventStore(Protocol):
     """Append and read a service's own log (one stream per aggregate, one command id per command)."""
+
     projections: list
 
-    def append(self, stream_id: str, expected_version: int | None, changes: Iterable[Change], *, actor: dict,
-               correlation_id: str, causation_id: str | None = None, command_id: str | None = None,
-               occurred_at=None, claim: str | None = None) -> list[Event]: ...
+    def append(
+        self,
+        stream_id: str,
+        expected_version: int | None,
+        changes: Iterable[Change],
+        *,
+        actor: dict,
+        correlation_id: str,
+        causation_id: str | None = None,
+        command_id: str | None = None,
+        occurred_at=None,
+        claim: str | None = None,
+    ) -> list[Event]: ...
 
     def recorded(self, command_id: str, claim: str | None = None) -> list[Event] | None:
         """The events logged under `command_id`, None if none; `IdempotencyKeyReused` if logged with another claim."""
@@ -56,8 +68,9 @@ class ConsumerLog(Protocol):
 
     def consumed_position(self, source: str) -> int: ...
 
-    def consume(self, source: str, position: int, apply: Callable[[Any], None],
-                chain: tuple[str, str] | None = None) -> bool:
+    def consume(
+        self, source: str, position: int, apply: Callable[[Any], None], chain: tuple[str, str] | None = None
+    ) -> bool:
         """`apply(tx)` with the position; `chain` (prev_hash, hash): prev_hash must be the last recorded hash."""
         ...
 
@@ -68,6 +81,7 @@ class ConsumerLog(Protocol):
 
 class RelayLog(Protocol):
     """What the relay needs: one relay per log (the lease), the events to publish, and how far it got."""
+
     listeners: list
 
     def relay_lease(self) -> Any: ...

@@ -3,6 +3,7 @@
 A projector is pure (`apply(doc, event) -> doc`); the store keeps the documents, in memory or in PostgreSQL
 (`projection_docs`), updated in the same transaction as the events, and can rebuild them from the log.
 """
+
 from watchpost.eventlog.upcasting import upcast
 
 
@@ -12,6 +13,7 @@ class Projection:
     `apply` gets the current document or None and returns the new one, or None to delete it. It must be a pure
     function of its arguments, so that a rebuild from the log equals the live documents.
     """
+
     name = ""
 
     def keys(self, event):

@@ -4,6 +4,7 @@ has confirmed. At-least-once: after a crash or a broker outage it resumes from t
 
 Plain Python (threads or green threads); the nameko dependency runs `Relay.run` in a managed thread.
 """
+
 import logging
 import threading
 import time
@@ -19,15 +20,23 @@ log = logging.getLogger("watchpost.relay")
 def message_for(service, event):
     body = event_to_json(event)
     return amqp.Message(
-        orjson.dumps(body), content_type="application/json", content_encoding="utf-8", delivery_mode=2,
-        message_id=event.event_id, correlation_id=event.correlation_id, type=event.type,
+        orjson.dumps(body),
+        content_type="application/json",
+        content_encoding="utf-8",
+        delivery_mode=2,
+        message_id=event.event_id,
+        correlation_id=event.correlation_id,
+        type=event.type,
         timestamp=int(event.recorded_at.timestamp()),
         application_headers={
-            "watchpost.service": service, "watchpost.position": event.position,
-            "watchpost.stream_id": event.stream_id, "watchpost.schema_version": event.schema_version,
+            "watchpost.service": service,
+            "watchpost.position": event.position,
+            "watchpost.stream_id": event.stream_id,
+            "watchpost.schema_version": event.schema_version,
             # nameko reads `nameko.*` headers into the worker's context: the correlation id follows the event
             "nameko.correlation_id": event.correlation_id,
-        })
+        },
+    )
 
 
 class ConfirmingPublisher:
@@ -86,11 +95,15 @@ class ConfirmingPublisher:
 
 def _connection_params(uri):
     from kombu.utils.url import parse_url
+
     parts = parse_url(uri)
     vhost = parts.get("virtual_host") or "/"
-    return {"host": f"{parts.get('hostname') or '127.0.0.1'}:{parts.get('port') or 5672}",
-            "userid": parts.get("userid") or "guest", "password": parts.get("password") or "guest",
-            "virtual_host": vhost}
+    return {
+        "host": f"{parts.get('hostname') or '127.0.0.1'}:{parts.get('port') or 5672}",
+        "userid": parts.get("userid") or "guest",
+        "password": parts.get("password") or "guest",
+        "virtual_host": vhost,
+    }
 
 
 class Relay:
@@ -102,19 +115,18 @@ class Relay:
     while it is busy: a restart publishes again what was confirmed since (at-least-once; consumers skip what
     they have applied)."""
 
-    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0, lease_check=5.0,
-                 save_every=1.0):
+    def __init__(self, store, publisher, batch=500, idle_wait=0.5, retry_wait=1.0, lease_check=5.0, save_every=1.0):
         self.store, self.publisher, self.lease_check = store, publisher, lease_check
         self.batch, self.idle_wait, self.retry_wait, self.save_every = batch, idle_wait, retry_wait, save_every
         self._position = self._saved = None
         self._save_due = 0.0
-        self._handed, self._leased = {}, False    # position -> event this process committed, while it relays
+        self._handed, self._leased = {}, False  # position -> event this process committed, while it relays
         self._wake = threading.Event()
         self._stopped = threading.Event()
         store.listeners.append(self._committed)
 
     def _committed(self, events):
-        if self._leased and len(self._handed) < 20 * self.batch:   # far behind: the log has them anyway
+        if self._leased and len(self._handed) < 20 * self.batch:  # far behind: the log has them anyway
             published = self._position or 0
             for event in events:
                 if event.position > published:
@@ -138,7 +150,7 @@ class Relay:
     def run_once(self):
         """Publish what is pending (up to one batch); return how many were published."""
         try:
-            if self._position is None:   # at start, and after any failure: what the database says was confirmed
+            if self._position is None:  # at start, and after any failure: what the database says was confirmed
                 self._position = self._saved = self.store.relay_position(self.publisher.exchange)
                 self._handed.clear()
             events = self._pending()
@@ -160,11 +172,11 @@ class Relay:
                 try:
                     if lease is not None and time.monotonic() >= next_check:
                         next_check = time.monotonic() + self.lease_check
-                        lease = lease if self.store.lease_alive(lease) else None   # gone with a database restart
+                        lease = lease if self.store.lease_alive(lease) else None  # gone with a database restart
                     if lease is None or lease.closed:
                         self._leased = False
                         lease = self.store.relay_lease()
-                        if lease is None:   # another instance of this service relays; stand by
+                        if lease is None:  # another instance of this service relays; stand by
                             self._stopped.wait(self.retry_wait * 5)
                             continue
                         self._position, self._leased = None, True

@@ -10,6 +10,7 @@ Upcasting happens on read only, in memory, where events are folded (aggregates, 
 is never rewritten and the stored event keeps its hash: an upcast event's payload no longer matches its `hash`, so
 never verify, publish or export one; the relay and catch-up send the stored version, as it was signed.
 """
+
 import importlib
 
 
@@ -32,24 +33,29 @@ class Upcasters:
 
     def register(self, type, from_version):
         """Decorator: `@upcasters.register("clue.received", 1)` on a `fn(payload) -> payload`."""
+
         def add(fn):
             if (type, from_version) in self.fns:
                 raise ValueError(f"an upcaster for {type} v{from_version} is registered already")
             self.fns[(type, from_version)] = fn
             return fn
+
         return add
 
     def payload(self, type, version, payload):
         """(current version, payload read at it) for a payload stored at `version`."""
         target = self.current.get(type, version)
         if version > target:
-            raise MissingUpcaster(f"{type} is stored at v{version} but this code knows v{target} at most; "
-                                  f"deploy the code that wrote it")
+            raise MissingUpcaster(
+                f"{type} is stored at v{version} but this code knows v{target} at most; deploy the code that wrote it"
+            )
         while version < target:
             fn = self.fns.get((type, version))
             if fn is None:
-                raise MissingUpcaster(f"{type} is stored at v{version} and read at v{target}, but no upcaster "
-                                      f"is registered for ({type!r}, {version}); add it to the contract's UPCASTERS")
+                raise MissingUpcaster(
+                    f"{type} is stored at v{version} and read at v{target}, but no upcaster "
+                    f"is registered for ({type!r}, {version}); add it to the contract's UPCASTERS"
+                )
             payload, version = fn(dict(payload)), version + 1
         return version, payload
 
@@ -57,7 +63,7 @@ class Upcasters:
         """The event as today's code reads it (the same object when it is current already)."""
         target = self.current.get(event.type)
         if target is None or target == event.schema_version:
-            return event          # the common case: a type no contract knows, or already current
+            return event  # the common case: a type no contract knows, or already current
         version, payload = self.payload(event.type, event.schema_version, event.payload)
         if version == event.schema_version:
             return event
@@ -68,13 +74,18 @@ class Upcasters:
 
     def gaps(self):
         """What is missing: every type at version n > 1 needs upcasters from 1 to n-1."""
-        return [f"{type} v{v} -> v{v + 1}" for type, target in sorted(self.current.items())
-                for v in range(1, target) if (type, v) not in self.fns]
+        return [
+            f"{type} v{v} -> v{v + 1}"
+            for type, target in sorted(self.current.items())
+            for v in range(1, target)
+            if (type, v) not in self.fns
+        ]
 
 
 def current_versions():
     """{type: current schema_version} over every published contract (and the checkpoint)."""
     from watchpost.contracts import SERVICES, published
+
     found = {}
     for module in (*SERVICES, "checkpoints"):
         found.update({t: v for t, (v, _) in published(module).items()})
@@ -84,6 +95,7 @@ def current_versions():
 def contract_upcasters():
     """Every contract module's `UPCASTERS`, merged."""
     from watchpost.contracts import SERVICES
+
     found = {}
     for module in (*SERVICES, "checkpoints"):
         found.update(getattr(importlib.import_module(f"watchpost.contracts.{module}"), "UPCASTERS", {}))

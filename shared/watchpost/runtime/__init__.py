@@ -1,4 +1,5 @@
 """nameko at the edge: dependency providers and the `expose` decorator that give every service the same shape."""
+
 from watchpost.runtime.deps import EventLog, LogContext, Settings, WatchpostService
 from watchpost.runtime.expose import expose
 from watchpost.runtime.web import Route, route_makers

@@ -1,5 +1,6 @@
 """Catch-up: a service's history from a position, for subscribers and auditors (HTTP and RPC), and the
 client side a consumer uses to fill a gap (`SourceClient`)."""
+
 import re
 import threading
 import time
@@ -20,23 +21,33 @@ MAX_LIMIT = 1000
 
 
 def page(store, after, limit):
-    wrong = {name: [f"must be {low} to {high}"] for name, value, low, high in (
-        ("after", after, 0, MAX_POSITION), ("limit", limit, 1, MAX_LIMIT)) if not low <= value <= high}
+    wrong = {
+        name: [f"must be {low} to {high}"]
+        for name, value, low, high in (("after", after, 0, MAX_POSITION), ("limit", limit, 1, MAX_LIMIT))
+        if not low <= value <= high
+    }
     if wrong:
-        raise Invalid("the request has invalid fields: " + "; ".join(
-            f"{name} ({text[0]})" for name, text in wrong.items()), fields=wrong)
+        raise Invalid(
+            "the request has invalid fields: " + "; ".join(f"{name} ({text[0]})" for name, text in wrong.items()),
+            fields=wrong,
+        )
     events = store.read_after(after, limit)
     head, _ = store.head()
-    return {"events": [event_to_json(e) for e in events],
-            "next_after": events[-1].position if events else after, "head": head}
+    return {
+        "events": [event_to_json(e) for e in events],
+        "next_after": events[-1].position if events else after,
+        "head": head,
+    }
 
 
 def _whole(request, name, default):
     text = request.args.get(name, str(default))
     if not re.fullmatch(r"-?[0-9]+", text):
-        raise Invalid(f"the request has invalid fields: {name} (must be a whole number)",
-                      fields={name: ["must be a whole number"]})
-    if len(text) > 40:   # out of any range page() allows, and beyond what int() parses cheaply
+        raise Invalid(
+            f"the request has invalid fields: {name} (must be a whole number)",
+            fields={name: ["must be a whole number"]},
+        )
+    if len(text) > 40:  # out of any range page() allows, and beyond what int() parses cheaply
         return -1 if text.startswith("-") else MAX_POSITION + 1
     return int(text)
 
@@ -102,21 +113,24 @@ class SourceClient:
         """`events_after` of `source`: {events, next_after, head}."""
         delay, retry_at = self._backoff.get(source, (0.0, 0.0))
         if time.monotonic() < retry_at:
-            raise Unavailable(f"{source}'s catch-up failed; not asked again for {retry_at - time.monotonic():.1f} s",
-                              source=source)
+            raise Unavailable(
+                f"{source}'s catch-up failed; not asked again for {retry_at - time.monotonic():.1f} s", source=source
+            )
         with self._lock:
             try:
                 rpc = getattr(self._connected(), source)
                 result = rpc.events_after(after=after, limit=limit, token=self.token(source))
             except RemoteError:
-                raise   # the source answered: a refusal, not an outage
+                raise  # the source answered: a refusal, not an outage
             except Exception as exc:  # noqa: BLE001 - timeout, unknown service, lost connection: back off
                 self.close()
                 delay = min(max(delay * 2, 0.5), self.max_backoff)
                 self._backoff[source] = delay, time.monotonic() + delay
                 log.warning("catch-up failed", source=source, error=type(exc).__name__, retry_in=delay)
-                raise Unavailable(f"{source}'s catch-up did not answer ({type(exc).__name__}); retrying in "
-                                  f"{delay:.1f} s", source=source) from None
+                raise Unavailable(
+                    f"{source}'s catch-up did not answer ({type(exc).__name__}); retrying in {delay:.1f} s",
+                    source=source,
+                ) from None
         self._backoff.pop(source, None)
         self.heads[source] = result["head"]
         return result

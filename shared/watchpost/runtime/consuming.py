@@ -24,6 +24,7 @@ back-off, the stop signal and the watcher (see watchpost.eventlog.consumer for w
   `catchup.SourceClient`): consumers resume after a restart or a restore without waiting for a
   new message, and /health learns how far behind each is.
 """
+
 import collections
 import threading
 
@@ -80,8 +81,13 @@ def set_aside_exchange():
 
 
 def parking_queue(service, arguments=None):
-    return Queue(f"{service}.parked", set_aside_exchange(), routing_key=f"{service}.parked", durable=True,
-                 queue_arguments=arguments)
+    return Queue(
+        f"{service}.parked",
+        set_aside_exchange(),
+        routing_key=f"{service}.parked",
+        durable=True,
+        queue_arguments=arguments,
+    )
 
 
 def set_aside(amqp_uri, queue, message, source, reason):
@@ -89,10 +95,16 @@ def set_aside(amqp_uri, queue, message, source, reason):
     confirmed by the broker."""
     conn = Connection(amqp_uri, transport_options={"confirm_publish": True})
     with producers[conn].acquire(block=True, timeout=5) as producer:
-        producer.publish(message.body, exchange=SET_ASIDE_EXCHANGE, routing_key=queue,
-                         content_type=message.content_type, content_encoding=message.content_encoding,
-                         delivery_mode=2, retry=False, headers={"x-watchpost-reason": reason[:1000],
-                                                                "x-watchpost-source": source})
+        producer.publish(
+            message.body,
+            exchange=SET_ASIDE_EXCHANGE,
+            routing_key=queue,
+            content_type=message.content_type,
+            content_encoding=message.content_encoding,
+            delivery_mode=2,
+            retry=False,
+            headers={"x-watchpost-reason": reason[:1000], "x-watchpost-source": source},
+        )
 
 
 class Stopping(Exception):
@@ -111,6 +123,7 @@ class Consuming(DependencyProvider):
 
     def setup(self):
         from watchpost.runtime.deps import EventLog
+
         self.eventlog = next(d for d in self.container.dependencies if isinstance(d, EventLog))
         self.client = SourceClient(self.container.config, max_backoff=MAX_BACKOFF)
 
@@ -131,9 +144,16 @@ class Consuming(DependencyProvider):
         return self
 
     def consumer(self, source, extra=None):
-        return Consumer(self.eventlog.store, source, self.sources[source], self.project_all, extra=extra,
-                        fetch=self.client.fetch, source_head=lambda at_least: self._head(source, at_least),
-                        sleep=self.stopping.wait)
+        return Consumer(
+            self.eventlog.store,
+            source,
+            self.sources[source],
+            self.project_all,
+            extra=extra,
+            fetch=self.client.fetch,
+            source_head=lambda at_least: self._head(source, at_least),
+            sleep=self.stopping.wait,
+        )
 
     def _head(self, source, at_least):
         """The source's head if it may be below `at_least` (one RPC answers for every message up to the head it
@@ -153,20 +173,32 @@ class Consuming(DependencyProvider):
         except Forged as forged:
             self.forged[source] += 1
             metrics.SET_ASIDE.labels(self.container.service_name, source, "forged").inc()
-            log.error("message forged: dead-lettered", source=source, position=forged.position, reason=forged.why,
-                      alert="consumer.forged")
+            log.error(
+                "message forged: dead-lettered",
+                source=source,
+                position=forged.position,
+                reason=forged.why,
+                alert="consumer.forged",
+            )
             self._catch_up(source)
             raise
         except Parked as parked:
             self.parked[source] += 1
             metrics.SET_ASIDE.labels(self.container.service_name, source, "parked").inc()
-            log.error("message parked", source=source, position=event.position, type=event.type,
-                      reason=str(parked), alert="consumer.parked")
+            log.error(
+                "message parked",
+                source=source,
+                position=event.position,
+                type=event.type,
+                reason=str(parked),
+                alert="consumer.parked",
+            )
             raise
         except Exception as exc:  # noqa: BLE001 - whatever failed may pass: the message waits, then comes again
             delay = self._backoff[source] = min(max(self._backoff.get(source, 0.0) * 2, 0.5), MAX_BACKOFF)
-            log.warning("consumer paused", source=source, position=event.position, error=type(exc).__name__,
-                        retry_in=delay)
+            log.warning(
+                "consumer paused", source=source, position=event.position, error=type(exc).__name__, retry_in=delay
+            )
             self.stopping.wait(delay)
             raise
         self._backoff.pop(source, None)
@@ -187,8 +219,13 @@ class Consuming(DependencyProvider):
                     self.consumer(source).catch_up()
                     position, head = self.eventlog.store.consumed_position(source), self.client.heads.get(source)
                     if head is not None and head < position:
-                        log.error("source is behind its consumer", source=source, head=head, position=position,
-                                  alert="consumer.source_behind")
+                        log.error(
+                            "source is behind its consumer",
+                            source=source,
+                            head=head,
+                            position=position,
+                            alert="consumer.source_behind",
+                        )
                 except Exception as exc:  # noqa: BLE001 - the next round tries again
                     log.info("consumer catch-up postponed", source=source, error=type(exc).__name__)
 
@@ -202,9 +239,10 @@ class DeadLetteringEventHandler(EventHandler):
         super().setup()
         declare_dead_letter(self.container.config, self.container.service_name)
         if exchange_exists(self.container.config["AMQP_URI"], self.queue.exchange.name):
-            self.queue.exchange.passive = True   # the source's: bound to, never declared (no right to configure it)
-        self.queue.queue_arguments = queue_arguments(self.container.config,
-                                                     **{"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE})
+            self.queue.exchange.passive = True  # the source's: bound to, never declared (no right to configure it)
+        self.queue.queue_arguments = queue_arguments(
+            self.container.config, **{"x-dead-letter-exchange": DEAD_LETTER_EXCHANGE}
+        )
 
     def stop(self):
         """A stop request first wakes every worker waiting on a back-off or a gap, then stops consuming."""

@@ -1,4 +1,5 @@
 """Dependency providers: the composition root of every service. Nothing connects at import time."""
+
 import gc
 import os
 
@@ -24,8 +25,10 @@ def database_login(cfg, service):
     schema = cfg.get("DB_SCHEMA") or service
     own = config.service_database_url(service)
     if own is None and not config.development():
-        raise DatabaseRefused(f"{service} refuses to start: {service.upper()}_DATABASE_URL is missing (the login of "
-                              f"its own role {role_of(schema)}; docs/operations.md, \"Deploying\")")
+        raise DatabaseRefused(
+            f"{service} refuses to start: {service.upper()}_DATABASE_URL is missing (the login of "
+            f'its own role {role_of(schema)}; docs/operations.md, "Deploying")'
+        )
     return own or as_login(cfg.get("DATABASE_URL") or config.database_url(), role_of(schema)), schema
 
 
@@ -41,16 +44,22 @@ class EventLog(DependencyProvider):
 
     def setup(self):
         logs.configure_structlog()
-        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))   # before any I/O
+        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))  # before any I/O
         cfg = self.container.config
         url, schema = database_login(cfg, self.container.service_name)
         if config.development():
-            migrate(cfg.get("DATABASE_URL") or config.database_url(), schema, *self.migrations, login_url=url,
-                    audit_url=config.audit_database_url())
+            migrate(
+                cfg.get("DATABASE_URL") or config.database_url(),
+                schema,
+                *self.migrations,
+                login_url=url,
+                audit_url=config.audit_database_url(),
+            )
         elif found := login_problems(url, schema):
             raise DatabaseRefused(f"{self.container.service_name} refuses to start: " + "; ".join(found))
-        self.store = PostgresEventStore(url, schema, self.projections,
-                                        pool_size=int(cfg.get("DB_POOL") or config.db_pool_size()))
+        self.store = PostgresEventStore(
+            url, schema, self.projections, pool_size=int(cfg.get("DB_POOL") or config.db_pool_size())
+        )
 
     def start(self):
         # What setup allocated (modules, schemas, reference data) lives as long as the process: freeze it out of
@@ -86,8 +95,8 @@ class LogContext(DependencyProvider):
     def worker_setup(self, worker_ctx):
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
-            call_id=worker_ctx.call_id,
-            correlation_id=worker_ctx.data.get("correlation_id") or worker_ctx.call_id)
+            call_id=worker_ctx.call_id, correlation_id=worker_ctx.data.get("correlation_id") or worker_ctx.call_id
+        )
 
     def worker_teardown(self, worker_ctx):
         structlog.contextvars.clear_contextvars()
@@ -109,6 +118,7 @@ class Settings(DependencyProvider):
 
 class WatchpostService:
     """What every Watchpost service has besides its own routes: configuration and log context."""
+
     config = Config()
     log_context = LogContext()
 

@@ -7,6 +7,7 @@ methods `command`, `read` and `events_after`; a service that consumes others' ev
 `watchpost.audit.service`, `POST /checkpoints`, `GET /checkpoints/key` and a checkpoint timer
 (WATCHPOST_CHECKPOINT_SECONDS).
 """
+
 import uuid
 
 import structlog
@@ -37,31 +38,41 @@ def expose(routes, allowed, ticks=(), consumes=None, project_all=False):
         cls.health = health.Direct.decorator("GET", "/health")(lambda self, request: None)
         cls.health_ready = health.Direct.decorator("GET", "/health/ready")(lambda self, request: None)
         cls.health_live = health.Direct.decorator("GET", "/health/live", answer=health.alive)(
-            lambda self, request: None)
+            lambda self, request: None
+        )
         cls.metrics = health.Direct.decorator("GET", "/metrics", answer=health.metrics)(lambda self, request: None)
         cls.openapi = http("GET", "/openapi.json")(
-            lambda self, request: json_response(200, openapi.document(self.name, routes, allowed)))
+            lambda self, request: json_response(200, openapi.document(self.name, routes, allowed))
+        )
         cls.events = http("GET", "/events")(catchup.http_events)
         cls.events_after = rpc(catchup.rpc_events_after)
         cls.command = rpc(_rpc_entry(by_name, allowed))
         audit_service.install(cls)
         for tick in ticks:
-            setattr(cls, f"tick_{tick.__module__.split('.')[-1]}_{tick.__name__}",
-                    timer(interval=config.timer_seconds())(_tick_entry(tick)))
+            setattr(
+                cls,
+                f"tick_{tick.__module__.split('.')[-1]}_{tick.__name__}",
+                timer(interval=config.timer_seconds())(_tick_entry(tick)),
+            )
         if consumes:
             cls.consuming = Consuming(consumes, project_all)
             cls.consumers = http("GET", "/consumers")(reapplying.http_consumers)
             cls.reapply = http("POST", "/consumers/<source>/reapply")(reapplying.http_reapply)
         for source in consumes or {}:
-            setattr(cls, f"consume_{source}",
-                    dead_lettering_event_handler(source, "#", requeue_on_error=True)(_consumer_entry(source)))
+            setattr(
+                cls,
+                f"consume_{source}",
+                dead_lettering_event_handler(source, "#", requeue_on_error=True)(_consumer_entry(source)),
+            )
         return cls
+
     return decorate
 
 
 def _entry(route, allowed):
     def entry(self, request, **path):
         return handle(self, route, allowed, request, path)
+
     entry.__name__ = route.name
     return entry
 
@@ -81,8 +92,15 @@ def _rpc_entry(by_name, allowed):
             if ratelimit.is_limited(allowed.get(name, ())):
                 ratelimit.take(self, name, actor)
             loaded = load_fields(route, fields or {})
-            ctx = command_context(actor, route, loaded, command_id, named="command_id",
-                                  correlation_id=correlation_id or str(uuid.uuid4()), extra=self.context_extra())
+            ctx = command_context(
+                actor,
+                route,
+                loaded,
+                command_id,
+                named="command_id",
+                correlation_id=correlation_id or str(uuid.uuid4()),
+                extra=self.context_extra(),
+            )
             answer = render(call(self, route, ctx, loaded), command=route.method != "GET")
             outcome = "ok"
             return answer
@@ -91,17 +109,18 @@ def _rpc_entry(by_name, allowed):
             raise
         finally:
             metrics.request_done(self.name, name, outcome)
+
     return command
 
 
 def _tick_entry(tick):
     def run_tick(self):
-        ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id=f"timer-{tick.__name__}",
-                      extra=self.context_extra())
+        ctx = Context(actor=SYSTEM, now=utcnow(), correlation_id=f"timer-{tick.__name__}", extra=self.context_extra())
         try:
             tick(self.store, ctx)
         except WatchpostError as exc:
             log.warning("timer refused", timer=tick.__name__, error=exc.code, message=exc.message)
+
     return run_tick
 
 
@@ -113,5 +132,6 @@ def _consumer_entry(source):
             log.error("not an event: dead-lettered", source=source, error=type(exc).__name__)
             raise Poison(f"a message from {source} is not an event: {type(exc).__name__}") from None
         self.consuming.receive(source, event, self.context_extra())
+
     consume.__name__ = f"consume_{source}"
     return consume

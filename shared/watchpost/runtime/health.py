@@ -12,6 +12,7 @@ that needs an operator does not make the service unavailable: the status is `deg
 says which source and why: behind its source by more than WATCHPOST_CONSUMER_MAX_BEHIND events, refused events
 not re-applied since, or messages parked (in `<service>.parked`) or dead-lettered (in `<service>.dead-letter`).
 """
+
 import threading
 import time
 
@@ -51,6 +52,7 @@ def alive(container):
 
 def _store(container):
     from watchpost.runtime.deps import EventLog
+
     return next(d for d in container.dependencies if isinstance(d, EventLog)).store
 
 
@@ -88,7 +90,7 @@ def _depths(conn, queues):
         channel = conn.channel()
         try:
             depths[name] = channel.queue_declare(name, passive=True).message_count
-        except amqp.exceptions.NotFound:   # the broker closed the channel with it
+        except amqp.exceptions.NotFound:  # the broker closed the channel with it
             depths[name] = 0
             continue
         channel.close()
@@ -110,9 +112,13 @@ def _consumers(store, consuming):
     found = {}
     for source in consuming.sources:
         position, head = store.consumed_position(source), consuming.client.heads.get(source)
-        found[source] = {"position": position, "head": head,
-                         "behind": None if head is None else max(head - position, 0),
-                         "refused": len(outstanding(store, source)), "parked": consuming.parked[source]}
+        found[source] = {
+            "position": position,
+            "head": head,
+            "behind": None if head is None else max(head - position, 0),
+            "refused": len(outstanding(store, source)),
+            "parked": consuming.parked[source],
+        }
     return found
 
 
@@ -120,8 +126,10 @@ def _attention(consumers, depths, service):
     limit, said = config.consumer_max_behind(), []
     for source, c in consumers.items():
         if c["head"] is not None and c["head"] < c["position"]:
-            said.append(f"{source}: the source's log ends at {c['head']}, before this consumer's position "
-                        f"{c['position']} (restored from an older backup? see docs/operations.md)")
+            said.append(
+                f"{source}: the source's log ends at {c['head']}, before this consumer's position "
+                f"{c['position']} (restored from an older backup? see docs/operations.md)"
+            )
         if c["behind"] is not None and c["behind"] > limit:
             said.append(f"{source}: consumer is {c['behind']} events behind (more than {limit})")
         if c["refused"]:
@@ -134,6 +142,7 @@ def _attention(consumers, depths, service):
 
 def respond(container):
     from watchpost.runtime.consuming import consuming_of
+
     service, store, consuming = container.service_name, _store(container), consuming_of(container)
     checks, body, consumers, depths = {}, {"service": service, "mode": config.mode()}, {}, {}
     try:
@@ -148,8 +157,10 @@ def respond(container):
         checks["database"] = f"down: {type(exc).__name__}"
     try:
         with eventlet.Timeout(BROKER_SECONDS * 2):
-            depths = BROKER.queue_depths(container.config["AMQP_URI"], [f"{service}.parked", f"{service}.dead-letter"]
-                                   if consuming is not None else [])
+            depths = BROKER.queue_depths(
+                container.config["AMQP_URI"],
+                [f"{service}.parked", f"{service}.dead-letter"] if consuming is not None else [],
+            )
         checks["broker"] = "ok"
     except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001
         checks["broker"] = f"down: {type(exc).__name__}"
@@ -169,17 +180,26 @@ class _Measured:
 
     def collect(self):
         from watchpost.runtime.consuming import consuming_of
+
         service, store, consuming = self.container.service_name, _store(self.container), consuming_of(self.container)
-        gauges = {name: GaugeMetricFamily(f"watchpost_{name}", text, labels=labels) for name, text, labels in [
-            ("log_head", "Position of the last event in the service's log", ["service"]),
-            ("relay_confirmed", "Position up to which the broker confirmed the relay's publishes", ["service"]),
-            ("relay_lag", "Events committed but not yet confirmed by the broker (head - confirmed)", ["service"]),
-            ("checkpoint_age_seconds", "Seconds since the last signed checkpoint (absent: none yet)", ["service"]),
-            ("consumer_position", "Position applied from each source", ["service", "source"]),
-            ("consumer_source_head", "Each source's head as last heard", ["service", "source"]),
-            ("consumer_lag", "Events of each source not yet applied (source head - position)", ["service", "source"]),
-            ("consumer_refused", "Events of each source refused and not re-applied since", ["service", "source"]),
-            ("up", "1 when the service answered this scrape's database reads in time", ["service"])]}
+        gauges = {
+            name: GaugeMetricFamily(f"watchpost_{name}", text, labels=labels)
+            for name, text, labels in [
+                ("log_head", "Position of the last event in the service's log", ["service"]),
+                ("relay_confirmed", "Position up to which the broker confirmed the relay's publishes", ["service"]),
+                ("relay_lag", "Events committed but not yet confirmed by the broker (head - confirmed)", ["service"]),
+                ("checkpoint_age_seconds", "Seconds since the last signed checkpoint (absent: none yet)", ["service"]),
+                ("consumer_position", "Position applied from each source", ["service", "source"]),
+                ("consumer_source_head", "Each source's head as last heard", ["service", "source"]),
+                (
+                    "consumer_lag",
+                    "Events of each source not yet applied (source head - position)",
+                    ["service", "source"],
+                ),
+                ("consumer_refused", "Events of each source refused and not re-applied since", ["service", "source"]),
+                ("up", "1 when the service answered this scrape's database reads in time", ["service"]),
+            ]
+        }
         try:
             with eventlet.Timeout(METRICS_SECONDS):
                 head = store.head()[0]
@@ -191,7 +211,7 @@ class _Measured:
                 if signed:
                     age = time.time() - signed[-1].recorded_at.timestamp()
                     gauges["checkpoint_age_seconds"].add_metric([service], max(age, 0.0))
-                for source in (consuming.sources if consuming is not None else ()):
+                for source in consuming.sources if consuming is not None else ():
                     position, source_head = store.consumed_position(source), consuming.client.heads.get(source)
                     gauges["consumer_position"].add_metric([service, source], position)
                     if source_head is not None:
@@ -209,5 +229,6 @@ def metrics(container):
     """`GET /metrics`: the process's counters (watchpost.runtime.metrics) and this service's gauges, measured now."""
     measured = CollectorRegistry()
     measured.register(_Measured(container))
-    return Response(generate_latest(REGISTRY) + generate_latest(measured), status=200,
-                    headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return Response(
+        generate_latest(REGISTRY) + generate_latest(measured), status=200, headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )

@@ -7,6 +7,7 @@ dead-letter and parked queues are declared. The reply queues of RPC callers stay
 exclusive or expiring, and live no longer than it. A queue's type cannot change once declared: switching the setting
 on an existing broker needs the service's queues deleted first (docs/operations.md, "Beyond one machine").
 """
+
 from nameko import rpc as nameko_rpc
 
 from watchpost import config

@@ -14,6 +14,7 @@ bucket refuses with 429 `rate_limited` and a `Retry-After`. Buckets live in the 
 one atomic upsert per request, the database's clock), so every process of a service shares them; a store without
 SQL (unit tests) keeps them in the process.
 """
+
 import ipaddress
 import math
 import random
@@ -25,9 +26,11 @@ import psycopg2
 from watchpost import config
 from watchpost.errors import RateLimited, Unavailable
 
-MAX_BUCKETS = 10_000          # in-process buckets: beyond this, full (idle) ones are forgotten
-ANON, USER = ("WATCHPOST_ANON_RATE", 30.0, "WATCHPOST_ANON_BURST", 10), ("WATCHPOST_USER_RATE", 120.0,
-                                                                            "WATCHPOST_USER_BURST", 60)
+MAX_BUCKETS = 10_000  # in-process buckets: beyond this, full (idle) ones are forgotten
+ANON, USER = (
+    ("WATCHPOST_ANON_RATE", 30.0, "WATCHPOST_ANON_BURST", 10),
+    ("WATCHPOST_USER_RATE", 120.0, "WATCHPOST_USER_BURST", 60),
+)
 TAKE = """
 INSERT INTO rate_buckets AS b (key, tokens, at, allowed) VALUES (%(key)s, %(burst)s - 1, clock_timestamp(), true)
 ON CONFLICT (key) DO UPDATE SET
@@ -82,14 +85,18 @@ def client_address(peer, forwarded_for, proxies=None):
             try:
                 return str(ipaddress.ip_address(hop))
             except ValueError:
-                return peer          # a malformed hop: the proxy's own address, shared by all such callers
+                return peer  # a malformed hop: the proxy's own address, shared by all such callers
     return peer
 
 
 def _refused(rate, burst, tokens):
     wait = max(1, math.ceil((1.0 - tokens) / rate))
-    return RateLimited(f"too many requests from this caller; try again in {wait} s", retry_after=wait,
-                       limit_per_minute=round(rate * 60, 3), burst=burst)
+    return RateLimited(
+        f"too many requests from this caller; try again in {wait} s",
+        retry_after=wait,
+        limit_per_minute=round(rate * 60, 3),
+        burst=burst,
+    )
 
 
 class Limiter:
@@ -97,7 +104,7 @@ class Limiter:
 
     def __init__(self, clock=time.monotonic):
         self._clock = clock
-        self._buckets = {}            # key -> (tokens, last refill time)
+        self._buckets = {}  # key -> (tokens, last refill time)
         self._lock = threading.Lock()
 
     def take(self, key, rate, burst):
@@ -137,8 +144,9 @@ def take_shared(pool, key, rate, burst):
             if not conn.autocommit:
                 conn.commit()
     except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-        raise Unavailable("the database is unreachable; nothing was done, try again",
-                          reason=type(exc).__name__) from None
+        raise Unavailable(
+            "the database is unreachable; nothing was done, try again", reason=type(exc).__name__
+        ) from None
     if not allowed:
         raise _refused(rate, burst, tokens)
 

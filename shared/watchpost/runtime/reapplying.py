@@ -8,6 +8,7 @@
   type, outcome: "applied" | "refused again", error, message} in the stream `consumer-<source>`; the answer lists
   the outcomes.
 """
+
 from watchpost import auth
 from watchpost.errors import Forbidden, Invalid, NotFound, Unauthenticated, WatchpostError
 from watchpost.eventlog.consumer import outstanding
@@ -25,20 +26,29 @@ def _check(request, allowed, audience):
 
 
 def consumers(store, consuming):
-    return {source: {"position": store.consumed_position(source), "head": consuming.client.heads.get(source),
-                     "refused": list(outstanding(store, source).values())} for source in consuming.sources}
+    return {
+        source: {
+            "position": store.consumed_position(source),
+            "head": consuming.client.heads.get(source),
+            "refused": list(outstanding(store, source).values()),
+        }
+        for source in consuming.sources
+    }
 
 
 def reapply(store, consuming, source, positions=None):
     if source not in consuming.sources:
-        raise NotFound(f"this service does not consume {source!r}; it consumes: {', '.join(consuming.sources)}",
-                       source=source)
+        raise NotFound(
+            f"this service does not consume {source!r}; it consumes: {', '.join(consuming.sources)}", source=source
+        )
     refused = outstanding(store, source)
     wanted = sorted(refused) if positions is None else positions
     unknown = [p for p in wanted if p not in refused]
     if unknown:
-        raise Invalid(f"positions {unknown} of {source} are not refused; refused: {sorted(refused)}",
-                      fields={"positions": unknown})
+        raise Invalid(
+            f"positions {unknown} of {source} are not refused; refused: {sorted(refused)}",
+            fields={"positions": unknown},
+        )
     consumer, results = consuming.consumer(source), []
     for position in wanted:
         event = next(iter(consuming.client.fetch(source, position - 1, 1)), None)
@@ -62,8 +72,10 @@ def http_reapply(self, request, source):
         _check(request, OPERATORS, self.name)
         body = request.get_json(silent=True) or {}
         positions = body.get("positions") if isinstance(body, dict) else None
-        if positions is not None and not (isinstance(positions, list) and all(
-                isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in positions)):
+        if positions is not None and not (
+            isinstance(positions, list)
+            and all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in positions)
+        ):
             raise Invalid("positions must be a list of positive whole numbers", fields={"positions": "not a list"})
         return json_response(200, reapply(self.store, self.consuming, source, positions))
     except WatchpostError as refused:

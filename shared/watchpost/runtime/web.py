@@ -4,6 +4,7 @@ A route names a handler or read function `fn(store, ctx, **fields)`; its request
 the service adds to the call (e.g. intake's reporter vault). Bodies are JSON; errors are
 `{"error", "message", "details"}`; nothing unexpected ever reaches the client as a stack trace.
 """
+
 import re
 import time
 import uuid
@@ -21,30 +22,32 @@ from watchpost.handling import request_digest
 from watchpost.runtime import metrics, ratelimit
 
 log = structlog.get_logger("watchpost.http")
-MAX_BODY = 8_000_000   # base64 of a 5 MiB attachment (intake) plus headroom
-KEY = re.compile(r"[\x21-\x7e]{1,200}")   # an Idempotency-Key: 1 to 200 printable ASCII characters, no space
-CALLER = "caller:"      # the namespace of HTTP and RPC keys; consumers' keys (`<source>:<event id>`) live outside it
+MAX_BODY = 8_000_000  # base64 of a 5 MiB attachment (intake) plus headroom
+KEY = re.compile(r"[\x21-\x7e]{1,200}")  # an Idempotency-Key: 1 to 200 printable ASCII characters, no space
+CALLER = "caller:"  # the namespace of HTTP and RPC keys; consumers' keys (`<source>:<event id>`) live outside it
 
 
 def route_makers(schemas):
     """`post, get = route_makers(SCHEMAS)`: Route factories that take each handler's schema by its name, so a
     service's route table is one line per route (and a route without a schema fails at start-up)."""
+
     def post(path, fn, status=200, extras=(), **path_fields):
         return Route("POST", path, fn, schemas[fn.__name__], status, tuple(extras), path_fields=path_fields)
 
     def get(path, fn, extras=(), **path_fields):
         return Route("GET", path, fn, schemas[fn.__name__], extras=tuple(extras), path_fields=path_fields)
+
     return post, get
 
 
 @dataclass(frozen=True)
 class Route:
     method: str
-    path: str                      # werkzeug syntax: /clues/<clue_id>
-    fn: object                     # fn(store, ctx, **fields)
-    schema: type | None = None     # marshmallow schema for body (POST) or query (GET) plus path arguments
+    path: str  # werkzeug syntax: /clues/<clue_id>
+    fn: object  # fn(store, ctx, **fields)
+    schema: type | None = None  # marshmallow schema for body (POST) or query (GET) plus path arguments
     status: int = 200
-    extras: tuple = ()             # names of service attributes passed to fn as keyword arguments
+    extras: tuple = ()  # names of service attributes passed to fn as keyword arguments
     summary: str = ""
     path_fields: dict = field(default_factory=dict)  # path argument -> field name, when they differ
 
@@ -54,8 +57,9 @@ class Route:
 
 
 def json_response(status, body, headers=None):
-    return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status,
-                    mimetype="application/json", headers=headers)
+    return Response(
+        orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), status=status, mimetype="application/json", headers=headers
+    )
 
 
 def authenticate(request, allowed, audience=None):
@@ -70,18 +74,24 @@ def authenticate(request, allowed, audience=None):
 
 def authorise(name, actor, allowed):
     if actor.role not in allowed:
-        raise Forbidden(f"{name} is for {', '.join(sorted(allowed))}; not for {actor.role}",
-                        allowed=sorted(allowed))
+        raise Forbidden(f"{name} is for {', '.join(sorted(allowed))}; not for {actor.role}", allowed=sorted(allowed))
 
 
 def command_context(actor, route, fields, key, named="Idempotency-Key", **rest):
     """The context of one HTTP or RPC call: the caller's key, checked and put in the callers' namespace, and the
     digest of who asks for what, which the key is logged with (`watchpost.handling`)."""
     if key is not None and (not isinstance(key, str) or not KEY.fullmatch(key)):
-        raise Invalid(f"{named} must be 1 to 200 printable ASCII characters with no space (e.g. a UUID)",
-                      fields={named: ["1 to 200 characters from ! to ~ (ASCII 33-126)"]})
-    return Context(actor=actor, now=utcnow(), command_id=f"{CALLER}{key}" if key is not None else None,
-                   request=request_digest(actor, route.name, fields), **rest)
+        raise Invalid(
+            f"{named} must be 1 to 200 printable ASCII characters with no space (e.g. a UUID)",
+            fields={named: ["1 to 200 characters from ! to ~ (ASCII 33-126)"]},
+        )
+    return Context(
+        actor=actor,
+        now=utcnow(),
+        command_id=f"{CALLER}{key}" if key is not None else None,
+        request=request_digest(actor, route.name, fields),
+        **rest,
+    )
 
 
 def read_fields(request, route, path):
@@ -114,9 +124,13 @@ def load_fields(route, data, path=None):
     try:
         return _instance(route.schema).load(data)
     except ValidationError as exc:
-        raise Invalid("the request has invalid fields: " + "; ".join(
-            _what_is_wrong(name, text) for name, text in sorted(exc.messages.items(), key=lambda kv: str(kv[0]))),
-            fields=exc.messages) from None
+        raise Invalid(
+            "the request has invalid fields: "
+            + "; ".join(
+                _what_is_wrong(name, text) for name, text in sorted(exc.messages.items(), key=lambda kv: str(kv[0]))
+            ),
+            fields=exc.messages,
+        ) from None
 
 
 def _what_is_wrong(name, messages):
@@ -146,8 +160,10 @@ def refuse_nul(data):
     rather than fail in the database."""
     bad = sorted(str(k).replace("\x00", "\\u0000") for k, v in data.items() if _has_nul(k) or _has_nul(v))
     if bad:
-        raise Invalid(f"the request has invalid fields: {', '.join(bad)} (the NUL character \\u0000 is not allowed)",
-                      fields={k: ["must not contain the NUL character (\\u0000)"] for k in bad})
+        raise Invalid(
+            f"the request has invalid fields: {', '.join(bad)} (the NUL character \\u0000 is not allowed)",
+            fields={k: ["must not contain the NUL character (\\u0000)"] for k in bad},
+        )
 
 
 _SCHEMAS = {}
@@ -169,8 +185,16 @@ def render(result, command=True):
         body = {}
     else:
         return result
-    body["events"] = [{"event_id": e.event_id, "type": e.type, "stream_id": e.stream_id,
-                       "stream_version": e.stream_version, "position": e.position} for e in result]
+    body["events"] = [
+        {
+            "event_id": e.event_id,
+            "type": e.type,
+            "stream_id": e.stream_id,
+            "stream_version": e.stream_version,
+            "position": e.position,
+        }
+        for e in result
+    ]
     return body
 
 
@@ -191,8 +215,14 @@ def handle(service, route, allowed, request, path):
         authorise(route.name, actor, allowed.get(route.name, ()))
         ratelimit.check(service, route, request, actor, allowed.get(route.name, ()))
         fields = read_fields(request, route, path)
-        ctx = command_context(actor, route, fields, request.headers.get("Idempotency-Key"),
-                              correlation_id=correlation_id, extra=service.context_extra())
+        ctx = command_context(
+            actor,
+            route,
+            fields,
+            request.headers.get("Idempotency-Key"),
+            correlation_id=correlation_id,
+            extra=service.context_extra(),
+        )
         status, body = route.status, render(call(service, route, ctx, fields), command=route.method != "GET")
     except WatchpostError as refused:
         status, body = refused.status, refused.body()
@@ -200,8 +230,14 @@ def handle(service, route, allowed, request, path):
             headers["Retry-After"] = str(refused.details["retry_after"])
     except Exception:  # noqa: BLE001 - logged with its trace; the client gets no internals
         log.exception("unexpected error", method=request.method, path=route.path)
-        status, body = 500, {"error": "internal", "message": "an unexpected error occurred; it was logged under "
-                                                            f"correlation id {correlation_id}", "details": {}}
+        status, body = (
+            500,
+            {
+                "error": "internal",
+                "message": f"an unexpected error occurred; it was logged under correlation id {correlation_id}",
+                "details": {},
+            },
+        )
     seconds = time.monotonic() - started
     metrics.request_done(getattr(service, "name", ""), route.name, "ok" if status < 400 else body["error"], seconds)
     log.info("request", method=request.method, path=route.path, status=status, role=role, ms=round(seconds * 1000, 1))

@@ -7,6 +7,7 @@ mode sets the variable itself (monkeypatch), and every process a test starts inh
 The unit tier (`make unit`: pytest-socket's `--disable-socket`) runs with no network, and with no database: the
 plugin then makes every `psycopg2.connect` fail, naming the marker the test is missing.
 """
+
 import os
 import uuid
 from datetime import datetime, timezone
@@ -21,9 +22,13 @@ def make_ctx(role="district_commission", actor_id=None, now=None, street=None, c
     """A command context for tests: who acts, when; with a `command_id`, as a caller's request (the entrypoint's
     digest of who asks, `watchpost.handling`), so that a repeat by the same caller is answered its first result."""
     actor = Actor(id=actor_id or f"{role}-1", role=role, street=street, community=community)
-    return Context(actor=actor, now=now or datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc),
-                   correlation_id=str(uuid.uuid4()), command_id=command_id,
-                   request=request_digest(actor, None, {}) if command_id else None)
+    return Context(
+        actor=actor,
+        now=now or datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc),
+        correlation_id=str(uuid.uuid4()),
+        command_id=command_id,
+        request=request_digest(actor, None, {}) if command_id else None,
+    )
 
 
 class NoDatabase(RuntimeError):
@@ -39,6 +44,7 @@ def pytest_configure(config):
 
         def refused(*args, **kwargs):
             raise NoDatabase("a unit test tried to connect to PostgreSQL: mark it `integration` (pytest.ini)")
+
         psycopg2.connect = refused
 
 
@@ -46,12 +52,12 @@ def pytest_configure(config):
 
 import psycopg2  # noqa: E402
 
-TEST_DATABASE_URL = os.environ.get("WATCHPOST_TEST_DATABASE_URL",
-                                   "postgresql://postgres@127.0.0.1:5432/watchpost_test")
+TEST_DATABASE_URL = os.environ.get("WATCHPOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/watchpost_test")
 
 
 def drop_schema(url, schema):
     from watchpost.eventlog.migrate import drop
+
     drop(url, schema)
 
 
@@ -68,6 +74,7 @@ def drop_database(name):
 def pg_schema():
     """Make fresh, migrated schemas: `pg_schema(*service_migration_dirs) -> (url, schema)`; dropped afterwards."""
     from watchpost.eventlog.migrate import migrate
+
     made = []
 
     def make(*migration_dirs, prefix="t"):
@@ -87,6 +94,7 @@ def pg_store(pg_schema):
     `pg_store(projections=(), *migration_dirs)`."""
     from watchpost.eventlog.migrate import as_login, role_of
     from watchpost.eventlog.postgres import PostgresEventStore
+
     stores = []
 
     def make(projections=(), *migration_dirs, **kwargs):
@@ -121,8 +129,15 @@ def service_config(rabbit_config):
     def make(**extra):
         schema = f"svc_{uuid.uuid4().hex[:10]}"
         schemas.append(schema)
-        return {**rabbit_config, "DATABASE_URL": TEST_DATABASE_URL, "DB_SCHEMA": schema, "DB_POOL": 12,
-                "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", "serializer": "json", **extra}
+        return {
+            **rabbit_config,
+            "DATABASE_URL": TEST_DATABASE_URL,
+            "DB_SCHEMA": schema,
+            "DB_POOL": 12,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
+            "serializer": "json",
+            **extra,
+        }
 
     yield make
     for schema in schemas:
@@ -139,6 +154,7 @@ class Client:
 
     def as_(self, role, sub=None, street=None, community=None):
         from watchpost.auth import issue
+
         token = issue(role, sub or f"{role}-1", street, community, audience=[self.audience] if self.audience else None)
         return Client(self.base_url, token, self.audience)
 
@@ -158,8 +174,10 @@ class Client:
 @pytest.fixture
 def client_for():
     """`client_for(container) -> Client` for a started nameko container (its WEB_SERVER_ADDRESS)."""
+
     def make(container):
         return Client(f"http://{container.config['WEB_SERVER_ADDRESS']}", audience=container.service_name)
+
     return make
 
 
@@ -198,6 +216,7 @@ def settle(publish, sentinel, recorded, what="the sentinel"):
 def publish_as_relay(amqp_uri, source, events):
     """Publish sealed events to `<source>.events` with the relay's own publisher: the same messages, confirmed."""
     from watchpost.eventlog.relay import ConfirmingPublisher
+
     publisher = ConfirmingPublisher(amqp_uri, source)
     try:
         publisher.publish(events)
@@ -211,6 +230,7 @@ def contract_payloads(schema):
     required field, each optional one or not, any value its type and validators admit (dates from year 1 to 9999,
     any text, the edges of ranges; whole numbers within 64 bits, as the log's canonical JSON holds them)."""
     from hypothesis import strategies as st
+
     instance = schema()
     required = {n: _field_values(f) for n, f in instance.fields.items() if f.required}
     optional = {n: _field_values(f) for n, f in instance.fields.items() if not f.required}
@@ -220,6 +240,7 @@ def contract_payloads(schema):
 def _field_values(field):
     from hypothesis import strategies as st
     from marshmallow import fields, validate
+
     rules = {type(v): v for v in getattr(field, "validators", [])}
     if validate.OneOf in rules:
         values = st.sampled_from(list(rules[validate.OneOf].choices))
@@ -233,8 +254,9 @@ def _field_values(field):
         values = st.lists(_field_values(field.inner), min_size=(length.min or 0) if length else 0, max_size=4)
     elif isinstance(field, fields.Dict):
         keys = _field_values(field.key_field) if field.key_field else st.text(max_size=8)
-        values = st.dictionaries(keys, _field_values(field.value_field) if field.value_field else st.integers(),
-                                 max_size=3)
+        values = st.dictionaries(
+            keys, _field_values(field.value_field) if field.value_field else st.integers(), max_size=3
+        )
     elif isinstance(field, fields.Boolean):
         values = st.booleans()
     elif isinstance(field, (fields.Date, fields.DateTime)):
@@ -242,11 +264,12 @@ def _field_values(field):
     elif isinstance(field, (fields.Integer, fields.Float, fields.Number)):
         bounds = rules.get(validate.Range)
         low, high = (bounds.min, bounds.max) if bounds else (None, None)
-        values = (st.integers(-2 ** 63 if low is None else low, 2 ** 63 - 1 if high is None else high)
-                  if isinstance(field, fields.Integer) else
-                  st.floats(low, high, allow_nan=False, allow_infinity=False))
+        values = (
+            st.integers(-(2**63) if low is None else low, 2**63 - 1 if high is None else high)
+            if isinstance(field, fields.Integer)
+            else st.floats(low, high, allow_nan=False, allow_infinity=False)
+        )
     else:
         length = rules.get(validate.Length)
-        values = st.text(min_size=(length.min or 0) if length else 0,
-                         max_size=(length.max or 20) if length else 20)
+        values = st.text(min_size=(length.min or 0) if length else 0, max_size=(length.max or 20) if length else 20)
     return st.one_of(st.none(), values) if field.allow_none else values

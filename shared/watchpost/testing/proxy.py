@@ -2,6 +2,7 @@
 
 Used by the fault tests to take the broker or the database away from a running service and give it back.
 """
+
 import socket
 import threading
 
@@ -28,7 +29,7 @@ class TcpProxy:
                 return
             if self._closed:
                 client.close()
-                self._server.close()   # closed here, by its only reader
+                self._server.close()  # closed here, by its only reader
                 return
             if not self._up:
                 client.close()

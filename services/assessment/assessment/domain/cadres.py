@@ -10,12 +10,18 @@ rulebook without one (v1) scores cadres by `DEFAULT_SECTION`. Each cadre indicat
 numbers except where the section gives its own, with two exceptions: `baseline` defaults to 0 (a community's
 baseline counts many people's facts; a cadre is held to none unless the section says so) and `warn_below` to none.
 """
+
 from assessment.domain.metrics import person_rules
 from assessment.domain.rulebook import as_decimal
 from assessment.domain.scoring import score
 
-DEFAULT_SECTION = {"base": None, "warning_threshold": None, "indicators": [
-    {"indicator": i, "units": {}} for i in ("publicity_education", "information_reporting", "team_building")]}
+DEFAULT_SECTION = {
+    "base": None,
+    "warning_threshold": None,
+    "indicators": [
+        {"indicator": i, "units": {}} for i in ("publicity_education", "information_reporting", "team_building")
+    ],
+}
 
 
 def cadre_rulebook(rulebook):
@@ -26,15 +32,26 @@ def cadre_rulebook(rulebook):
     for item in section["indicators"]:
         rule = rules[item["indicator"]]
         if not person_rules(rule["metric"]):
-            continue          # only reachable by the default section: an explicit one is validated against this
+            continue  # only reachable by the default section: an explicit one is validated against this
         own = {k: v for k, v in item.items() if k not in ("indicator", "units")}
-        indicators.append({**rule, "baseline": 0, "warn_below": None, **own,
-                           "units": {**rule.get("units", {}), **item.get("units", {})}})
-    return {"version": rulebook["version"], "indicators": indicators,
-            "base": rulebook["base"] if section.get("base") is None else section["base"],
-            "warning_threshold": rulebook["warning_threshold"] if section.get("warning_threshold") is None
-            else section["warning_threshold"],
-            "section": "rulebook" if rulebook.get("cadres") else "default"}
+        indicators.append(
+            {
+                **rule,
+                "baseline": 0,
+                "warn_below": None,
+                **own,
+                "units": {**rule.get("units", {}), **item.get("units", {})},
+            }
+        )
+    return {
+        "version": rulebook["version"],
+        "indicators": indicators,
+        "base": rulebook["base"] if section.get("base") is None else section["base"],
+        "warning_threshold": rulebook["warning_threshold"]
+        if section.get("warning_threshold") is None
+        else section["warning_threshold"],
+        "section": "rulebook" if rulebook.get("cadres") else "default",
+    }
 
 
 def where_counted(docs):
@@ -58,7 +75,13 @@ def rank_cadres(cards):
     rows = []
     for i, card in enumerate(ordered):
         same = rows and as_decimal(rows[-1]["total"]) == as_decimal(card["total"])
-        rows.append({"rank": rows[-1]["rank"] if same else i + 1, "person_id": card["person_id"],
-                     "community": card["community"], "total": card["total"],
-                     "below_threshold": card["below_threshold"]})
+        rows.append(
+            {
+                "rank": rows[-1]["rank"] if same else i + 1,
+                "person_id": card["person_id"],
+                "community": card["community"],
+                "total": card["total"],
+                "below_threshold": card["below_threshold"],
+            }
+        )
     return rows

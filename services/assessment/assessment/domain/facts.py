@@ -4,6 +4,7 @@ A facts document holds, for one community and one home period (the finest period
 or a quarter or year for events dated only so), every metric's subjects with the history of facts on each.
 Adding is idempotent by event id and keeps each history in position order, so redelivery and replay change nothing.
 """
+
 from watchpost.domain import Event
 from watchpost.errors import Invalid
 
@@ -41,18 +42,35 @@ def facts_of(event: Event):
         if not all(payload.get(name) in allowed for name, allowed in term.when):
             continue
         values = [payload.get(name) for name in term.subject[1:]]
-        subject = ":".join([term.subject[0], *map(str, values)]) if term.subject and None not in values \
+        subject = (
+            ":".join([term.subject[0], *map(str, values)])
+            if term.subject and None not in values
             else f"event:{event.event_id}"
-        found.append((metric, {"subject": subject, "rule": term.name, "units": term.units, "source": source,
-                               "event_id": event.event_id, "position": event.position, "type": event.type}))
+        )
+        found.append(
+            (
+                metric,
+                {
+                    "subject": subject,
+                    "rule": term.name,
+                    "units": term.units,
+                    "source": source,
+                    "event_id": event.event_id,
+                    "position": event.position,
+                    "type": event.type,
+                },
+            )
+        )
     return found
 
 
 def new_doc(community, period):
-    quarter = periods.quarter_of(period) if periods.kind(period) == "month" else (
-        period if periods.kind(period) == "quarter" else None)
-    return {"community": community, "period": period, "quarter": quarter, "year": periods.year_of(period),
-            "facts": {}}
+    quarter = (
+        periods.quarter_of(period)
+        if periods.kind(period) == "month"
+        else (period if periods.kind(period) == "quarter" else None)
+    )
+    return {"community": community, "period": period, "quarter": quarter, "year": periods.year_of(period), "facts": {}}
 
 
 def add(doc, metric, fact):
@@ -73,8 +91,9 @@ def merge(docs):
         for metric, subjects in doc["facts"].items():
             target = merged.setdefault(metric, {})
             for subject, history in subjects.items():
-                target[subject] = sorted([*target.get(subject, []), *history],
-                                         key=lambda f: (f["source"], f["position"]))
+                target[subject] = sorted(
+                    [*target.get(subject, []), *history], key=lambda f: (f["source"], f["position"])
+                )
     return merged
 
 
@@ -91,6 +110,11 @@ def effective(history, through=None):
 
 def late(merged, through):
     """Facts consumed after the cut-off, in (source, position) order: what a closed period has not yet counted."""
-    found = [{**f, "metric": metric} for metric, subjects in merged.items()
-             for history in subjects.values() for f in history if not known(f, through)]
+    found = [
+        {**f, "metric": metric}
+        for metric, subjects in merged.items()
+        for history in subjects.values()
+        for f in history
+        if not known(f, through)
+    ]
     return sorted(found, key=lambda f: (f["source"], f["position"], f["metric"], f["rule"]))

@@ -5,22 +5,30 @@ the thing counted (its subject): a later event on the same subject replaces the 
 that is later filed late counts once, as filed. Each event type is dated by one payload field (or, without it, by
 when it occurred in Chengdu time): that date decides the month, quarter or year the event counts for.
 """
+
 from dataclasses import dataclass
 
 SOURCES = {
     **dict.fromkeys(("clue", "opinion", "inspection", "rectification", "finding"), "intake"),
-    **dict.fromkeys(("person", "pairing", "feedback", "report", "directory", "street", "community", "station",
-                     "group"), "liaison"),
+    **dict.fromkeys(
+        ("person", "pairing", "feedback", "report", "directory", "street", "community", "station", "group"), "liaison"
+    ),
     **dict.fromkeys(("session", "attendance", "onboarding", "requirement"), "training"),
 }
 
 # payload field that dates each event type: `period` (month or quarter), `year`, or an ISO date field.
 DATED_BY = {
-    "feedback.submitted": "period", "feedback.missed": "period", "feedback.major_problem_flagged": "period",
-    "report.submitted": "period", "report.missed": "period",
-    "requirement.met": "year", "requirement.shortfall": "year",
-    "attendance.recorded": "held_on", "attendance.corrected": "held_on",
-    "inspection.recorded": "held_on", "pairing.contact_recorded": "held_on",
+    "feedback.submitted": "period",
+    "feedback.missed": "period",
+    "feedback.major_problem_flagged": "period",
+    "report.submitted": "period",
+    "report.missed": "period",
+    "requirement.met": "year",
+    "requirement.shortfall": "year",
+    "attendance.recorded": "held_on",
+    "attendance.corrected": "held_on",
+    "inspection.recorded": "held_on",
+    "pairing.contact_recorded": "held_on",
 }
 
 
@@ -34,20 +42,27 @@ class Term:
     name: str
     type: str
     units: int
-    when: tuple = ()        # ((payload field, (allowed values, ...)), ...)
-    subject: tuple = ()     # (label, payload fields...): the thing counted; () means the event itself
+    when: tuple = ()  # ((payload field, (allowed values, ...)), ...)
+    subject: tuple = ()  # (label, payload fields...): the thing counted; () means the event itself
 
 
 def _t(name, type, units, when=None, subject=()):
-    return Term(name, type, units, tuple((k, v if isinstance(v, tuple) else (v,)) for k, v in (when or {}).items()),
-                subject)
+    return Term(
+        name, type, units, tuple((k, v if isinstance(v, tuple) else (v,)) for k, v in (when or {}).items()), subject
+    )
 
 
 _ATTENDANCE = tuple(
-    _t(f"{status}{'_corrected' if kind == 'attendance.corrected' else ''}", kind, units, {"status": status},
-       ("attendance", "session_id", "person_id"))
+    _t(
+        f"{status}{'_corrected' if kind == 'attendance.corrected' else ''}",
+        kind,
+        units,
+        {"status": status},
+        ("attendance", "session_id", "person_id"),
+    )
     for kind in ("attendance.recorded", "attendance.corrected")
-    for status, units in (("present", 1), ("absent", -1), ("excused", 0)))
+    for status, units in (("present", 1), ("absent", -1), ("excused", 0))
+)
 
 METRICS = {
     "petitions_handled_on_time": (
@@ -73,10 +88,20 @@ METRICS = {
     ),
     "inspections_and_rectifications": (
         _t("inspection_held", "inspection.recorded", 1, None, ("inspection", "inspection_id")),
-        _t("rectification_verified_on_time", "rectification.verified", 1, {"on_time": True},
-           ("rectification", "finding_id")),
-        _t("rectification_verified_late", "rectification.verified", -1, {"on_time": False},
-           ("rectification", "finding_id")),
+        _t(
+            "rectification_verified_on_time",
+            "rectification.verified",
+            1,
+            {"on_time": True},
+            ("rectification", "finding_id"),
+        ),
+        _t(
+            "rectification_verified_late",
+            "rectification.verified",
+            -1,
+            {"on_time": False},
+            ("rectification", "finding_id"),
+        ),
         _t("rectification_overdue", "rectification.overdue", -1, None, ("rectification", "finding_id")),
     ),
     "training_attendance": _ATTENDANCE,
@@ -106,12 +131,22 @@ for _metric, _terms in METRICS.items():
 
 def terms(metric):
     """The terms of `metric` as plain data, for explanations and rulebook validation."""
-    return [{"rule": t.name, "type": t.type, "units": t.units, "when": {k: list(v) for k, v in t.when},
-             "subject": list(t.subject)} for t in METRICS[metric]]
+    return [
+        {
+            "rule": t.name,
+            "type": t.type,
+            "units": t.units,
+            "when": {k: list(v) for k, v in t.when},
+            "subject": list(t.subject),
+        }
+        for t in METRICS[metric]
+    ]
+
 
 # the rules that count a thing of one person (their subject names `person_id`): they can score a cadre (干部个人)
-PER_PERSON = {(_metric, _term.name) for _metric, _terms in METRICS.items() for _term in _terms
-              if "person_id" in _term.subject[1:]}
+PER_PERSON = {
+    (_metric, _term.name) for _metric, _terms in METRICS.items() for _term in _terms if "person_id" in _term.subject[1:]
+}
 
 
 def per_person(metric, rule):

@@ -6,6 +6,7 @@ Assessment scores the years `SCORED_YEARS` (2000-2099). A source event dated out
 ISO date, e.g. an inspection held on 0276-07-28) is meaningless to a scorecard: by rule it counts for no period
 and is ignored deliberately (see `facts.home_period`), never refused and never a reason to stall.
 """
+
 import re
 from datetime import date, timedelta, timezone
 
@@ -54,7 +55,7 @@ def month_of_date(text):
         day = date.fromisoformat(str(text)[:10])
     except ValueError:
         return None
-    return f"{day.year:04d}-{day.month:02d}"   # strftime("%Y") drops the zeros of a year before 1000
+    return f"{day.year:04d}-{day.month:02d}"  # strftime("%Y") drops the zeros of a year before 1000
 
 
 def scored(period):
@@ -91,5 +92,18 @@ def contains(outer, inner):
     return inner == outer
 
 
-__all__ = ["kind", "months", "quarter_of", "year_of", "month_of_date", "month_of_moment", "bounds", "has_ended",
-           "contains", "scored", "CHENGDU", "ALLOWED", "SCORED_YEARS"]
+__all__ = [
+    "kind",
+    "months",
+    "quarter_of",
+    "year_of",
+    "month_of_date",
+    "month_of_moment",
+    "bounds",
+    "has_ended",
+    "contains",
+    "scored",
+    "CHENGDU",
+    "ALLOWED",
+    "SCORED_YEARS",
+]

@@ -10,6 +10,7 @@ Optionally (rulebooks without it stay valid) a `cadres` section says which indic
 points_below?, cap?, weight?, warn_below?, units?}]}. Only indicators whose metric has rules naming a person can
 score a cadre; `assessment.domain.cadres` derives the cadre rules (omitted numbers come from the community rule).
 """
+
 import json
 import re
 from decimal import Decimal
@@ -21,9 +22,13 @@ from assessment.domain import periods
 from assessment.domain.metrics import METRICS, person_rules
 
 INDICATORS = {
-    "petition_handling": "信访办理", "case_management": "案件管理", "case_review": "案件审理",
-    "supervision_inspection": "监督检查", "publicity_education": "宣传教育",
-    "information_reporting": "信息报送", "team_building": "队伍建设",
+    "petition_handling": "信访办理",
+    "case_management": "案件管理",
+    "case_review": "案件审理",
+    "supervision_inspection": "监督检查",
+    "publicity_education": "宣传教育",
+    "information_reporting": "信息报送",
+    "team_building": "队伍建设",
 }
 NUMBERS = ("baseline", "points_above", "points_below", "cap", "weight")
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -84,8 +89,10 @@ def _cadre_indicator(at, item, metric_of, problems):
     if name not in INDICATORS:
         problems[f"{at}.indicator"] = f"{name!r} is not one of {sorted(INDICATORS)}"
     elif name in metric_of and not person_rules(metric_of[name]):
-        problems[f"{at}.indicator"] = f"{name} cannot score a cadre: no rule of its metric {metric_of[name]} " \
-                                      f"names a person; per cadre: {possible}"
+        problems[f"{at}.indicator"] = (
+            f"{name} cannot score a cadre: no rule of its metric {metric_of[name]} "
+            f"names a person; per cadre: {possible}"
+        )
     for number in NUMBERS:
         if number in item:
             _number(item[number], f"{at}.{number}", problems)
@@ -129,9 +136,14 @@ def _cadres(section, entries, problems):
     if problems:
         return None
     order = list(INDICATORS)
-    return {"base": section.get("base"), "warning_threshold": section.get("warning_threshold"),
-            "indicators": sorted(({**item, "units": dict(item.get("units") or {})} for item in items),
-                                 key=lambda item: order.index(item["indicator"]))}
+    return {
+        "base": section.get("base"),
+        "warning_threshold": section.get("warning_threshold"),
+        "indicators": sorted(
+            ({**item, "units": dict(item.get("units") or {})} for item in items),
+            key=lambda item: order.index(item["indicator"]),
+        ),
+    }
 
 
 def validate(data):
@@ -139,8 +151,16 @@ def validate(data):
     problems = {}
     if not isinstance(data, dict):
         raise Invalid("a rulebook must be an object", fields={"rulebook": "must be an object"})
-    extra = set(data) - {"version", "title", "effective_from", "effective_until", "base", "warning_threshold",
-                         "indicators", "cadres"}
+    extra = set(data) - {
+        "version",
+        "title",
+        "effective_from",
+        "effective_until",
+        "base",
+        "warning_threshold",
+        "indicators",
+        "cadres",
+    }
     if extra:
         problems["rulebook"] = f"unknown fields {sorted(extra)}"
     if not isinstance(data.get("version"), str) or not VERSION_PATTERN.match(data["version"]):
@@ -150,8 +170,11 @@ def validate(data):
     _month(data.get("effective_from"), "effective_from", problems)
     if data.get("effective_until") is not None:
         _month(data["effective_until"], "effective_until", problems)
-        if "effective_from" not in problems and "effective_until" not in problems \
-                and data["effective_until"] < data["effective_from"]:
+        if (
+            "effective_from" not in problems
+            and "effective_until" not in problems
+            and data["effective_until"] < data["effective_from"]
+        ):
             problems["effective_until"] = f"must not be before effective_from {data['effective_from']}"
     _number(data.get("base"), "base", problems)
     _number(data.get("warning_threshold"), "warning_threshold", problems)
@@ -164,25 +187,35 @@ def validate(data):
     named = [e.get("indicator") for e in entries if isinstance(e, dict)]
     missing, twice = set(INDICATORS) - set(named), {n for n in named if named.count(n) > 1}
     if entries and (missing or twice):
-        problems["indicators"] = f"each of the 7 indicators exactly once; missing {sorted(missing)}, " \
-                                 f"repeated {sorted(map(str, twice))}"
+        problems["indicators"] = (
+            f"each of the 7 indicators exactly once; missing {sorted(missing)}, repeated {sorted(map(str, twice))}"
+        )
     cadres = _cadres(data.get("cadres"), entries, problems)
     if problems:
-        raise Invalid(f"the rulebook is not valid: {'; '.join(f'{k}: {v}' for k, v in problems.items())}",
-                      fields=problems)
+        raise Invalid(
+            f"the rulebook is not valid: {'; '.join(f'{k}: {v}' for k, v in problems.items())}", fields=problems
+        )
     rulebook = {k: v for k, v in data.items() if k != "cadres"}
-    if cadres is not None:      # absent stays absent: a rulebook without the section reads as it always did
+    if cadres is not None:  # absent stays absent: a rulebook without the section reads as it always did
         rulebook["cadres"] = cadres
-    return {**rulebook, "effective_until": data.get("effective_until"),
-            "indicators": sorted(({**e, "warn_below": e.get("warn_below"), "units": dict(e.get("units") or {})}
-                                  for e in entries), key=lambda e: list(INDICATORS).index(e["indicator"]))}
+    return {
+        **rulebook,
+        "effective_until": data.get("effective_until"),
+        "indicators": sorted(
+            ({**e, "warn_below": e.get("warn_below"), "units": dict(e.get("units") or {})} for e in entries),
+            key=lambda e: list(INDICATORS).index(e["indicator"]),
+        ),
+    }
 
 
 def in_force(rulebooks, period):
     """The rulebook in force in `period`'s first month: the latest effective_from, then the latest published."""
     first = periods.months(period)[0]
-    covering = [r for r in rulebooks if r["effective_from"] <= first
-                and (r.get("effective_until") is None or r["effective_until"] >= first)]
+    covering = [
+        r
+        for r in rulebooks
+        if r["effective_from"] <= first and (r.get("effective_until") is None or r["effective_until"] >= first)
+    ]
     return max(covering, key=lambda r: (r["effective_from"], r["published_position"]), default=None)
 
 

@@ -4,10 +4,11 @@ Per indicator: value = the units of the facts that count (one per subject, as of
 points_above when value >= baseline, else points_below; every fact earns units × rate, the baseline row takes
 baseline × rate off, and the cap row trims the sum to ±cap. So score = sum of the rows, and every point is a row.
 """
+
 from decimal import Decimal
 
-from assessment.domain.facts import effective
 from assessment.domain import periods
+from assessment.domain.facts import effective
 from assessment.domain.rulebook import INDICATORS, as_decimal
 
 
@@ -29,14 +30,32 @@ def _indicator(rule, subjects, months, through):
     raw, cap = (value - baseline) * rate, as_decimal(rule["cap"])
     score = max(-cap, min(cap, raw))
     weighted = score * as_decimal(rule["weight"])
-    contributions = [{"source": f["source"], "event_id": f["event_id"], "position": f["position"], "type": f["type"],
-                      "rule": f["rule"], "units": out(u), "points": out(u * rate), "replaced": replaced}
-                     for f, u, replaced in rows]
+    contributions = [
+        {
+            "source": f["source"],
+            "event_id": f["event_id"],
+            "position": f["position"],
+            "type": f["type"],
+            "rule": f["rule"],
+            "units": out(u),
+            "points": out(u * rate),
+            "replaced": replaced,
+        }
+        for f, u, replaced in rows
+    ]
     return weighted, {
-        "title": INDICATORS[rule["indicator"]], "metric": rule["metric"], "value": out(value),
-        "baseline": out(baseline), "rate": out(rate), "baseline_points": out(-baseline * rate),
-        "cap_points": out(score - raw), "score": out(score), "weight": out(as_decimal(rule["weight"])),
-        "weighted": out(weighted), "contributions": contributions}
+        "title": INDICATORS[rule["indicator"]],
+        "metric": rule["metric"],
+        "value": out(value),
+        "baseline": out(baseline),
+        "rate": out(rate),
+        "baseline_points": out(-baseline * rate),
+        "cap_points": out(score - raw),
+        "score": out(score),
+        "weight": out(as_decimal(rule["weight"])),
+        "weighted": out(weighted),
+        "contributions": contributions,
+    }
 
 
 def score(facts, rulebook, community, period, through=None, street=None):
@@ -50,10 +69,19 @@ def score(facts, rulebook, community, period, through=None, street=None):
         if rule.get("warn_below") is not None and as_decimal(block["score"]) < as_decimal(rule["warn_below"]):
             weak.append({"indicator": rule["indicator"], "score": block["score"], "warn_below": rule["warn_below"]})
     threshold = as_decimal(rulebook["warning_threshold"])
-    return {"community": community, "street": street, "period": period, "rulebook_version": rulebook["version"],
-            "base": out(as_decimal(rulebook["base"])), "total": out(total), "warning_threshold": out(threshold),
-            "below_threshold": total < threshold, "indicators_below": weak,
-            "through": dict(sorted(through.items())) if through is not None else None, "indicators": indicators}
+    return {
+        "community": community,
+        "street": street,
+        "period": period,
+        "rulebook_version": rulebook["version"],
+        "base": out(as_decimal(rulebook["base"])),
+        "total": out(total),
+        "warning_threshold": out(threshold),
+        "below_threshold": total < threshold,
+        "indicators_below": weak,
+        "through": dict(sorted(through.items())) if through is not None else None,
+        "indicators": indicators,
+    }
 
 
 def needs_warning(card):
@@ -66,6 +94,12 @@ def rank(cards):
     rows = []
     for i, card in enumerate(ordered):
         same = rows and as_decimal(rows[-1]["total"]) == as_decimal(card["total"])
-        rows.append({"rank": rows[-1]["rank"] if same else i + 1, "community": card["community"],
-                     "street": card["street"], "total": card["total"]})
+        rows.append(
+            {
+                "rank": rows[-1]["rank"] if same else i + 1,
+                "community": card["community"],
+                "street": card["street"],
+                "total": card["total"],
+            }
+        )
     return rows

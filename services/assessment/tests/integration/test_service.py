@@ -1,5 +1,6 @@
 """assessment as a nameko service against the real RabbitMQ and PostgreSQL; the sources' events are published
 to their exchanges by the tests, as the sources' relays would."""
+
 import pytest
 
 from watchpost.testing import SENTINEL, settle
@@ -14,13 +15,28 @@ def opinion(log, n, community="C1", street="S1"):
 
 
 def feedback(log, person, community="C1", street="S1", period="2026-03"):
-    return log.emit("feedback.submitted", person_id=person, period=period, community=community, street=street,
-                    submitted_on="2026-04-01", on_time=True)
+    return log.emit(
+        "feedback.submitted",
+        person_id=person,
+        period=period,
+        community=community,
+        street=street,
+        submitted_on="2026-04-01",
+        on_time=True,
+    )
 
 
 def attended(log, person, community="C1", street="S1"):
-    return log.emit("attendance.recorded", session_id="s1", person_id=person, status="present", hours=2,
-                    held_on="2026-03-12", community=community, street=street)
+    return log.emit(
+        "attendance.recorded",
+        session_id="s1",
+        person_id=person,
+        status="present",
+        hours=2,
+        held_on="2026-03-12",
+        community=community,
+        street=street,
+    )
 
 
 def test_health_openapi_and_the_default_rulebook(world):
@@ -42,7 +58,7 @@ def test_each_refusal_names_what_was_wrong(world, simple_rulebook):
     assert refused.status_code == 403 and "district_commission" in refused.json()["message"]
     other = c.as_("community_secretary", community="C2").get("/scorecards/C1/2026-03")
     unknown = c.as_("community_secretary", community="C2").get("/scorecards/C9/2026-03")
-    assert other.status_code == unknown.status_code == 404                  # as if unknown: byte for byte
+    assert other.status_code == unknown.status_code == 404  # as if unknown: byte for byte
     assert other.content.replace(b"C1", b"<id>") == unknown.content.replace(b"C9", b"<id>")
     missing = c.as_("auditor").get("/rulebooks/v9")
     assert missing.status_code == 404 and "published: v1" in missing.json()["message"]
@@ -83,7 +99,8 @@ def test_consumed_events_score_and_explain_with_scoped_reads(world, simple_ruleb
     assert card["indicators"]["petition_handling"]["value"] == 2
     why = secretary.get("/scorecards/C1/2026-03/information_reporting").json()
     assert [(x["source"], x["position"], x["rule"], x["points"]) for x in why["contributions"]] == [
-        ("liaison", 1, "feedback_on_time", 1)]
+        ("liaison", 1, "feedback_on_time", 1)
+    ]
     assert why["contributions"][0]["event_id"] == liaison.events[0].event_id
 
     street = world.client.as_("street_commission", street="S1")
@@ -105,7 +122,7 @@ def test_redelivered_and_out_of_order_events_count_once(world, simple_rulebook):
     world.publish("intake", [o[0], o[2], o[1], o[0], o[4], o[2]])
     world.publish("liaison", [f[1], f[0], f[2], f[1], f[0]])
     world.wait_consumed(intake=5, liaison=3)
-    world.publish("intake", [o[3], o[4], o[0]])                    # late redeliveries change nothing
+    world.publish("intake", [o[3], o[4], o[0]])  # late redeliveries change nothing
     world.publish("liaison", [f[2]])
     card = world.client.as_("auditor").get("/scorecards/C1/2026-03").json()
     assert card["indicators"]["petition_handling"]["value"] == 5
@@ -113,10 +130,14 @@ def test_redelivered_and_out_of_order_events_count_once(world, simple_rulebook):
     why = world.client.as_("auditor").get("/scorecards/C1/2026-03/petition_handling").json()
     assert [x["position"] for x in why["contributions"]] == [1, 2, 3, 4, 5]
     assert [x["event_id"] for x in why["contributions"]] == [e.event_id for e in o]
-    for source, log in (("intake", intake), ("liaison", liaison)):   # the late redeliveries have landed
-        settle(lambda events, s=source: world.publish(s, events), log.emit(SENTINEL),
-               lambda s=source: world.consumed().get(s, 0), what=f"{source}'s sentinel")
-    assert world.consumed() == {"intake": 5 + 1, "liaison": 3 + 1}     # + 1: the sentinels
+    for source, log in (("intake", intake), ("liaison", liaison)):  # the late redeliveries have landed
+        settle(
+            lambda events, s=source: world.publish(s, events),
+            log.emit(SENTINEL),
+            lambda s=source: world.consumed().get(s, 0),
+            what=f"{source}'s sentinel",
+        )
+    assert world.consumed() == {"intake": 5 + 1, "liaison": 3 + 1}  # + 1: the sentinels
     assert world.client.as_("auditor").get("/scorecards/C1/2026-03").json() == card
 
 
@@ -124,14 +145,15 @@ def test_close_adjust_rescore_and_warn(world, simple_rulebook):
     admin = world.client.as_("district_commission")
     admin.post("/rulebooks", simple_rulebook())
     intake = world.logs["intake"]
-    overdue = [intake.emit("clue.overdue", clue_id=f"k{n}", clock="disposal", due_on="2026-03-05", **HERE)
-               for n in range(12)]
+    overdue = [
+        intake.emit("clue.overdue", clue_id=f"k{n}", clock="disposal", due_on="2026-03-05", **HERE) for n in range(12)
+    ]
     overdue.append(intake.emit("clue.overdue", clue_id="k12", clock="reply", due_on="2026-03-05", **HERE))
     world.publish("intake", [opinion(intake, 1, "C2", "S1"), *overdue])
     world.wait_consumed(intake=14)
 
     closed = admin.post("/periods/2026-03/close").json()
-    assert [e["type"] for e in closed["events"]] == ["period.closed", "score.warning_raised"]   # C1: 89 < 90
+    assert [e["type"] for e in closed["events"]] == ["period.closed", "score.warning_raised"]  # C1: 89 < 90
     card = admin.get("/scorecards/C1/2026-03").json()
     assert card["status"] == "closed" and card["total"] == 89
     assert card["through"] == {"intake": 14, "liaison": 0, "training": 0}
@@ -152,7 +174,7 @@ def test_close_adjust_rescore_and_warn(world, simple_rulebook):
     assert [e["type"] for e in rescored.json()["events"]] == ["period.rescored", "score.warning_raised"]
     assert admin.post("/periods/2026-03/rescore", {"version": "t2"}).status_code == 422
     assert admin.get("/scorecards/C1/2026-03").json()["rulebook_version"] == "t2"
-    assert admin.post("/periods/2026-03/warnings").json()["events"] == []   # already warned under t2 by rescore
+    assert admin.post("/periods/2026-03/warnings").json()["events"] == []  # already warned under t2 by rescore
     feb = admin.post("/periods/2026-02/warnings")
     assert feb.status_code == 200 and feb.json()["events"] == []
 

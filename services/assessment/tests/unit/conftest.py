@@ -1,6 +1,7 @@
 """Fixtures for assessment's unit tests: source logs that seal foreign events, a store with assessment's
 projections, a consumer that delivers events the way the event log's consumer does, and a contract check of
 every event assessment itself records."""
+
 import copy
 import uuid
 from datetime import datetime, timezone
@@ -29,9 +30,21 @@ class SourceLog:
 
     def emit(self, type, at=MARCH, version=1, **payload):
         event_id = str(uuid.UUID(int=self.rng.getrandbits(128))) if self.rng else None
-        event = seal(self.prev, type=type, payload=payload, schema_version=version, stream_id=f"{type.split('.')[0]}-x",
-                     stream_version=1, position=len(self.events) + 1, occurred_at=at, recorded_at=at,
-                     actor={"id": "t", "role": "system"}, correlation_id="c", causation_id=None, event_id=event_id)
+        event = seal(
+            self.prev,
+            type=type,
+            payload=payload,
+            schema_version=version,
+            stream_id=f"{type.split('.')[0]}-x",
+            stream_version=1,
+            position=len(self.events) + 1,
+            occurred_at=at,
+            recorded_at=at,
+            actor={"id": "t", "role": "system"},
+            correlation_id="c",
+            causation_id=None,
+            event_id=event_id,
+        )
         self.prev = event.hash
         self.events.append(event)
         return event
@@ -54,16 +67,34 @@ class Folded(ReadModels):
 
     def docs(self, projection, where=None, limit=100, offset=0):
         found = [d for _, d in sorted(self.tables[projection].items()) if matches(d, where)]
-        return copy.deepcopy(found[offset:offset + limit])
+        return copy.deepcopy(found[offset : offset + limit])
 
 
 def simple_rulebook(version="t1", effective_from="2026-01", **over):
     """Every indicator: baseline 0, one point per unit either way, cap 10, weight 1: score == value."""
-    return {"version": version, "title": "test", "effective_from": effective_from, "effective_until": None,
-            "base": 100, "warning_threshold": 90, **over,
-            "indicators": [{"indicator": i, "metric": m, "baseline": 0, "points_above": 1, "points_below": 1,
-                            "cap": 10, "weight": 1, "warn_below": None, "units": {}}
-                           for i, m in zip(INDICATORS, [r["metric"] for r in default()["indicators"]])]}
+    return {
+        "version": version,
+        "title": "test",
+        "effective_from": effective_from,
+        "effective_until": None,
+        "base": 100,
+        "warning_threshold": 90,
+        **over,
+        "indicators": [
+            {
+                "indicator": i,
+                "metric": m,
+                "baseline": 0,
+                "points_above": 1,
+                "points_below": 1,
+                "cap": 10,
+                "weight": 1,
+                "warn_below": None,
+                "units": {},
+            }
+            for i, m in zip(INDICATORS, [r["metric"] for r in default()["indicators"]], strict=True)
+        ],
+    }
 
 
 @pytest.fixture
@@ -88,24 +119,34 @@ def district():
 def publish(store, district):
     def publish(rulebook=None):
         return commands.publish_rulebook(store, district, **(rulebook or simple_rulebook()))
+
     return publish
 
 
 @pytest.fixture
 def feed(store, logs):
     """Deliver every event of every source log not yet consumed."""
+
     def feed():
         for service, log in logs.items():
-            deliver(store, service, log.events[store.consumed_position(service):])
+            deliver(store, service, log.events[store.consumed_position(service) :])
+
     return feed
 
 
 @pytest.fixture
 def kit():
     """The helpers above, for tests (conftest modules are not importable under --import-mode=importlib)."""
+
     class Kit:
         pass
-    for name, value in {"SourceLog": SourceLog, "deliver": deliver, "Folded": Folded,
-                        "simple_rulebook": simple_rulebook, "MARCH": MARCH}.items():
+
+    for name, value in {
+        "SourceLog": SourceLog,
+        "deliver": deliver,
+        "Folded": Folded,
+        "simple_rulebook": simple_rulebook,
+        "MARCH": MARCH,
+    }.items():
         setattr(Kit, name, staticmethod(value) if callable(value) and not isinstance(value, type) else value)
     return Kit

@@ -1,12 +1,14 @@
 """Scoped reads: a community secretary reads their community, a street commission its street."""
+
 import pytest
+
+from watchpost.domain import ROLES
+from watchpost.errors import Forbidden, NotFound
+from watchpost.testing import make_ctx
 
 from assessment import commands, reads
 from assessment.access import ALLOWED
 from assessment.schemas import SCHEMAS
-from watchpost.domain import ROLES
-from watchpost.errors import Forbidden, NotFound
-from watchpost.testing import make_ctx
 
 
 @pytest.fixture
@@ -35,7 +37,7 @@ def test_community_secretary_reads_only_their_community(store, world):
 def test_street_commission_reads_only_its_street(store, world):
     street = make_ctx("street_commission", street="S1")
     assert reads.scorecard(store, street, community="C2", period="2026-03")["street"] == "S1"
-    with pytest.raises(NotFound, match="^community 'C3' is not known"):     # not "in S2": as if unknown
+    with pytest.raises(NotFound, match="^community 'C3' is not known"):  # not "in S2": as if unknown
         reads.scorecard(store, street, community="C3", period="2026-03")
     assert len(reads.ranking(store, street, period="2026-03", scope="street", street="S1")["rows"]) == 2
     with pytest.raises(Forbidden):
@@ -53,6 +55,7 @@ def test_commands_are_for_the_district(store, world):
 
 def test_unknown_community_and_indicator(store, world, district):
     from watchpost.errors import Invalid, NotFound
+
     with pytest.raises(NotFound, match="community 'C9' is not known"):
         reads.scorecard(store, district, community="C9", period="2026-03")
     with pytest.raises(Invalid, match="indicator 'speed' is not one of"):
@@ -64,4 +67,5 @@ def test_explain_names_the_rule_the_terms_and_the_events(store, world, district)
     assert why["title"] == "信访办理" and why["rule"]["metric"] == "petitions_handled_on_time"
     assert "opinion_resolved" in {t["rule"] for t in why["terms"]}
     assert [(c["source"], c["position"], c["rule"], c["points"]) for c in why["contributions"]] == [
-        ("intake", 1, "opinion_resolved", 1)]
+        ("intake", 1, "opinion_resolved", 1)
+    ]

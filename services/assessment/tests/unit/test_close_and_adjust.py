@@ -1,11 +1,13 @@
 """Period close freezes scorecards; later events are pending, then recorded as adjustments; rescoring is explicit."""
+
 from datetime import datetime, timezone
 
 import pytest
 
-from assessment import commands, reads
 from watchpost.errors import IllegalTransition, Invalid, NotFound
 from watchpost.testing import make_ctx
+
+from assessment import commands, reads
 
 C1 = {"community": "C1", "street": "S1"}
 C2 = {"community": "C2", "street": "S1"}
@@ -22,7 +24,7 @@ def march(store, logs, publish, feed):
 
 
 def test_a_period_closes_only_after_it_ends(store, march):
-    early = make_ctx(now=datetime(2026, 3, 31, 15, 0, tzinfo=timezone.utc))     # 23:00 in Chengdu
+    early = make_ctx(now=datetime(2026, 3, 31, 15, 0, tzinfo=timezone.utc))  # 23:00 in Chengdu
     with pytest.raises(Invalid, match="can be closed from 2026-04-01"):
         commands.close_period(store, early, period="2026-03")
 
@@ -38,25 +40,29 @@ def test_closing_freezes_and_records_the_cut_off(store, march, district):
 
 def test_late_events_are_pending_then_recorded_as_adjustments(store, logs, march, feed, district):
     commands.close_period(store, district, period="2026-03")
-    late = logs["liaison"].emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-03",
-                                on_time=False, at=APRIL, **C1)
-    resolved = logs["intake"].emit("opinion.resolved", opinion_id="o3", at=datetime(2026, 3, 31, tzinfo=timezone.utc),
-                                   **C1)
+    late = logs["liaison"].emit(
+        "feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-04-03", on_time=False, at=APRIL, **C1
+    )
+    resolved = logs["intake"].emit(
+        "opinion.resolved", opinion_id="o3", at=datetime(2026, 3, 31, tzinfo=timezone.utc), **C1
+    )
     feed()
     card = reads.scorecard(store, district, community="C1", period="2026-03")
-    assert card["status"] == "closed" and card["total"] == 100                       # frozen: not merged silently
+    assert card["status"] == "closed" and card["total"] == 100  # frozen: not merged silently
     assert [p["event_id"] for p in card["pending_adjustments"]] == [resolved.event_id, late.event_id]
     adjusted = commands.record_adjustments(store, district, period="2026-03")
     assert [e.type for e in adjusted] == ["scorecard.adjusted"]
     p = adjusted[0].payload
     assert (p["community"], p["total_before"], p["total_after"]) == ("C1", 100, 102)
-    assert p["indicators"] == {"petition_handling": {"before": 1, "after": 2},
-                               "information_reporting": {"before": -1, "after": 0}}
+    assert p["indicators"] == {
+        "petition_handling": {"before": 1, "after": 2},
+        "information_reporting": {"before": -1, "after": 0},
+    }
     assert p["through"] == {"intake": 3, "liaison": 2, "training": 0}
     card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert card["total"] == 102 and card["pending_adjustments"] == []
     assert [a["event_id"] for a in card["adjustments"]] == [adjusted[0].event_id]
-    assert commands.record_adjustments(store, district, period="2026-03") == []      # nothing new: nothing recorded
+    assert commands.record_adjustments(store, district, period="2026-03") == []  # nothing new: nothing recorded
     assert reads.scorecard(store, district, community="C2", period="2026-03")["total"] == 101
 
 
@@ -67,28 +73,34 @@ def test_adjustments_need_a_closed_period(store, march, district):
 
 def test_warnings_below_the_threshold(store, logs, march, feed, district):
     for n in range(12):
-        logs["intake"].emit("clue.overdue", clue_id=f"k{n}", clock="disposal" if n < 9 else "reply",
-                            due_on="2026-03-01", **C2)
+        logs["intake"].emit(
+            "clue.overdue", clue_id=f"k{n}", clock="disposal" if n < 9 else "reply", due_on="2026-03-01", **C2
+        )
     feed()
     [warning] = commands.raise_warnings(store, district, period="2026-03")
-    assert warning.payload["community"] == "C2" and warning.payload["total"] == 89   # 100 + 1 - 9 - 3
+    assert warning.payload["community"] == "C2" and warning.payload["total"] == 89  # 100 + 1 - 9 - 3
     assert warning.payload["status"] == "open"
-    assert commands.raise_warnings(store, district, period="2026-03") == []           # once per rulebook version
+    assert commands.raise_warnings(store, district, period="2026-03") == []  # once per rulebook version
     assert [e.type for e in commands.close_period(store, district, period="2026-03")] == ["period.closed"]
 
 
 def test_rescoring_is_explicit(store, march, district, kit):
     commands.close_period(store, district, period="2026-03")
     commands.publish_rulebook(store, district, **kit.simple_rulebook("t2", base=50, warning_threshold=60))
-    assert reads.scorecard(store, district, community="C1", period="2026-03")["total"] == 100   # still t1
+    assert reads.scorecard(store, district, community="C1", period="2026-03")["total"] == 100  # still t1
     with pytest.raises(NotFound, match="published: t1, t2"):
         commands.rescore_period(store, district, period="2026-03", version="t9")
     with pytest.raises(Invalid, match="already scored under rulebook t1"):
         commands.rescore_period(store, district, period="2026-03", version="t1")
     events = commands.rescore_period(store, district, period="2026-03", version="t2")
     assert [e.type for e in events] == ["period.rescored", "score.warning_raised", "score.warning_raised"]
-    assert events[0].payload["scorecards"][0] == {"community": "C1", "street": "S1", "total": 50,
-                                                  "below_threshold": True, "previous_total": 100}
+    assert events[0].payload["scorecards"][0] == {
+        "community": "C1",
+        "street": "S1",
+        "total": 50,
+        "below_threshold": True,
+        "previous_total": 100,
+    }
     card = reads.scorecard(store, district, community="C1", period="2026-03")
     assert (card["rulebook_version"], card["total"]) == ("t2", 50)
     assert reads.scorecard(store, district, community="C1", period="2026-04")["rulebook_version"] == "t2"

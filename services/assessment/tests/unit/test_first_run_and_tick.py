@@ -1,11 +1,13 @@
 """The system's own acts: rulebook v1 on a first run, and the adjustments a closed period is owed on each tick."""
+
 from datetime import datetime, timezone
 
 import pytest
 
-from assessment import commands, reads, timers
 from watchpost.errors import Forbidden
 from watchpost.testing import make_ctx
+
+from assessment import commands, reads, timers
 
 SYSTEM = make_ctx("system", now=datetime(2026, 4, 3, tzinfo=timezone.utc))
 C1 = {"community": "C1", "street": "S1"}

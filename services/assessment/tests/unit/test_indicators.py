@@ -1,10 +1,12 @@
 """Each of the seven indicators on hand-built event sequences: value, score, and every point traced to an event."""
+
 from datetime import datetime, timezone
 
 import pytest
 
-from assessment import commands, reads
 from watchpost.testing import make_ctx
+
+from assessment import commands, reads
 
 C = {"community": "C1", "street": "S1"}
 
@@ -16,12 +18,14 @@ def card(store, publish, feed, district):
     def card(indicator, period="2026-03"):
         feed()
         return reads.scorecard(store, district, community="C1", period=period)["indicators"][indicator]
+
     return card
 
 
 def rows_add_up(block):
-    assert sum(c["points"] for c in block["contributions"]) + block["baseline_points"] + block["cap_points"] \
-        == pytest.approx(block["score"], abs=1e-9)
+    assert sum(c["points"] for c in block["contributions"]) + block["baseline_points"] + block[
+        "cap_points"
+    ] == pytest.approx(block["score"], abs=1e-9)
 
 
 def test_petition_handling(logs, card):
@@ -30,28 +34,39 @@ def test_petition_handling(logs, card):
     i.emit("clue.overdue", clue_id="k2", clock="feedback", due_on="2026-03-05", **C)
     late = i.emit("clue.feedback_given", clue_id="k2", on_time=False, **C)
     resolved = i.emit("opinion.resolved", opinion_id="o1", **C)
-    i.emit("clue.overdue", clue_id="k3", clock="disposal", due_on="2026-03-05", **C)   # case management, not here
+    i.emit("clue.overdue", clue_id="k3", clock="disposal", due_on="2026-03-05", **C)  # case management, not here
     block = card("petition_handling")
     assert block["value"] == 1 and block["score"] == 1
     ids = {c["event_id"]: c for c in block["contributions"]}
     assert set(ids) == {on_time.event_id, late.event_id, resolved.event_id}
-    assert ids[late.event_id]["points"] == -1 and len(ids[late.event_id]["replaced"]) == 1   # overdue replaced
-    assert ids[on_time.event_id] == {"source": "intake", "event_id": on_time.event_id, "position": 1,
-                                     "type": "clue.feedback_given", "rule": "clue_feedback_on_time", "units": 1,
-                                     "points": 1, "replaced": []}
+    assert ids[late.event_id]["points"] == -1 and len(ids[late.event_id]["replaced"]) == 1  # overdue replaced
+    assert ids[on_time.event_id] == {
+        "source": "intake",
+        "event_id": on_time.event_id,
+        "position": 1,
+        "type": "clue.feedback_given",
+        "rule": "clue_feedback_on_time",
+        "units": 1,
+        "points": 1,
+        "replaced": [],
+    }
     rows_add_up(block)
 
 
 def test_case_management(logs, card):
     i = logs["intake"]
     i.emit("clue.registered", clue_id="k1", ledger_no="L1", **C)
-    i.emit("clue.registered", clue_id="k1", ledger_no="L1", **C)          # the same registration twice counts once
+    i.emit("clue.registered", clue_id="k1", ledger_no="L1", **C)  # the same registration twice counts once
     i.emit("clue.disposal_approved", clue_id="k1", disposal="closed", approver_level="street", **C)
     i.emit("clue.overdue", clue_id="k2", clock="disposal", due_on="2026-03-01", **C)
     i.emit("clue.overdue", clue_id="k3", clock="forwarding", due_on="2026-03-01", **C)
     block = card("case_management")
     assert block["value"] == 0 and [c["rule"] for c in block["contributions"]] == [
-        "clue_registered", "clue_disposal_approved", "clue_disposal_overdue", "clue_forwarding_overdue"]
+        "clue_registered",
+        "clue_disposal_approved",
+        "clue_disposal_overdue",
+        "clue_forwarding_overdue",
+    ]
     rows_add_up(block)
 
 
@@ -73,7 +88,7 @@ def test_supervision_inspection(logs, card):
     i.emit("rectification.verified", finding_id="f1", on_time=False, **C)
     i.emit("rectification.verified", finding_id="f2", on_time=True, **C)
     block = card("supervision_inspection")
-    assert block["value"] == 1       # n1 +1 (n2 counts for February), f1 late -1 (replacing overdue), f2 +1
+    assert block["value"] == 1  # n1 +1 (n2 counts for February), f1 late -1 (replacing overdue), f2 +1
     assert card("supervision_inspection", "2026-Q1")["value"] == 2
 
 
@@ -93,11 +108,18 @@ def test_information_reporting(logs, card):
     li = logs["liaison"]
     li.emit("feedback.submitted", person_id="p1", period="2026-03", submitted_on="2026-03-30", on_time=True, **C)
     li.emit("feedback.missed", person_id="p2", period="2026-03", due_on="2026-03-31", **C)
-    li.emit("feedback.submitted", person_id="p2", period="2026-03", submitted_on="2026-04-03", on_time=False,
-            at=datetime(2026, 4, 3, tzinfo=timezone.utc), **C)
+    li.emit(
+        "feedback.submitted",
+        person_id="p2",
+        period="2026-03",
+        submitted_on="2026-04-03",
+        on_time=False,
+        at=datetime(2026, 4, 3, tzinfo=timezone.utc),
+        **C,
+    )
     li.emit("feedback.missed", person_id="p3", period="2026-03", due_on="2026-03-31", **C)
     li.emit("report.submitted", station_id="st1", period="2026-Q1", submitted_on="2026-04-02", on_time=True, **C)
-    assert card("information_reporting")["value"] == 0                  # 1 + 0 (filed late) - 1; report is quarterly
+    assert card("information_reporting")["value"] == 0  # 1 + 0 (filed late) - 1; report is quarterly
     assert card("information_reporting", "2026-Q1")["value"] == 3
     assert card("information_reporting", "2026")["value"] == 3
 
@@ -106,10 +128,16 @@ def test_each_major_problem_flag_counts_once_by_its_opaque_flag_id(logs, card):
     li = logs["liaison"]
     flag = dict(period="2026-03", role="informant", summary="资金未经公示", category=None, flagged_on="2026-03-04", **C)
     first = li.emit("feedback.major_problem_flagged", version=2, flag_id="flag-a", **flag)
-    li.emit("feedback.major_problem_flagged", version=2, flag_id="flag-b", **flag)     # a second flag, same month
+    li.emit("feedback.major_problem_flagged", version=2, flag_id="flag-b", **flag)  # a second flag, same month
     # a flag stored at v1 (naming its flagger) reads at v2, its flag id replaced by an opaque one
-    li.emit("feedback.major_problem_flagged", flag_id="p1-2026-03-1", feedback_id="p1-2026-03", person_id="p1",
-            station_id="st1", **flag)
+    li.emit(
+        "feedback.major_problem_flagged",
+        flag_id="p1-2026-03-1",
+        feedback_id="p1-2026-03",
+        person_id="p1",
+        station_id="st1",
+        **flag,
+    )
     block = card("information_reporting")
     assert block["value"] == 3 and {c["rule"] for c in block["contributions"]} == {"major_problem_flagged"}
     assert first.event_id in {c["event_id"] for c in block["contributions"]}
@@ -141,15 +169,16 @@ def test_events_without_community_or_unknown_types_count_for_nothing(store, logs
 
 def test_baseline_rate_and_cap(store, logs, feed, district):
     from assessment.domain.rulebook import default
+
     commands.publish_rulebook(store, district, **default())
     for n in range(30):
-        logs["intake"].emit("inspection.recorded", inspection_id=f"n{n}", held_on="2026-03-02", subject="x",
-                            scope="y", **C)
+        logs["intake"].emit(
+            "inspection.recorded", inspection_id=f"n{n}", held_on="2026-03-02", subject="x", scope="y", **C
+        )
     feed()
-    block = reads.scorecard(store, district, community="C1", period="2026-03")["indicators"][
-        "supervision_inspection"]
+    block = reads.scorecard(store, district, community="C1", period="2026-03")["indicators"]["supervision_inspection"]
     assert (block["value"], block["baseline"], block["rate"], block["baseline_points"]) == (30, 1, 1, -1)
     assert (block["score"], block["cap_points"], block["weighted"]) == (10, -19, 15)
     rows_add_up(block)
     quarter = reads.scorecard(store, make_ctx(), community="C1", period="2026-Q1")
-    assert quarter["indicators"]["petition_handling"]["baseline_points"] == -6        # 1/month × 3 × 2 below
+    assert quarter["indicators"]["petition_handling"]["baseline_points"] == -6  # 1/month × 3 × 2 below

@@ -1,14 +1,16 @@
 """The rulebook as data: validation with clear errors, versions, effective periods; periods and their spans."""
+
 from datetime import datetime, timezone
 
 import pytest
+
+from watchpost.errors import Conflict, Forbidden, Invalid, NotFound
+from watchpost.testing import make_ctx
 
 from assessment import commands, reads
 from assessment.domain import periods
 from assessment.domain.rulebook import default, in_force, validate
 from assessment.schemas import SCHEMAS
-from watchpost.errors import Conflict, Forbidden, Invalid, NotFound
-from watchpost.testing import make_ctx
 
 
 def test_periods():
@@ -17,7 +19,7 @@ def test_periods():
     assert periods.contains("2026", "2026-Q3") and periods.contains("2026-Q1", "2026-02")
     assert not periods.contains("2026-Q1", "2026") and not periods.contains("2026-03", "2026-Q1")
     assert periods.bounds("2026-12")[1].isoformat() == "2027-01-01"
-    assert periods.has_ended("2026-Q1", datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))       # 00:00 Chengdu
+    assert periods.has_ended("2026-Q1", datetime(2026, 3, 31, 16, 0, tzinfo=timezone.utc))  # 00:00 Chengdu
     for bad in ("2026-13", "2026-Q5", "26", "2026/03", None):
         with pytest.raises(Invalid, match="a quarter like 2026-Q1"):
             periods.kind(bad)
@@ -29,17 +31,20 @@ def test_the_default_rulebook_is_valid_and_names_all_seven_indicators():
     assert SCHEMAS["publish_rulebook"]().load(rulebook)
 
 
-@pytest.mark.parametrize("change, field, says", [
-    (lambda r: r["indicators"].pop(), "indicators", "missing ['team_building']"),
-    (lambda r: r["indicators"][0].update(metric="speed"), "indicators[0].metric", "is not one of"),
-    (lambda r: r["indicators"][1].update(cap=0.125), "indicators[1].cap", "more than two decimals"),
-    (lambda r: r["indicators"][1].update(weight=-1), "indicators[1].weight", "must be 0 or more"),
-    (lambda r: r["indicators"][2].update(units={"nope": 1}), "indicators[2].units.nope", "is not a rule of"),
-    (lambda r: r.update(effective_until="2025-12"), "effective_until", "not be before effective_from"),
-    (lambda r: r.update(version="v 1"), "version", "letters, digits"),
-    (lambda r: r.update(bonus=1), "rulebook", "unknown fields ['bonus']"),
-    (lambda r: r.update(base="100"), "base", "must be a number, not str"),
-])
+@pytest.mark.parametrize(
+    "change, field, says",
+    [
+        (lambda r: r["indicators"].pop(), "indicators", "missing ['team_building']"),
+        (lambda r: r["indicators"][0].update(metric="speed"), "indicators[0].metric", "is not one of"),
+        (lambda r: r["indicators"][1].update(cap=0.125), "indicators[1].cap", "more than two decimals"),
+        (lambda r: r["indicators"][1].update(weight=-1), "indicators[1].weight", "must be 0 or more"),
+        (lambda r: r["indicators"][2].update(units={"nope": 1}), "indicators[2].units.nope", "is not a rule of"),
+        (lambda r: r.update(effective_until="2025-12"), "effective_until", "not be before effective_from"),
+        (lambda r: r.update(version="v 1"), "version", "letters, digits"),
+        (lambda r: r.update(bonus=1), "rulebook", "unknown fields ['bonus']"),
+        (lambda r: r.update(base="100"), "base", "must be a number, not str"),
+    ],
+)
 def test_invalid_rulebooks_name_what_is_wrong(change, field, says):
     rulebook = default()
     change(rulebook)
@@ -49,10 +54,12 @@ def test_invalid_rulebooks_name_what_is_wrong(change, field, says):
 
 
 def test_the_rulebook_in_force_follows_effective_periods():
-    books = [{"version": "v1", "effective_from": "2026-01", "effective_until": None, "published_position": 1},
-             {"version": "v2", "effective_from": "2026-04", "effective_until": "2026-06", "published_position": 2},
-             {"version": "v1b", "effective_from": "2026-01", "effective_until": None, "published_position": 3}]
-    assert in_force(books, "2026-03")["version"] == "v1b"           # same start: the later published
+    books = [
+        {"version": "v1", "effective_from": "2026-01", "effective_until": None, "published_position": 1},
+        {"version": "v2", "effective_from": "2026-04", "effective_until": "2026-06", "published_position": 2},
+        {"version": "v1b", "effective_from": "2026-01", "effective_until": None, "published_position": 3},
+    ]
+    assert in_force(books, "2026-03")["version"] == "v1b"  # same start: the later published
     assert in_force(books, "2026-Q2")["version"] == "v2"
     assert in_force(books, "2026-07")["version"] == "v1b"
     assert in_force(books, "2025-12") is None
@@ -86,6 +93,7 @@ def test_a_new_version_applies_to_open_periods_it_covers(store, district, publis
 
 def test_request_schemas_refuse_unknown_fields():
     from marshmallow import ValidationError
+
     with pytest.raises(ValidationError, match="Unknown field"):
         SCHEMAS["scorecard"]().load({"community": "C1", "period": "2026-03", "as_of": "now"})
     with pytest.raises(ValidationError, match="quarter like 2026-Q1"):

@@ -1,5 +1,6 @@
 """What intake's commands share: a clue's stream, the catalogue check, sealing a protected submitter, the answer a
 submission gets, and one unit of work per command that touches the vault."""
+
 import functools
 from dataclasses import dataclass, replace
 
@@ -10,15 +11,16 @@ from intake.pgvault import PostgresVault
 from intake.reference import catalogue
 
 PROTECTED_SUBMITTERS = ("citizen", "informant", "supervisor")
-REPORTER = "reporter"         # the role a protected submitter is recorded with
+REPORTER = "reporter"  # the role a protected submitter is recorded with
 
 
-SEALED = "sealed:"         # a protected submitter is recorded as the actor `sealed:<vault reference>`
+SEALED = "sealed:"  # a protected submitter is recorded as the actor `sealed:<vault reference>`
 
 
 @dataclass
 class Receipted(Answer):
     """The recorded events, plus what the submitter is shown once: the new id and the receipt code."""
+
     id: str | None = None
     receipt_code: str | None = None
 
@@ -28,14 +30,17 @@ def one_unit(command):
     with the events it appends, or not at all (a refusal or a failure rolls all of it back). On PostgreSQL it runs
     inside one transaction of the event log with the vault joined to it, as a consumer does (`consumers.py`); inside
     a consumer's transaction it is already there; in memory (unit tests) it runs as it is."""
+
     @functools.wraps(command)
     def unit(store, ctx, *, vault=None, **fields):
         if not isinstance(vault, PostgresVault) or not hasattr(store, "transaction"):
             return command(store, ctx, vault=vault, **fields)
         done = []
-        store.transaction(lambda tx: done.append(
-            command(tx, ctx, vault=PostgresVault.within(tx, vault._master), **fields)))
+        store.transaction(
+            lambda tx: done.append(command(tx, ctx, vault=PostgresVault.within(tx, vault._master), **fields))
+        )
         return done[0]
+
     return unit
 
 
@@ -45,9 +50,11 @@ def stream(clue_id):
 
 def check_classification(category, item):
     if not catalogue.is_item(category, item):
-        raise Invalid(f"category {category!r} / item {item!r} is not in supervision catalogue v"
-                      f"{catalogue.CURRENT_VERSION}; allowed categories: {', '.join(catalogue.categories())}",
-                      field="item" if item else "category")
+        raise Invalid(
+            f"category {category!r} / item {item!r} is not in supervision catalogue v"
+            f"{catalogue.CURRENT_VERSION}; allowed categories: {', '.join(catalogue.categories())}",
+            field="item" if item else "category",
+        )
 
 
 def sealed_submitter(ctx, vault):

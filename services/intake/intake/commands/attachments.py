@@ -9,6 +9,7 @@ The size limit is the setting INTAKE_ATTACHMENT_MAX_BYTES (`intake.settings`, de
 (`watchpost.runtime.web.MAX_BODY`, 8 MB) fits the base64 of 5 MiB plus headroom: a limit above about 5.9 MB needs a
 larger MAX_BODY.
 """
+
 import uuid
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from intake.pdf_sandbox import Sandbox
 @dataclass
 class Attached(Answer):
     """The recorded `clue.attachment_added` event, plus the new attachment's id and what was stored."""
+
     attachment_id: str | None = None
     content_type: str | None = None
     size: int | None = None
@@ -43,17 +45,20 @@ def file_name(filename):
 def _checked(ctx, clue_id, receipt_hash, decide):
     """Decide on a clue the caller knows of (知情范围, 回避; a reporter: by its receipt code); any other clue
     answers as a missing one."""
+
     def decided(clue):
         if ctx.actor.role in evidence.REPORTERS:
             if not receipt_hash:
-                raise Forbidden("a reporter attaches files with the clue's receipt code (field receipt_code)",
-                                field="receipt_code")
+                raise Forbidden(
+                    "a reporter attaches files with the clue's receipt code (field receipt_code)", field="receipt_code"
+                )
             known = clue.receipt_hash == receipt_hash
         else:
             known = knowing.knows(ctx.actor, knowing.of_state(clue))
         if clue.status == "new" or not known:
             raise knowing.hidden(clue_id)
         return decide(clue)
+
     return decided
 
 
@@ -64,26 +69,48 @@ def add_attachment(store, ctx, *, vault, clue_id, filename, content_type, data, 
     role = ctx.actor.role
     receipt_hash = receipts.receipt_hash(receipt_code) if receipt_code and role in evidence.REPORTERS else None
     _checked(ctx, clue_id, receipt_hash, lambda c: evidence.check_attach(c, role, receipt_hash))(
-        clues.fold(store.load(stream(clue_id))))
+        clues.fold(store.load(stream(clue_id)))
+    )
     name = file_name(filename)
     limits = settings.of(ctx)
-    prepared = attachments.prepare(content_type, data, limits.attachment_max_bytes,
-                                   Sandbox(limits.pdf_seconds, limits.pdf_memory_mib).strip)
+    prepared = attachments.prepare(
+        content_type, data, limits.attachment_max_bytes, Sandbox(limits.pdf_seconds, limits.pdf_memory_mib).strip
+    )
     attachment_id = str(uuid.uuid4())
-    vault.keep_file(attachment_id, clue_id, {"filename": name, "content_type": prepared.content_type,
-                                             "size": prepared.size, "sha256": prepared.sha256}, prepared.body)
+    vault.keep_file(
+        attachment_id,
+        clue_id,
+        {"filename": name, "content_type": prepared.content_type, "size": prepared.size, "sha256": prepared.sha256},
+        prepared.body,
+    )
     recorded_ctx, submitter_ref = sealed_submitter(ctx, vault)
     try:
-        events = execute(store, stream(clue_id), clues.fold, _checked(
-            ctx, clue_id, receipt_hash, lambda c: evidence.attach(
-                c, role, attachment_id=attachment_id, content_type=prepared.content_type, size=prepared.size,
-                sha256=prepared.sha256, receipt_hash=receipt_hash)), recorded_ctx)
+        events = execute(
+            store,
+            stream(clue_id),
+            clues.fold,
+            _checked(
+                ctx,
+                clue_id,
+                receipt_hash,
+                lambda c: evidence.attach(
+                    c,
+                    role,
+                    attachment_id=attachment_id,
+                    content_type=prepared.content_type,
+                    size=prepared.size,
+                    sha256=prepared.sha256,
+                    receipt_hash=receipt_hash,
+                ),
+            ),
+            recorded_ctx,
+        )
     except Exception:
         vault.drop_file(attachment_id)
         vault.erase(submitter_ref)
         raise
     first = events[0].payload if events else {}
-    if first.get("attachment_id") != attachment_id:          # a retried command: the first attempt's answer
+    if first.get("attachment_id") != attachment_id:  # a retried command: the first attempt's answer
         vault.drop_file(attachment_id)
         vault.erase(submitter_ref)
     return Attached(events, **{key: first.get(key) for key in ("attachment_id", "content_type", "size", "sha256")})

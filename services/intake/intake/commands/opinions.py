@@ -1,4 +1,5 @@
 """Commands on opinions and problems (民情): `(store, ctx, **fields) -> [Event]`."""
+
 import uuid
 
 from watchpost.errors import NotFound
@@ -15,22 +16,54 @@ def _stream(opinion_id):
     return f"opinion-{opinion_id}"
 
 
-def receive_opinion(store, ctx, *, vault, kind, channel, community, street, summary, category=None,
-                    reporter=None, opinion_id=None, receipt_code=None):
+def receive_opinion(
+    store,
+    ctx,
+    *,
+    vault,
+    kind,
+    channel,
+    community,
+    street,
+    summary,
+    category=None,
+    reporter=None,
+    opinion_id=None,
+    receipt_code=None,
+):
     if category:
         check_classification(category, None)
     opinion_id = opinion_id or str(uuid.uuid4())
     code = receipts.normalise(receipt_code) if receipt_code else receipts.new_code()
     ctx, submitter_ref = sealed_submitter(ctx, vault)
     reporter_ref = vault.protect(reporter) if reporter else None
-    events = execute(store, _stream(opinion_id), opinions.fold, lambda o: opinions.receive(
-        o, local_date(ctx.now), opinion_id=opinion_id, kind=kind, channel=channel, community=community,
-        street=street, summary=summary, category=category, real_name=reporter_ref is not None,
-        reporter_ref=reporter_ref, receipt_hash=receipts.receipt_hash(code)), ctx)
+    events = execute(
+        store,
+        _stream(opinion_id),
+        opinions.fold,
+        lambda o: opinions.receive(
+            o,
+            local_date(ctx.now),
+            opinion_id=opinion_id,
+            kind=kind,
+            channel=channel,
+            community=community,
+            street=street,
+            summary=summary,
+            category=category,
+            real_name=reporter_ref is not None,
+            reporter_ref=reporter_ref,
+            receipt_hash=receipts.receipt_hash(code),
+        ),
+        ctx,
+    )
     release_unused(vault, events, reporter_ref, submitter_ref)
     first = events[0].payload
-    return Receipted(events, id=first["opinion_id"],
-                     receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None)
+    return Receipted(
+        events,
+        id=first["opinion_id"],
+        receipt_code=code if first["receipt_hash"] == receipts.receipt_hash(code) else None,
+    )
 
 
 def _on_opinion(store, ctx, opinion_id, decide):
@@ -38,6 +71,7 @@ def _on_opinion(store, ctx, opinion_id, decide):
         if opinion.status == "new" or not in_scope(ctx.actor, opinion.community, opinion.street):
             raise NotFound(f"no opinion or problem {opinion_id}")
         return decide(opinion, local_date(ctx.now))
+
     return execute(store, _stream(opinion_id), opinions.fold, decided, ctx)
 
 

@@ -6,6 +6,7 @@ under a reference derived (HMAC with the master key) from the command id, the ca
 fields. A retry finds it there; a different submission that reuses someone's key is refused by the log
 (`idempotency_key_reused`) before anything is sealed for good: the command is one unit of work (`one_unit`).
 """
+
 import hashlib
 import json
 from dataclasses import dataclass, replace
@@ -30,8 +31,11 @@ def receipt_code(vault, ctx, fields):
     if not ctx.command_id:
         return None
     fingerprint = hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
-    record = vault.remember("receipt", (ctx.command_id, ctx.actor.role, ctx.actor.id, fingerprint),
-                            lambda: {"receipt_code": receipts.normalise(receipts.new_code())})
+    record = vault.remember(
+        "receipt",
+        (ctx.command_id, ctx.actor.role, ctx.actor.id, fingerprint),
+        lambda: {"receipt_code": receipts.normalise(receipts.new_code())},
+    )
     return record["receipt_code"]
 
 
@@ -39,7 +43,7 @@ def shown(result):
     """The code as the reporter sees it: in groups of four, whether it was made now or by the first attempt."""
     if result.receipt_code:
         code = receipts.normalise(result.receipt_code)
-        result = replace(result, receipt_code="-".join(code[i:i + 4] for i in range(0, len(code), 4)))
+        result = replace(result, receipt_code="-".join(code[i : i + 4] for i in range(0, len(code), 4)))
     return result
 
 

@@ -2,6 +2,7 @@
 rotating the master key. Both are the district commission's, with a reason, and recorded as events that name no
 reporter (`clue.erased`, `vault.master_key_rotated`).
 """
+
 from watchpost.domain import Change
 from watchpost.errors import Conflict, Invalid, NotFound
 from watchpost.handling import execute
@@ -33,6 +34,7 @@ def erase_clue(store, ctx, *, vault, clue_id, basis, reason):
 
     One unit of work: the wrapped keys are deleted in the transaction that records `clue.erased`, so both happen
     or neither does; a repeat (the event is there already) shreds again and records nothing."""
+
     def decide(clue):
         if clue.status == "new":
             raise NotFound(f"no clue {clue_id}")
@@ -40,6 +42,7 @@ def erase_clue(store, ctx, *, vault, clue_id, basis, reason):
         if clue.erased:
             return []
         return retention.erase(clue, local_date(ctx.now), basis=basis, reason=reason)
+
     recorded = execute(store, stream(clue_id), clues.fold, decide, ctx)
     for ref in _sealed_refs(store.load(stream(clue_id))):
         vault.erase(ref)
@@ -54,13 +57,25 @@ def rotate_master_key(store, ctx, *, vault, reason):
         raise Invalid("rotating the master key needs a reason, which is recorded", field="reason")
     new = vault.next_master()
     if new is None:
-        raise Conflict("no next master key is configured: set WATCHPOST_MASTER_KEY_NEXT (a base64 32-byte key "
-                       "other than the current one) on the service, then ask again",
-                       setting="WATCHPOST_MASTER_KEY_NEXT")
+        raise Conflict(
+            "no next master key is configured: set WATCHPOST_MASTER_KEY_NEXT (a base64 32-byte key "
+            "other than the current one) on the service, then ask again",
+            setting="WATCHPOST_MASTER_KEY_NEXT",
+        )
 
     def decide(_history):
         records, files = vault.rotate_master(new)
-        return [Change("vault.master_key_rotated", {
-            "reason": reason, "rotated_on": local_date(ctx.now).isoformat(), "key_id": key_id(new),
-            "records": records, "files": files})]
+        return [
+            Change(
+                "vault.master_key_rotated",
+                {
+                    "reason": reason,
+                    "rotated_on": local_date(ctx.now).isoformat(),
+                    "key_id": key_id(new),
+                    "records": records,
+                    "files": files,
+                },
+            )
+        ]
+
     return execute(store, VAULT_STREAM, list, decide, ctx)

@@ -2,6 +2,7 @@
 
 Due dates are computed when a step is decided and written into the event, so projections stay pure.
 """
+
 from datetime import date, timedelta, timezone
 
 from intake.reference.calendar import add_months, add_working_days, next_working_day

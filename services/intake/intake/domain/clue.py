@@ -4,6 +4,7 @@ received -> screened (accepted | duplicate_retained | out_of_scope | forwarded_u
 -> disposal_proposed -> disposal approved: talk_inquiry -> replied | verifying -> verification_planned
 -> verification_reported | suspended | concluded; concluded -> objection -> registered (back to analysis).
 """
+
 from dataclasses import dataclass, field
 
 from watchpost.errors import IllegalTransition
@@ -24,11 +25,17 @@ FLOW = {
     "verification_reported": {"conclude_clue"},
     "suspended": {"resume_clue"},
     "concluded": {"raise_objection"},
-    "duplicate_retained": set(), "out_of_scope": set(), "forwarded_up": set(),
+    "duplicate_retained": set(),
+    "out_of_scope": set(),
+    "forwarded_up": set(),
 }
 SCREENED_AWAY = ("duplicate_retained", "out_of_scope", "forwarded_up")
-AFTER_DISPOSAL = {"talk_inquiry": "talk_inquiry", "preliminary_verification": "verifying",
-                  "suspended": "suspended", "closed": "concluded"}
+AFTER_DISPOSAL = {
+    "talk_inquiry": "talk_inquiry",
+    "preliminary_verification": "verifying",
+    "suspended": "suspended",
+    "closed": "concluded",
+}
 
 
 @dataclass
@@ -49,12 +56,12 @@ class Clue:
     team: tuple = ()
     notified: bool = False
     fed_back: bool = False
-    recused: tuple = ()                             # handlers who declared 回避 (ids)
-    attachments: int = 0                            # files attached (domain.evidence)
-    closed_on: str | None = None                    # concluded or screened away (domain.retention)
-    erased: bool = False                            # identity and content crypto-shredded (domain.retention)
-    clocks: dict = field(default_factory=dict)      # open clock -> due date (ISO)
-    alerts: dict = field(default_factory=dict)      # clock -> {"due_soon", "overdue"} already emitted
+    recused: tuple = ()  # handlers who declared 回避 (ids)
+    attachments: int = 0  # files attached (domain.evidence)
+    closed_on: str | None = None  # concluded or screened away (domain.retention)
+    erased: bool = False  # identity and content crypto-shredded (domain.retention)
+    clocks: dict = field(default_factory=dict)  # open clock -> due date (ISO)
+    alerts: dict = field(default_factory=dict)  # clock -> {"due_soon", "overdue"} already emitted
 
     def where(self):
         return {"clue_id": self.clue_id, "community": self.community, "street": self.street}
@@ -97,6 +104,7 @@ def _approved(c, p):
 def _set(status):
     def apply(c, p):
         c.status = status
+
     return apply
 
 
@@ -110,15 +118,23 @@ _APPLY = {
     "clue.disposal_approved": _approved,
     "clue.resumed": _set("registered"),
     "clue.reply_received": _set("replied"),
-    "clue.verification_planned": lambda c, p: (setattr(c, "team", tuple(p["team"])),
-                                               setattr(c, "status", "verification_planned")),
+    "clue.verification_planned": lambda c, p: (
+        setattr(c, "team", tuple(p["team"])),
+        setattr(c, "status", "verification_planned"),
+    ),
     "clue.verification_reported": _set("verification_reported"),
-    "clue.concluded": lambda c, p: (setattr(c, "status", "concluded"), setattr(c, "fed_back", False),
-                                    setattr(c, "closed_on", p["concluded_on"])),
+    "clue.concluded": lambda c, p: (
+        setattr(c, "status", "concluded"),
+        setattr(c, "fed_back", False),
+        setattr(c, "closed_on", p["concluded_on"]),
+    ),
     "clue.acceptance_notified": lambda c, p: setattr(c, "notified", True),
     "clue.feedback_given": lambda c, p: setattr(c, "fed_back", True),
-    "clue.objection_raised": lambda c, p: (setattr(c, "status", "registered"), setattr(c, "disposal", None),
-                                           setattr(c, "closed_on", None)),
+    "clue.objection_raised": lambda c, p: (
+        setattr(c, "status", "registered"),
+        setattr(c, "disposal", None),
+        setattr(c, "closed_on", None),
+    ),
     "clue.erased": lambda c, p: (setattr(c, "erased", True), setattr(c, "reporter_ref", None)),
     "clue.attachment_added": lambda c, p: setattr(c, "attachments", c.attachments + 1),
     "clue.conflict_declared": lambda c, p: setattr(c, "recused", (*c.recused, p["declared_by"])),

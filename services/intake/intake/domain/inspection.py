@@ -1,6 +1,7 @@
 """Inspections (监督检查) and their findings: a finding orders a rectification (整改) with a deadline and a
 responsible party -> reported done -> verified; or it is escalated into a clue.
 """
+
 from dataclasses import dataclass, field
 
 from watchpost.domain import Change
@@ -22,15 +23,19 @@ class Inspection:
     inspection_id: str = ""
     community: str = ""
     street: str = ""
-    findings: dict = field(default_factory=dict)   # finding id -> {"status", "deadline", "reported_on", "alerts"}
+    findings: dict = field(default_factory=dict)  # finding id -> {"status", "deadline", "reported_on", "alerts"}
 
     def where(self, finding_id=None):
         found = {"inspection_id": self.inspection_id, "community": self.community, "street": self.street}
         return {**found, "finding_id": finding_id} if finding_id else found
 
 
-_NEXT = {"rectification.ordered": "rectification_ordered", "rectification.reported": "rectification_reported",
-         "rectification.verified": "rectification_verified", "finding.escalated": "escalated"}
+_NEXT = {
+    "rectification.ordered": "rectification_ordered",
+    "rectification.reported": "rectification_reported",
+    "rectification.verified": "rectification_verified",
+    "finding.escalated": "escalated",
+}
 
 
 def fold(events):
@@ -40,8 +45,12 @@ def fold(events):
         if event.type == "inspection.recorded":
             ins.inspection_id, ins.community, ins.street = p["inspection_id"], p["community"], p["street"]
         elif event.type == "inspection.finding_recorded":
-            ins.findings[p["finding_id"]] = {"status": "recorded", "deadline": None, "alerts": set(),
-                                             **{k: p[k] for k in ("summary", "category", "item")}}
+            ins.findings[p["finding_id"]] = {
+                "status": "recorded",
+                "deadline": None,
+                "alerts": set(),
+                **{k: p[k] for k in ("summary", "category", "item")},
+            }
         elif event.type in _NEXT:
             ins.findings[p["finding_id"]]["status"] = _NEXT[event.type]
             ins.findings[p["finding_id"]].update({k: p[k] for k in ("deadline", "reported_on") if k in p})
@@ -64,9 +73,21 @@ def finding(ins, finding_id, command):
 def record(ins, *, inspection_id, community, street, held_on, subject, scope, category, inspectors):
     if ins.inspection_id:
         raise IllegalTransition("record_inspection", "recorded", {"record_finding"})
-    return [Change("inspection.recorded", {
-        "inspection_id": inspection_id, "community": community, "street": street, "held_on": held_on,
-        "subject": subject, "scope": scope, "category": category, "inspectors": sorted(set(inspectors))})]
+    return [
+        Change(
+            "inspection.recorded",
+            {
+                "inspection_id": inspection_id,
+                "community": community,
+                "street": street,
+                "held_on": held_on,
+                "subject": subject,
+                "scope": scope,
+                "category": category,
+                "inspectors": sorted(set(inspectors)),
+            },
+        )
+    ]
 
 
 def record_finding(ins, today, *, finding_id, summary, category, item):
@@ -74,30 +95,60 @@ def record_finding(ins, today, *, finding_id, summary, category, item):
         raise NotFound("no such inspection; record the inspection first", command="record_finding")
     if finding_id in ins.findings:
         raise Invalid(f"finding {finding_id} is already recorded", field="finding_id")
-    return [Change("inspection.finding_recorded", {**ins.where(finding_id), "summary": summary,
-                                                   "category": category, "item": item,
-                                                   "recorded_on": today.isoformat()})]
+    return [
+        Change(
+            "inspection.finding_recorded",
+            {
+                **ins.where(finding_id),
+                "summary": summary,
+                "category": category,
+                "item": item,
+                "recorded_on": today.isoformat(),
+            },
+        )
+    ]
 
 
 def order_rectification(ins, today, *, finding_id, deadline, responsible):
     finding(ins, finding_id, "order_rectification")
     if deadline <= today:
         raise Invalid(f"the deadline must be after today ({today.isoformat()})", field="deadline")
-    return [Change("rectification.ordered", {**ins.where(finding_id), "deadline": deadline.isoformat(),
-                                             "responsible": responsible, "ordered_on": today.isoformat()})]
+    return [
+        Change(
+            "rectification.ordered",
+            {
+                **ins.where(finding_id),
+                "deadline": deadline.isoformat(),
+                "responsible": responsible,
+                "ordered_on": today.isoformat(),
+            },
+        )
+    ]
 
 
 def report_rectification(ins, today, *, finding_id, summary):
     f = finding(ins, finding_id, "report_rectification")
-    return [Change("rectification.reported", {**ins.where(finding_id), "summary": summary,
-                                              "reported_on": today.isoformat(),
-                                              "on_time": today <= clocks.parse(f["deadline"])})]
+    return [
+        Change(
+            "rectification.reported",
+            {
+                **ins.where(finding_id),
+                "summary": summary,
+                "reported_on": today.isoformat(),
+                "on_time": today <= clocks.parse(f["deadline"]),
+            },
+        )
+    ]
 
 
 def verify_rectification(ins, today, *, finding_id):
     f = finding(ins, finding_id, "verify_rectification")
-    return [Change("rectification.verified", {**ins.where(finding_id), "verified_on": today.isoformat(),
-                                              "on_time": f["reported_on"] <= f["deadline"]})]
+    return [
+        Change(
+            "rectification.verified",
+            {**ins.where(finding_id), "verified_on": today.isoformat(), "on_time": f["reported_on"] <= f["deadline"]},
+        )
+    ]
 
 
 def escalate(ins, *, finding_id, clue_id):
@@ -111,6 +162,9 @@ def alert(ins, today):
         if f["status"] == "rectification_ordered":
             kind = clocks.alert_due(clocks.parse(f["deadline"]), today, f["alerts"])
             if kind:
-                changes.append(Change(f"rectification.{kind}", {**ins.where(fid), "clock": "rectification",
-                                                                "due_on": f["deadline"]}))
+                changes.append(
+                    Change(
+                        f"rectification.{kind}", {**ins.where(fid), "clock": "rectification", "due_on": f["deadline"]}
+                    )
+                )
     return changes

@@ -1,6 +1,7 @@
 """Opinions and problems (民情: 意见建议 and 实际问题): received -> assigned to a department -> resolved ->
 feedback to the reporter -> closed. Resolved problems are the seed's "157 problems resolved".
 """
+
 from dataclasses import dataclass
 
 from watchpost.domain import Change
@@ -29,12 +30,21 @@ class Opinion:
     receipt_hash: str | None = None
 
     def where(self):
-        return {"opinion_id": self.opinion_id, "kind": self.kind, "community": self.community,
-                "street": self.street, "receipt_hash": self.receipt_hash}
+        return {
+            "opinion_id": self.opinion_id,
+            "kind": self.kind,
+            "community": self.community,
+            "street": self.street,
+            "receipt_hash": self.receipt_hash,
+        }
 
 
-_NEXT = {"opinion.assigned": "assigned", "opinion.resolved": "resolved", "opinion.feedback_given": "fed_back",
-         "opinion.closed": "closed"}
+_NEXT = {
+    "opinion.assigned": "assigned",
+    "opinion.resolved": "resolved",
+    "opinion.feedback_given": "fed_back",
+    "opinion.closed": "closed",
+}
 
 
 def fold(events):
@@ -42,8 +52,7 @@ def fold(events):
     for event in events:
         p = event.payload
         if event.type == "opinion.received":
-            opinion = Opinion("received", p["opinion_id"], p["kind"], p["community"], p["street"],
-                              p["receipt_hash"])
+            opinion = Opinion("received", p["opinion_id"], p["kind"], p["community"], p["street"], p["receipt_hash"])
         elif event.type in _NEXT:
             opinion.status = _NEXT[event.type]
     return opinion
@@ -54,33 +63,57 @@ def require(opinion, command):
         raise IllegalTransition(command, opinion.status, FLOW[opinion.status])
 
 
-def receive(opinion, today, *, opinion_id, kind, channel, community, street, summary, category, real_name,
-            reporter_ref, receipt_hash):
+def receive(
+    opinion,
+    today,
+    *,
+    opinion_id,
+    kind,
+    channel,
+    community,
+    street,
+    summary,
+    category,
+    real_name,
+    reporter_ref,
+    receipt_hash,
+):
     require(opinion, "receive_opinion")
     if kind not in KINDS:
         raise Invalid(f"kind {kind!r} is unknown; allowed: {', '.join(KINDS)}", field="kind")
-    return [Change("opinion.received", {
-        "opinion_id": opinion_id, "kind": kind, "channel": published_channel(channel), "community": community, "street": street,
-        "summary": summary, "category": category, "real_name": real_name, "reporter_ref": reporter_ref,
-        "receipt_hash": receipt_hash, "received_on": today.isoformat()})]
+    return [
+        Change(
+            "opinion.received",
+            {
+                "opinion_id": opinion_id,
+                "kind": kind,
+                "channel": published_channel(channel),
+                "community": community,
+                "street": street,
+                "summary": summary,
+                "category": category,
+                "real_name": real_name,
+                "reporter_ref": reporter_ref,
+                "receipt_hash": receipt_hash,
+                "received_on": today.isoformat(),
+            },
+        )
+    ]
 
 
 def assign(opinion, today, *, department):
     require(opinion, "assign_opinion")
-    return [Change("opinion.assigned", {**opinion.where(), "department": department,
-                                        "assigned_on": today.isoformat()})]
+    return [Change("opinion.assigned", {**opinion.where(), "department": department, "assigned_on": today.isoformat()})]
 
 
 def resolve(opinion, today, *, resolution):
     require(opinion, "resolve_opinion")
-    return [Change("opinion.resolved", {**opinion.where(), "resolution": resolution,
-                                        "resolved_on": today.isoformat()})]
+    return [Change("opinion.resolved", {**opinion.where(), "resolution": resolution, "resolved_on": today.isoformat()})]
 
 
 def give_feedback(opinion, today, *, feedback):
     require(opinion, "give_opinion_feedback")
-    return [Change("opinion.feedback_given", {**opinion.where(), "feedback": feedback,
-                                              "given_on": today.isoformat()})]
+    return [Change("opinion.feedback_given", {**opinion.where(), "feedback": feedback, "given_on": today.isoformat()})]
 
 
 def close(opinion, today):

@@ -4,6 +4,7 @@ The rule is data: `RETENTION` names its period and where it comes from. Neither 
 states a period; the figure is the district commission's own decision (see docs/operations.md, "Erasure"), to be
 replaced here, with its source, when the commission adopts another.
 """
+
 from datetime import date
 
 from watchpost.domain import Change
@@ -21,6 +22,7 @@ CLOSED = ("concluded", *SCREENED_AWAY)
 
 class NotErasable(WatchpostError):
     """The rules do not allow erasing this clue yet; `details.why` says which rule and `details` until when."""
+
     status, code = 409, "not_erasable"
 
     def __init__(self, why, message, **details):
@@ -32,7 +34,7 @@ def erasable_from(closed_on, rule=RETENTION):
     years = rule["years_after_closing"]
     try:
         return closed_on.replace(year=closed_on.year + years)
-    except ValueError:                       # 29 February
+    except ValueError:  # 29 February
         return date(closed_on.year + years, 3, 1)
 
 
@@ -47,17 +49,35 @@ def erase(clue, today, *, basis, reason, rule=RETENTION):
     if clue.erased:
         raise NotErasable("already_erased", f"clue {clue.clue_id} was erased already")
     if clue.status not in CLOSED or clue.closed_on is None:
-        raise NotErasable("not_closed", f"clue {clue.clue_id} is {clue.status}; only a closed clue "
-                      f"({', '.join(CLOSED)}) is erased", status=clue.status)
+        raise NotErasable(
+            "not_closed",
+            f"clue {clue.clue_id} is {clue.status}; only a closed clue ({', '.join(CLOSED)}) is erased",
+            status=clue.status,
+        )
     if basis == "retention_expired":
         until = erasable_from(date.fromisoformat(clue.closed_on), rule)
         if today < until:
-            raise NotErasable("retention_running", f"clue {clue.clue_id} is kept until {until.isoformat()} "
-                          f"({rule['years_after_closing']} years after closing; {rule['source']})",
-                          erasable_from=until.isoformat())
+            raise NotErasable(
+                "retention_running",
+                f"clue {clue.clue_id} is kept until {until.isoformat()} "
+                f"({rule['years_after_closing']} years after closing; {rule['source']})",
+                erasable_from=until.isoformat(),
+            )
     elif clue.real_name and not clue.fed_back:
-        raise NotErasable("feedback_pending", f"clue {clue.clue_id}: the reporter has not had the result yet; "
-                      "erase at their request after feedback is given")
-    return [Change("clue.erased", {**clue.where(), "basis": basis, "reason": reason,
-                                   "erased_on": today.isoformat(),
-                                   "retention_years": rule["years_after_closing"]})]
+        raise NotErasable(
+            "feedback_pending",
+            f"clue {clue.clue_id}: the reporter has not had the result yet; "
+            "erase at their request after feedback is given",
+        )
+    return [
+        Change(
+            "clue.erased",
+            {
+                **clue.where(),
+                "basis": basis,
+                "reason": reason,
+                "erased_on": today.isoformat(),
+                "retention_years": rule["years_after_closing"],
+            },
+        )
+    ]

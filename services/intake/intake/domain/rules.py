@@ -3,6 +3,7 @@
 "书记一个人说了不算": a disposal is proposed by one person and approved by another, at the level the accused's
 rank requires; a clue about a member of the same-level committee goes one level up.
 """
+
 import hashlib
 import hmac
 from datetime import timedelta
@@ -25,14 +26,14 @@ def published_channel(channel):
 
 # accused rank -> the lowest level that may approve a disposal about them
 RANK_APPROVER = {
-    "resident_group_leader": "street_commission",   # 居民小组长
-    "community_staff": "street_commission",         # 社区工作人员
-    "community_cadre": "street_commission",         # 社区两委成员
-    "community_leader": "street_commission",        # 社区党委书记、居委会主任
-    "street_staff": "street_commission",            # 街道一般干部
-    "street_committee": "district_commission",      # 街道党工委、纪工委班子成员: same level as the street commission
-    "district_staff": "district_commission",        # 区管干部
-    "district_committee": "upper_level",            # 区委委员: the upper level has jurisdiction
+    "resident_group_leader": "street_commission",  # 居民小组长
+    "community_staff": "street_commission",  # 社区工作人员
+    "community_cadre": "street_commission",  # 社区两委成员
+    "community_leader": "street_commission",  # 社区党委书记、居委会主任
+    "street_staff": "street_commission",  # 街道一般干部
+    "street_committee": "district_commission",  # 街道党工委、纪工委班子成员: same level as the street commission
+    "district_staff": "district_commission",  # 区管干部
+    "district_committee": "upper_level",  # 区委委员: the upper level has jurisdiction
 }
 RANKS = tuple(RANK_APPROVER)
 REPEAT_WINDOW = timedelta(days=365)
@@ -54,14 +55,20 @@ def check_approver(actor, proposed_by, rank, street):
     """Refuse an approval by the proposer, by a role below the required level, or by another street."""
     required = approver_level(rank)
     if actor.id == proposed_by:
-        raise Forbidden("the disposal was proposed by this person; another person must approve it "
-                        "(书记一个人说了不算)", required_level=required)
+        raise Forbidden(
+            "the disposal was proposed by this person; another person must approve it (书记一个人说了不算)",
+            required_level=required,
+        )
     if actor.role not in LEVELS or LEVELS.index(actor.role) < LEVELS.index(required):
-        raise Forbidden(f"a clue about rank {rank!r} needs approval by {required} or above, not {actor.role}",
-                        required_level=required)
+        raise Forbidden(
+            f"a clue about rank {rank!r} needs approval by {required} or above, not {actor.role}",
+            required_level=required,
+        )
     if actor.role == "street_commission" and actor.street != street:
-        raise Forbidden(f"a street commission approves only its own street's clues; this clue is in {street}",
-                        required_level=required)
+        raise Forbidden(
+            f"a street commission approves only its own street's clues; this clue is in {street}",
+            required_level=required,
+        )
     return required
 
 

@@ -3,14 +3,15 @@
 Pure functions over `cn_holidays.json`. Outside the years the data covers, only weekends are days off;
 `covers(day)` tells whether a date is inside the data. A provisional year (statutory days only) is marked so.
 """
+
 import calendar as _cal
 import json
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def _data():
     text = resources.files(__package__).joinpath("cn_holidays.json").read_text(encoding="utf-8")
     raw = json.loads(text)

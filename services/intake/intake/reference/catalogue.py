@@ -3,14 +3,15 @@
 
 Entries with `"placeholder": true` are ours, for the district to replace; the rest are named by the seed.
 """
+
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 CURRENT_VERSION = 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(version=CURRENT_VERSION):
     """The whole catalogue of `version` as a dict; raises ValueError for a version we do not have."""
     try:
@@ -38,8 +39,11 @@ def is_item(category, item, version=CURRENT_VERSION):
 
 def power_list(version=CURRENT_VERSION):
     """{power item code: item with `category`, `positive` and `negative` lists}."""
-    return {i["code"]: {**i, "category": c["name"]}
-            for c in catalogue(version)["power_list"]["categories"] for i in c["items"]}
+    return {
+        i["code"]: {**i, "category": c["name"]}
+        for c in catalogue(version)["power_list"]["categories"]
+        for i in c["items"]
+    }
 
 
 def placeholders(version=CURRENT_VERSION):

@@ -1,5 +1,6 @@
 """intake as a nameko service against the real RabbitMQ and PostgreSQL: a started container with clients by
 role, and plain AMQP queues on `intake.events` (helpers in `intake_it_helpers`)."""
+
 import sys
 from pathlib import Path
 
@@ -7,8 +8,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from intake.service import IntakeService  # noqa: E402
 from intake_it_helpers import EventQueue, Intake  # noqa: E402
+
+from intake.service import IntakeService  # noqa: E402
 
 
 @pytest.fixture
@@ -30,6 +32,7 @@ def event_queue(intake_config):
     def make(pattern="#"):
         queues.append(EventQueue(intake_config["AMQP_URI"], pattern))
         return queues[-1]
+
     yield make
     for q in queues:
         q.close()

@@ -1,4 +1,5 @@
 """Helpers for intake's integration tests: the running service with workflow helpers, a plain AMQP queue."""
+
 import time
 import uuid
 
@@ -10,9 +11,16 @@ from intake.dependencies import Vault
 
 STREET, COMMUNITY, OTHER = "yongquan", "lijinggang", "fenghuang"
 NAME, PHONE = "易会容测试", "13800138000"
-CLUE = {"channel": "informant", "summary": "社区项目资金未经集体研究", "community": COMMUNITY, "street": STREET,
-        "category": "C04", "item": "C04.02", "details": "栋情邻里项目资金使用未上会",
-        "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"}}
+CLUE = {
+    "channel": "informant",
+    "summary": "社区项目资金未经集体研究",
+    "community": COMMUNITY,
+    "street": STREET,
+    "category": "C04",
+    "item": "C04.02",
+    "details": "栋情邻里项目资金使用未上会",
+    "accused": {"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+}
 
 
 class Intake:
@@ -75,8 +83,9 @@ class EventQueue:
                 time.sleep(0.05)
                 continue
             assert message.content_type == "application/json"
-            self.bodies.append({"routing_key": message.delivery_info["routing_key"], "raw": message.body,
-                                "body": message.payload})
+            self.bodies.append(
+                {"routing_key": message.delivery_info["routing_key"], "raw": message.body, "body": message.payload}
+            )
             message.ack()
         return self.bodies
 

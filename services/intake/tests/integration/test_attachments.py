@@ -1,6 +1,7 @@
 """Attachments over HTTP against the real service: each type uploaded and downloaded without its metadata, the
 422s (type, mismatch, size at the real body limit), scope 403s, the reporter's receipt-code path, and the event on
 the wire and in the log without a file name."""
+
 import base64
 import logging
 import os
@@ -20,13 +21,15 @@ import attachment_samples as s  # noqa: E402
 
 pytestmark = pytest.mark.integration
 FILENAME = f"{s.NAME}的举报照片.jpg"
-B64 = lambda data: base64.b64encode(data).decode()   # noqa: E731
+B64 = lambda data: base64.b64encode(data).decode()  # noqa: E731
 SAMPLES = [("image/jpeg", s.gps_jpeg), ("image/png", s.tagged_png), ("application/pdf", s.authored_pdf)]
 
 
 def upload(client, clue_id, data, content_type="image/jpeg", filename=FILENAME, **extra):
-    return client.post(f"/clues/{clue_id}/attachments",
-                       {"filename": filename, "content_type": content_type, "data": B64(data), **extra})
+    return client.post(
+        f"/clues/{clue_id}/attachments",
+        {"filename": filename, "content_type": content_type, "data": B64(data), **extra},
+    )
 
 
 def refused(answer, status, field=None):
@@ -45,12 +48,12 @@ def test_each_type_is_stored_stripped_and_announced_without_its_name(intake, eve
     commission = intake.as_("street_commission")
     ids = {}
     for content_type, make in SAMPLES:
-        answer = commission.post(f"/clues/{clue_id}/attachments", {
-            "filename": FILENAME, "content_type": content_type, "data": B64(make())})
+        answer = commission.post(
+            f"/clues/{clue_id}/attachments", {"filename": FILENAME, "content_type": content_type, "data": B64(make())}
+        )
         assert answer.status_code == 201, answer.text
         body = answer.json()
-        assert body["content_type"] == content_type and [e["type"] for e in body["events"]] == [
-            "clue.attachment_added"]
+        assert body["content_type"] == content_type and [e["type"] for e in body["events"]] == ["clue.attachment_added"]
         ids[content_type] = body["attachment_id"]
 
     listed = intake.as_("auditor").get(f"/clues/{clue_id}/attachments").json()["items"]
@@ -66,7 +69,7 @@ def test_each_type_is_stored_stripped_and_announced_without_its_name(intake, eve
     for content_type, data in files.items():
         for gone in (s.GPS_BYTES, b"Exif", b"xmpmeta", b"tEXt", b"/Author", s.NAME.encode(), b"Yi Huirong"):
             assert gone not in data, gone
-        assert data not in intake.vault.file_ciphertext(ids[content_type])     # sealed at rest
+        assert data not in intake.vault.file_ciphertext(ids[content_type])  # sealed at rest
 
     bodies = queue.drain(until=lambda got: len(got) >= 3)
     assert len(bodies) == 3
@@ -90,10 +93,18 @@ def test_type_and_size_refusals_name_the_field(intake, monkeypatch):
     refused(upload(commission, clue_id, s.gps_jpeg(), "image/gif"), 422, "content_type")
     refused(upload(commission, clue_id, b"GIF89a\x01\x00\x01\x00"), 422, "data")
     refused(upload(commission, clue_id, s.clean_jpeg()[:30]), 422, "data")
-    refused(commission.post(f"/clues/{clue_id}/attachments", {"filename": "a.jpg", "content_type": "image/jpeg",
-                                                              "data": "%%%"}), 422, "data")
-    refused(commission.post(f"/clues/{clue_id}/attachments", {"content_type": "image/jpeg", "data": "AA=="}),
-            422, "filename")
+    refused(
+        commission.post(
+            f"/clues/{clue_id}/attachments", {"filename": "a.jpg", "content_type": "image/jpeg", "data": "%%%"}
+        ),
+        422,
+        "data",
+    )
+    refused(
+        commission.post(f"/clues/{clue_id}/attachments", {"content_type": "image/jpeg", "data": "AA=="}),
+        422,
+        "filename",
+    )
 
 
 @pytest.fixture
@@ -113,8 +124,8 @@ def test_a_file_of_the_default_limit_fits_the_body_limit_and_one_byte_more_is_re
     monkeypatch.delenv("INTAKE_ATTACHMENT_MAX_BYTES", raising=False)
     clue_id = intake.submit()["clue_id"]
     commission = intake.as_("street_commission")
-    limit, head = 5 * 1024 * 1024, s.clean_jpeg()[:-len(s.SCAN) - 2]
-    filler, room = [], limit - len(s.clean_jpeg())         # comments (COM) make up the size; all are stripped
+    limit, head = 5 * 1024 * 1024, s.clean_jpeg()[: -len(s.SCAN) - 2]
+    filler, room = [], limit - len(s.clean_jpeg())  # comments (COM) make up the size; all are stripped
     while room > 2 * 60004:
         filler.append(s.segment(0xFE, b"c" * 60000))
         room -= 60004
@@ -148,7 +159,8 @@ def test_an_anonymous_reporter_attaches_with_the_receipt_code_before_screening(i
     clue_id, code = submitted.json()["clue_id"], submitted.json()["receipt_code"]
     refused(upload(intake.client, clue_id, s.gps_jpeg()), 403, "receipt_code")
     assert refused(upload(intake.client, clue_id, s.gps_jpeg(), receipt_code="0" * 20), 404)["message"] == (
-        f"no clue {clue_id}")                                           # a wrong code: as if no such clue
+        f"no clue {clue_id}"
+    )  # a wrong code: as if no such clue
     answer = upload(intake.client, clue_id, s.gps_jpeg(), receipt_code=code)
     assert answer.status_code == 201, answer.text
     [event] = [e for e in intake.store.load(f"clue-{clue_id}") if e.type == "clue.attachment_added"]
@@ -175,7 +187,7 @@ def test_while_a_hostile_pdf_is_parsed_the_service_answers_others(intake):
     commission = intake.as_("street_commission")
     bomb = eventlet.spawn(upload, commission, clue_id, s.nested_pdf(), "application/pdf")
     [child] = wait_for(_pdf_children, what="the child parsing the PDF")
-    os.kill(child, signal.SIGSTOP)                    # the child is stuck for as long as the test likes
+    os.kill(child, signal.SIGSTOP)  # the child is stuck for as long as the test likes
     try:
         assert commission.get(f"/clues/{clue_id}").status_code == 200
         assert upload(commission, clue_id, s.clean_jpeg()).status_code == 201

@@ -1,6 +1,7 @@
 """Erasure (crypto-shredding) and master-key rotation, as an adversary would check them: after erasure the
 reporter's name and phone are in no table of intake's schema and no published event, and nothing the master key
 opens gives them back; after rotation the old master key opens nothing."""
+
 import base64
 import os
 
@@ -20,8 +21,7 @@ SECRETS = (NAME, PHONE)
 def _every_row(config):
     """Every row of every table of the service's schema, as text (bytea as hex, so search the hex too)."""
     with psycopg2.connect(config["DATABASE_URL"]) as conn, conn.cursor() as cur:
-        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                    (config["DB_SCHEMA"],))
+        cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (config["DB_SCHEMA"],))
         tables = [t for (t,) in cur.fetchall()]
         rows = []
         for table in tables:
@@ -59,7 +59,7 @@ def test_erasure_leaves_the_identity_nowhere(intake, intake_config, event_queue)
     assert refused.status_code == 403, refused.text
 
     _, before = _every_row(intake_config)
-    assert not _leaks(before)                     # sealed from the start: only ciphertext in the schema
+    assert not _leaks(before)  # sealed from the start: only ciphertext in the schema
     received = intake.store.load(f"clue-{clue_id}")[0]
     reporter_ref, content_ref = received.payload["reporter_ref"], received.payload["content_ref"]
     assert intake.vault.open(reporter_ref)["name"] == NAME
@@ -82,8 +82,10 @@ def test_erasure_leaves_the_identity_nowhere(intake, intake_config, event_queue)
     assert not _leaks(rows)
     master = intake.vault._master
     with psycopg2.connect(intake_config["DATABASE_URL"]) as conn, conn.cursor() as cur:
-        cur.execute(f'SELECT r.ref, k.wrapped_key, r.blob FROM "{intake_config["DB_SCHEMA"]}".vault_records r '
-                    f'LEFT JOIN "{intake_config["DB_SCHEMA"]}".vault_keys k USING (ref)')
+        cur.execute(
+            f'SELECT r.ref, k.wrapped_key, r.blob FROM "{intake_config["DB_SCHEMA"]}".vault_records r '
+            f'LEFT JOIN "{intake_config["DB_SCHEMA"]}".vault_keys k USING (ref)'
+        )
         opened = [decrypt(aes_key_unwrap(master, bytes(k)), bytes(b), ref) for ref, k, b in cur.fetchall() if k]
     assert not _leaks([str(record) for record in opened])
     events = list(intake.store.replay())
@@ -112,10 +114,12 @@ def test_rotation_rewraps_every_live_key_and_the_old_key_opens_nothing(next_key,
     assert [e["type"] for e in rotated.json()["events"]] == ["vault.master_key_rotated"]
     recorded = intake.store.load("vault-master-key")[0].payload
     assert recorded["records"] == 3 and recorded["key_id"] not in (base64.b64encode(next_key).decode(), next_key.hex())
-    assert intake.vault.open(ref)["name"] == NAME               # live records still open, under the new key
+    assert intake.vault.open(ref)["name"] == NAME  # live records still open, under the new key
     with psycopg2.connect(intake_config["DATABASE_URL"]) as conn, conn.cursor() as cur:
-        cur.execute(f'SELECT wrapped_key FROM "{intake_config["DB_SCHEMA"]}".vault_keys UNION ALL '
-                    f'SELECT wrapped_key FROM "{intake_config["DB_SCHEMA"]}".attachment_keys')
+        cur.execute(
+            f'SELECT wrapped_key FROM "{intake_config["DB_SCHEMA"]}".vault_keys UNION ALL '
+            f'SELECT wrapped_key FROM "{intake_config["DB_SCHEMA"]}".attachment_keys'
+        )
         wrapped = [bytes(w) for (w,) in cur.fetchall()]
     assert wrapped
     for w in wrapped:

@@ -2,8 +2,8 @@
 out: the accused's own community secretary, another street, a street below the accused's rank, a handler who
 stepped aside, an informant fishing for others' reports. Each is answered exactly as for a clue that does not exist.
 """
-import pytest
 
+import pytest
 from intake_it_helpers import COMMUNITY, OTHER, STREET
 
 pytestmark = pytest.mark.integration
@@ -23,7 +23,7 @@ def same_as_missing(client, path, clue_id, method="GET", body=None):
 
 
 def test_the_accused_communitys_secretary_learns_nothing(intake):
-    about_them = intake.submit()["clue_id"]                      # about a cadre of lijinggang
+    about_them = intake.submit()["clue_id"]  # about a cadre of lijinggang
     secretary = intake.as_("community_secretary", "cs-lijinggang")
     listed = secretary.get("/clues")
     assert listed.status_code == 200 and listed.json()["items"] == [] and listed.json()["total"] == 0
@@ -32,7 +32,7 @@ def test_the_accused_communitys_secretary_learns_nothing(intake):
         body = same_as_missing(secretary, path, about_them)
         assert COMMUNITY not in str(body) and STREET not in str(body)
     counts = secretary.get("/counts").json()
-    assert counts["clues_received"] is None and counts["opinions_collected"] == 0     # no count narrows to a clue
+    assert counts["clues_received"] is None and counts["opinions_collected"] == 0  # no count narrows to a clue
     # what they submit themself about another community they may follow; about their own, never
     own = intake.submit(secretary, community=OTHER, summary="秘书反映的他处问题")["clue_id"]
     also_theirs = intake.submit(secretary, summary="秘书反映的本社区问题")["clue_id"]
@@ -46,14 +46,19 @@ def test_an_informant_sees_only_their_own_report_through_its_receipt(intake):
     mine = intake.submit(intake.as_("informant", "informant-a"))
     theirs = intake.submit(intake.as_("informant", "informant-b"), summary="另一信息员的报告")
     me = intake.as_("informant", "informant-a")
-    for path in ("/clues/{}", "/clues/{}/history"):                  # not even their own by id: no id reveals more
+    for path in ("/clues/{}", "/clues/{}/history"):  # not even their own by id: no id reveals more
         refused, missing = me.get(path.format(theirs["clue_id"])), me.get(path.format(MISSING))
         assert refused.status_code == missing.status_code == 403
-        assert refused.content == missing.content                       # the role's refusal names no record
+        assert refused.content == missing.content  # the role's refusal names no record
     assert me.get("/clues").status_code == 403
     receipt = intake.receipt(mine["receipt_code"], me)
-    assert receipt.status_code == 200 and set(receipt.json()) == {"kind", "status", "received_on", "updated_on",
-                                                                  "feedback"}
+    assert receipt.status_code == 200 and set(receipt.json()) == {
+        "kind",
+        "status",
+        "received_on",
+        "updated_on",
+        "feedback",
+    }
 
 
 def test_another_street_gets_the_same_404_as_a_missing_id(intake):
@@ -81,12 +86,15 @@ def test_a_handler_who_declared_a_conflict_can_neither_read_nor_act(intake):
     recused = intake.as_("street_commission", "sc-1")
     for path in CLUE_READS:
         same_as_missing(recused, path, clue_id)
-    for command, body in (("register", {"ledger_no": "WJ-1"}), ("declare-conflict", {"reason": "再次"}),
-                          ("objection", {"reason": "x"})):
+    for command, body in (
+        ("register", {"ledger_no": "WJ-1"}),
+        ("declare-conflict", {"reason": "再次"}),
+        ("objection", {"reason": "x"}),
+    ):
         same_as_missing(recused, "/clues/{}/" + command, clue_id, "POST", body)
     assert [c["clue_id"] for c in recused.get("/clues").json()["items"]] == [other]
     assert recused.get("/clues").json()["total"] == 1
-    colleague = intake.as_("street_commission", "sc-2")               # the clue goes on without them
+    colleague = intake.as_("street_commission", "sc-2")  # the clue goes on without them
     intake.on(clue_id, "register", {"ledger_no": "WJ-1"}, who="sc-2")
     history = colleague.get(f"/clues/{clue_id}/history").json()["events"]
     declared_event = next(e for e in history if e["type"] == "clue.conflict_declared")

@@ -1,4 +1,5 @@
 """The reporter vault in PostgreSQL, as the service's own role: seal, open, erase, rotate, remember under races."""
+
 import os
 
 import eventlet
@@ -30,7 +31,7 @@ def test_seal_open_erase(vault):
     with pytest.raises(NotFound) as caught:
         vault.open(ref)
     assert "王五" not in str(caught.value.body())
-    assert vault.ciphertext(ref)                 # the ciphertext may stay; it is unreadable for ever
+    assert vault.ciphertext(ref)  # the ciphertext may stay; it is unreadable for ever
 
 
 @pytest.mark.integration
@@ -52,8 +53,7 @@ def test_rotating_the_master_key_keeps_live_records_readable(vault):
 @pytest.mark.integration
 def test_remember_gives_every_racing_attempt_the_first_record(vault):
     made = iter(range(100))
-    results = [eventlet.spawn(vault.remember, "receipt", ("cmd-1", "fp"), lambda: {"n": next(made)})
-               for _ in range(8)]
+    results = [eventlet.spawn(vault.remember, "receipt", ("cmd-1", "fp"), lambda: {"n": next(made)}) for _ in range(8)]
     seen = {r.wait()["n"] for r in results}
     assert len(seen) == 1
     assert vault.remember("receipt", ("cmd-2", "fp"), lambda: {"n": -1}) == {"n": -1}

@@ -4,16 +4,16 @@
 The loggers are set as the service's config.yml sets them (werkzeug's access line, which carries the raw path, is
 kept at WARNING there); the test's own HTTP client (urllib3) is not the service and is left out.
 """
+
 import json
 import logging
 from pathlib import Path
 
 import pytest
 import yaml
+from intake_it_helpers import CLUE, NAME, PHONE
 
 from watchpost.logs import json_formatter
-
-from intake_it_helpers import CLUE, NAME, PHONE
 
 pytestmark = pytest.mark.integration
 SECRETS = (NAME, PHONE, PHONE[-8:])
@@ -89,11 +89,13 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
     refused(intake.as_("community_secretary", community="fenghuang").get(f"/clues/{clue_id}"), 404)
     refused(intake.as_("street_commission").post(f"/clues/{clue_id}/reveal-reporter", {"reason": "x"}), 403)
     revealed = intake.on(clue_id, "reveal-reporter", {"reason": "反馈需要"}, role="district_commission")
-    assert revealed["reporter"]["name"] == NAME          # the one deliberate, recorded disclosure
+    assert revealed["reporter"]["name"] == NAME  # the one deliberate, recorded disclosure
     intake.vault.erase(intake.store.load(f"clue-{clue_id}")[0].payload["reporter_ref"])
     refused(intake.as_("district_commission").post(f"/clues/{clue_id}/reveal-reporter", {"reason": "再看"}), 404)
-    reads = [intake.as_("district_commission").get(path).text
-             for path in (f"/clues/{clue_id}", f"/clues/{clue_id}/history", "/clues")]
+    reads = [
+        intake.as_("district_commission").get(path).text
+        for path in (f"/clues/{clue_id}", f"/clues/{clue_id}/history", "/clues")
+    ]
     reads.append(intake.receipt(code).text)
 
     types = [e.type for e in intake.store.replay()]
@@ -101,11 +103,16 @@ def test_a_named_reporter_never_reaches_an_event_a_log_line_or_an_error(intake, 
     assert [m["body"]["type"] for m in messages] == types and "clue.reporter_revealed" in types
     assert len(lines) > 20 and any('"request"' in line for line in lines)
     assert len(errors) == 2 * 11
-    for where, texts in (("event", [m["raw"] if isinstance(m["raw"], str) else m["raw"].decode() for m in messages]
-                                   + [json.dumps(m["body"], ensure_ascii=False) for m in messages]),
-                         ("log line", lines + [r.getMessage() for r in caplog.records
-                                                if not r.name.startswith(CLIENT_SIDE)]),
-                         ("error body", errors), ("read", reads)):
+    for where, texts in (
+        (
+            "event",
+            [m["raw"] if isinstance(m["raw"], str) else m["raw"].decode() for m in messages]
+            + [json.dumps(m["body"], ensure_ascii=False) for m in messages],
+        ),
+        ("log line", lines + [r.getMessage() for r in caplog.records if not r.name.startswith(CLIENT_SIDE)]),
+        ("error body", errors),
+        ("read", reads),
+    ):
         found = [(text[:200], leaks(text)) for text in texts if leaks(text)]
         assert not found, f"the reporter's identity is in a {where}: {found}"
 
@@ -117,9 +124,10 @@ def test_the_receipt_code_never_travels_in_a_path(intake, log_lines):
     assert old.status_code == 410 and old.json()["error"] == "gone"
     assert old.json()["details"] == {"method": "POST", "path": "/receipts/lookup"} and code not in old.text
     assert intake.receipt(code).status_code == 200
-    logged = "\n".join(lines)                                   # the service's log (the client's own is not ours)
+    logged = "\n".join(lines)  # the service's log (the client's own is not ours)
     assert "/receipts/" in logged and code not in logged and code.replace("-", "") not in logged
     api = intake.client.get("/openapi.json").json()
     assert api["paths"]["/receipts/lookup"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Receipt"}
+        "$ref": "#/components/schemas/Receipt"
+    }
     assert "receipt_code" in api["components"]["schemas"]["Receipt"]["properties"]

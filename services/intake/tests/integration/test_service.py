@@ -1,12 +1,13 @@
 """intake over HTTP: every route, every refusal class, scoped reads, receipts, retries, the vault in PostgreSQL."""
+
 from datetime import date, timedelta
 
 import pytest
+from intake_it_helpers import CLUE, COMMUNITY, NAME, OTHER, PHONE, STREET
 
-from intake.service import ROUTES
 from watchpost.runtime.openapi import openapi_path
 
-from intake_it_helpers import CLUE, COMMUNITY, NAME, OTHER, PHONE, STREET
+from intake.service import ROUTES
 
 pytestmark = pytest.mark.integration
 REPORTER = {"name": NAME, "phone": PHONE}
@@ -78,13 +79,19 @@ def test_lists_filter_and_page(intake):
 
 
 def test_opinion_routes(intake):
-    opened = intake.client.post("/opinions", {"kind": "problem", "channel": "meeting", "community": COMMUNITY,
-                                              "street": STREET, "summary": "路灯不亮"})
+    opened = intake.client.post(
+        "/opinions",
+        {"kind": "problem", "channel": "meeting", "community": COMMUNITY, "street": STREET, "summary": "路灯不亮"},
+    )
     assert opened.status_code == 201, opened.text
     opinion_id, code = opened.json()["opinion_id"], opened.json()["receipt_code"]
     secretary = intake.as_("community_secretary")
-    for command, body in (("assign", {"department": "社区物业"}), ("resolve", {"resolution": "已修复"}),
-                          ("feedback", {"feedback": "已回访"}), ("close", {})):
+    for command, body in (
+        ("assign", {"department": "社区物业"}),
+        ("resolve", {"resolution": "已修复"}),
+        ("feedback", {"feedback": "已回访"}),
+        ("close", {}),
+    ):
         answer = secretary.post(f"/opinions/{opinion_id}/{command}", body)
         assert answer.status_code == 200, answer.text
     assert secretary.get(f"/opinions/{opinion_id}").json()["status"] == "closed"
@@ -95,9 +102,16 @@ def test_opinion_routes(intake):
 
 def test_inspection_routes_and_escalation(intake):
     commission = intake.as_("street_commission")
-    recorded = commission.post("/inspections", {"community": COMMUNITY, "street": STREET,
-                                                "held_on": date.today().isoformat(), "subject": "三务公开检查",
-                                                "scope": "三务公开"})
+    recorded = commission.post(
+        "/inspections",
+        {
+            "community": COMMUNITY,
+            "street": STREET,
+            "held_on": date.today().isoformat(),
+            "subject": "三务公开检查",
+            "scope": "三务公开",
+        },
+    )
     assert recorded.status_code == 201, recorded.text
     inspection = recorded.json()["events"][0]["stream_id"].removeprefix("inspection-")
     for summary in ("公开栏未更新", "2021年预算方案不完整"):
@@ -110,8 +124,10 @@ def test_inspection_routes_and_escalation(intake):
     assert commission.post(base, {"deadline": deadline, "responsible": "社区书记"}).status_code == 200
     assert commission.post(base + "/report", {"summary": "已更新"}).status_code == 200
     assert commission.post(base + "/verify", {}).status_code == 200
-    answer = commission.post(f"/inspections/{inspection}/findings/{escalated}/escalate",
-                             {"accused": {"post": "社区会计", "rank": "community_staff"}})
+    answer = commission.post(
+        f"/inspections/{inspection}/findings/{escalated}/escalate",
+        {"accused": {"post": "社区会计", "rank": "community_staff"}},
+    )
     assert answer.status_code == 201, answer.text
     assert [e["type"] for e in answer.json()["events"]] == ["finding.escalated", "clue.received"]
     clue_id = answer.json()["events"][1]["stream_id"].removeprefix("clue-")
@@ -122,6 +138,7 @@ def test_inspection_routes_and_escalation(intake):
 
 
 # -- refusals --------------------------------------------------------------------------------------------------
+
 
 def test_401_without_or_with_a_bad_token(intake):
     clue_id = intake.submit()["clue_id"]
@@ -181,16 +198,18 @@ def test_422_and_400_name_the_fields(intake):
     assert not_json.status_code == 400
     clue_id = intake.submit()["clue_id"]
     assert intake.on(clue_id, "screen", {"outcome": "accepted"}, status=422)["details"]["fields"] == {
-        "reason": ["Missing data for required field."]}
+        "reason": ["Missing data for required field."]
+    }
 
 
 # -- receipts, retries, the vault -------------------------------------------------------------------------------
+
 
 def test_an_anonymous_citizen_submits_and_follows_with_the_receipt_only(intake):
     answer = intake.client.post("/clues", {**CLUE, "channel": "citizen_platform"})
     assert answer.status_code == 201, answer.text
     code = answer.json()["receipt_code"]
-    receipt = intake.receipt(code.lower().replace('-', ' ')).json()
+    receipt = intake.receipt(code.lower().replace("-", " ")).json()
     assert set(receipt) == {"kind", "status", "received_on", "updated_on", "feedback"}
     assert intake.client.get(f"/clues/{answer.json()['clue_id']}").status_code == 401
     assert intake.client.get("/counts").status_code == 401
@@ -203,10 +222,10 @@ def test_a_retry_with_the_same_idempotency_key_keeps_the_receipt_code(intake):
     again = informant.post("/clues", {**CLUE, "reporter": REPORTER}, headers=dict(key)).json()
     assert again["clue_id"] == first["clue_id"] and again["receipt_code"] == first["receipt_code"]
     assert again["events"] == first["events"]
-    assert intake.receipt(first['receipt_code']).status_code == 200
+    assert intake.receipt(first["receipt_code"]).status_code == 200
     assert intake.as_("district_commission").get("/clues").json()["total"] == 1
     reused = informant.post("/clues", {**CLUE, "summary": "别的内容"}, headers=dict(key))
-    assert reused.status_code == 409 and reused.json()["error"] == "idempotency_key_reused"   # nobody's code
+    assert reused.status_code == 409 and reused.json()["error"] == "idempotency_key_reused"  # nobody's code
     assert intake.as_("district_commission").get("/clues").json()["total"] == 1
     opinion = {"kind": "opinion", "channel": "wechat", "community": COMMUNITY, "street": STREET, "summary": "建议"}
     once = intake.client.post("/opinions", opinion, headers={"Idempotency-Key": "op-1"}).json()

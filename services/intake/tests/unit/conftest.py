@@ -1,5 +1,6 @@
 """Fixtures for intake's unit tests: an in-memory log with every intake projection, a vault, and a `world`
 that submits and drives clues. Every event any test records is checked against the published contract."""
+
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -14,7 +15,7 @@ from intake.vault import MemoryVault
 
 STREET, COMMUNITY = "yongquan", "lijinggang"
 NAME, PHONE = "易会容测试", "13800138000"
-START = date(2026, 3, 2)          # a Monday
+START = date(2026, 3, 2)  # a Monday
 
 
 class World:
@@ -29,14 +30,20 @@ class World:
             community = COMMUNITY
         if role in ("district_commission", "auditor", "citizen", "system"):
             street = None
-        return make_ctx(role=role, actor_id=who, now=now, street=street, community=community,
-                        command_id=command_id)
+        return make_ctx(role=role, actor_id=who, now=now, street=street, community=community, command_id=command_id)
 
     def submit(self, ctx=None, **fields):
-        base = dict(channel="informant", summary="社区项目资金未经集体研究", community=COMMUNITY, street=STREET,
-                    category="C04", item="C04.02", accused={"name": "张三", "post": "社区主任",
-                                                            "rank": "community_cadre"},
-                    details="栋情邻里项目资金使用未上会", reporter={"name": NAME, "phone": PHONE})
+        base = dict(
+            channel="informant",
+            summary="社区项目资金未经集体研究",
+            community=COMMUNITY,
+            street=STREET,
+            category="C04",
+            item="C04.02",
+            accused={"name": "张三", "post": "社区主任", "rank": "community_cadre"},
+            details="栋情邻里项目资金使用未上会",
+            reporter={"name": NAME, "phone": PHONE},
+        )
         base.update(fields)
         return clues.receive_clue(self.store, ctx or self.ctx("informant"), vault=self.vault, **base)
 

@@ -1,5 +1,6 @@
 """Attachments: type by magic number, the size limit, metadata stripped from real JPEG, PNG and PDF files (and
 the result still well formed); the domain rules for who may attach when; sealing in the vault."""
+
 import base64
 import hashlib
 import struct
@@ -7,24 +8,35 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from watchpost.errors import Conflict, Forbidden, Invalid, NotFound
 
-from intake import attachments as a, reads, receipts
+from intake import attachments as a
+from intake import reads, receipts
 from intake.commands import attachments as commands
 from intake.vault import MemoryVault
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import attachment_samples as s  # noqa: E402
 
-B64 = lambda data: base64.b64encode(data).decode()   # noqa: E731
+B64 = lambda data: base64.b64encode(data).decode()  # noqa: E731
 METADATA_MARKERS = [m for m in range(0xE1, 0xF0) if m != 0xEE] + [0xFE]
 
 
 # -- type and size -------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("data, kind", [(s.clean_jpeg(), a.JPEG), (s.png(), a.PNG), (b"%PDF-1.7\n", a.PDF),
-                                        (b"GIF89a", None), (b"", None), (b"\xff\xd8", None)])
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (s.clean_jpeg(), a.JPEG),
+        (s.png(), a.PNG),
+        (b"%PDF-1.7\n", a.PDF),
+        (b"GIF89a", None),
+        (b"", None),
+        (b"\xff\xd8", None),
+    ],
+)
 def test_the_type_is_told_by_the_magic_number(data, kind):
     assert a.detect(data) == kind
 
@@ -70,8 +82,18 @@ def test_jpeg_loses_exif_gps_xmp_icc_iptc_comment_thumbnail_and_trailer():
     original = s.gps_jpeg()
     assert s.GPS_BYTES in original and s.NAME.encode() in original
     stripped = a.strip_jpeg(original)
-    for gone in (s.GPS_BYTES, b"Exif", b"xmpmeta", b"GPSLatitude", b"ICC_PROFILE", b"Photoshop", b"Canon",
-                 s.NAME.encode(), b"MotionPhoto", b"\x10\x20\x30"):
+    for gone in (
+        s.GPS_BYTES,
+        b"Exif",
+        b"xmpmeta",
+        b"GPSLatitude",
+        b"ICC_PROFILE",
+        b"Photoshop",
+        b"Canon",
+        s.NAME.encode(),
+        b"MotionPhoto",
+        b"\x10\x20\x30",
+    ):
         assert gone not in stripped, gone
     assert s.jpeg_markers(stripped) == ["D8", "E0", "DB", "C0", "C4", "DA", "D9"]
     assert stripped == s.clean_jpeg()
@@ -85,8 +107,16 @@ def test_jpeg_keeps_adobe_app14_and_the_scan_with_stuffed_bytes_and_restarts():
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(METADATA_MARKERS + [0xE0, 0xEE]), st.binary(max_size=300),
-                          st.integers(min_value=0, max_value=4)), max_size=8))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(METADATA_MARKERS + [0xE0, 0xEE]),
+            st.binary(max_size=300),
+            st.integers(min_value=0, max_value=4),
+        ),
+        max_size=8,
+    )
+)
 def test_any_metadata_segments_anywhere_before_the_scan_are_all_removed(inserted):
     parts = [s.segment(0xE0, s.JFIF + b"\x00\x00"), s.QUANT, s.FRAME, s.HUFFMAN]
     for marker, payload, where in inserted:
@@ -95,8 +125,10 @@ def test_any_metadata_segments_anywhere_before_the_scan_are_all_removed(inserted
     assert a.strip_jpeg(s.SOI + b"".join(parts) + s.SCAN + s.EOI) == s.clean_jpeg()
 
 
-@pytest.mark.parametrize("broken", [s.clean_jpeg()[:-2], s.clean_jpeg()[:20], b"\xff\xd8\xff\xd9",
-                                    b"\xff\xd8\xff\xe1\xff\xff", b"\xff\xd8\x00\x00"])
+@pytest.mark.parametrize(
+    "broken",
+    [s.clean_jpeg()[:-2], s.clean_jpeg()[:20], b"\xff\xd8\xff\xd9", b"\xff\xd8\xff\xe1\xff\xff", b"\xff\xd8\x00\x00"],
+)
 def test_a_broken_jpeg_is_refused_naming_data(broken):
     with pytest.raises(Invalid) as caught:
         a.strip_jpeg(broken)
@@ -107,8 +139,18 @@ def test_a_broken_jpeg_is_refused_naming_data(broken):
 def test_png_loses_text_exif_time_and_private_chunks_and_keeps_valid_crcs_and_pixels():
     original = s.tagged_png()
     stripped = a.strip_png(original)
-    for gone in (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME", b"prVt", b"Yi Huirong", s.NAME.encode(),
-                 s.GPS_BYTES, b"trailing"):
+    for gone in (
+        b"tEXt",
+        b"zTXt",
+        b"iTXt",
+        b"eXIf",
+        b"tIME",
+        b"prVt",
+        b"Yi Huirong",
+        s.NAME.encode(),
+        s.GPS_BYTES,
+        b"trailing",
+    ):
         assert gone not in stripped, gone
     kinds, pixels = s.png_pixels(stripped)
     assert kinds == ["IHDR", "gAMA", "IDAT", "IEND"] and pixels == b"\x00\x40\xc0"
@@ -145,18 +187,29 @@ def test_pdf_loses_its_info_dictionary_and_xmp_and_still_reads():
     assert info["/Author"] == s.NAME and xmp is not None and pages == 1
     stripped = a.strip_pdf(original)
     assert s.pdf_metadata(stripped) == (None, None, 1)
-    for gone in (b"/Author", b"/Creator", b"/Title", b"xmpmeta", b"GPSLatitude", s.NAME.encode("utf-16-be"),
-                 s.NAME.encode()):
+    for gone in (
+        b"/Author",
+        b"/Creator",
+        b"/Title",
+        b"xmpmeta",
+        b"GPSLatitude",
+        s.NAME.encode("utf-16-be"),
+        s.NAME.encode(),
+    ):
         assert gone not in stripped, gone
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
+
     page = PdfReader(io.BytesIO(stripped)).pages[0]
     assert "/Metadata" not in page and [float(v) for v in page.mediabox] == [0, 0, 200, 100]
 
 
 def test_an_unreadable_or_encrypted_pdf_is_refused():
-    from pypdf import PdfReader, PdfWriter
     import io
+
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(s.authored_pdf())))
     writer.encrypt("secret")
     locked = io.BytesIO()
@@ -179,8 +232,16 @@ def test_garbage_behind_a_magic_number_is_refused_as_invalid_never_a_crash(magic
 # -- who may attach, and the sealed files --------------------------------------------------------------------------
 def attach(world, clue_id, role="street_commission", data=None, kind=a.JPEG, **extra):
     ctx = world.ctx(role)
-    return commands.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue_id, filename=f"C:\\照片\\{s.NAME}.jpg",
-                            content_type=kind, data=B64(data or s.gps_jpeg()), **extra)
+    return commands.add_attachment(
+        world.store,
+        ctx,
+        vault=world.vault,
+        clue_id=clue_id,
+        filename=f"C:\\照片\\{s.NAME}.jpg",
+        content_type=kind,
+        data=B64(data or s.gps_jpeg()),
+        **extra,
+    )
 
 
 def test_a_commission_attaches_a_file_sealed_without_its_name_in_the_event(world, clue):
@@ -196,8 +257,9 @@ def test_a_commission_attaches_a_file_sealed_without_its_name_in_the_event(world
     assert doc["history"][-1]["event"] == "clue.attachment_added"
     listed = reads.list_attachments(world.store, world.ctx("auditor"), clue_id=clue)["items"]
     assert [i["attachment_id"] for i in listed] == [result.attachment_id] and "filename" not in listed[0]
-    got = reads.get_attachment(world.store, world.ctx(), vault=world.vault, clue_id=clue,
-                           attachment_id=result.attachment_id)
+    got = reads.get_attachment(
+        world.store, world.ctx(), vault=world.vault, clue_id=clue, attachment_id=result.attachment_id
+    )
     assert base64.b64decode(got["data"]) == s.clean_jpeg() and got["filename"] == f"{s.NAME}.jpg"
 
 
@@ -206,34 +268,47 @@ def test_a_reporter_attaches_only_with_the_clues_receipt_code_and_before_screeni
     code = submitted.receipt_code
     with pytest.raises(Forbidden, match="receipt code"):
         attach(world, submitted.id, role="citizen")
-    with pytest.raises(NotFound, match=f"^no clue {submitted.id}$"):     # a wrong code: as if no such clue
+    with pytest.raises(NotFound, match=f"^no clue {submitted.id}$"):  # a wrong code: as if no such clue
         attach(world, submitted.id, role="citizen", receipt_code=receipts.new_code())
     [event] = attach(world, submitted.id, role="citizen", receipt_code=code, data=s.tagged_png(), kind=a.PNG)
-    assert event.actor["id"].startswith("sealed:")                      # the reporter is a vault reference
+    assert event.actor["id"].startswith("sealed:")  # the reporter is a vault reference
     world.run("screen_clue", clue_id=submitted.id, outcome="accepted", reason="受理")
     with pytest.raises(Conflict, match="until the clue is screened"):
         attach(world, submitted.id, role="informant", receipt_code=code)
-    attach(world, submitted.id)                                         # the commission still can
+    attach(world, submitted.id)  # the commission still can
 
 
 def test_scope_unknown_clue_limit_and_forwarded_stub(world, clue):
     with pytest.raises(NotFound, match=f"^no clue {clue}$"):
-        commands.add_attachment(world.store, world.ctx("street_commission", street="elsewhere"), vault=world.vault,
-                         clue_id=clue, filename="a.jpg", content_type=a.JPEG, data=B64(s.clean_jpeg()))
+        commands.add_attachment(
+            world.store,
+            world.ctx("street_commission", street="elsewhere"),
+            vault=world.vault,
+            clue_id=clue,
+            filename="a.jpg",
+            content_type=a.JPEG,
+            data=B64(s.clean_jpeg()),
+        )
     with pytest.raises(NotFound):
         attach(world, "no-such-clue")
     for _ in range(20):
         attach(world, clue, data=s.clean_jpeg())
     with pytest.raises(Conflict, match="at most 20"):
         attach(world, clue)
-    assert len(world.vault._file_keys) == 20                           # the refused file was not kept
+    assert len(world.vault._file_keys) == 20  # the refused file was not kept
 
 
 def test_forwarding_a_clue_up_erases_its_attachments(world):
     clue_id = world.submit(accused={"name": "李四", "post": "街道工委书记", "rank": "street_committee"}).id
     kept = attach(world, clue_id, role="district_commission").attachment_id
-    world.run("screen_clue", clue_id=clue_id, outcome="forwarded_up", reason="上级管辖", transferred_to="区纪委",
-              role="district_commission")
+    world.run(
+        "screen_clue",
+        clue_id=clue_id,
+        outcome="forwarded_up",
+        reason="上级管辖",
+        transferred_to="区纪委",
+        role="district_commission",
+    )
     with pytest.raises(NotFound):
         world.vault.open_file(kept, clue_id)
     with pytest.raises(Conflict, match="stub"):
@@ -243,8 +318,18 @@ def test_forwarding_a_clue_up_erases_its_attachments(world):
 
 def test_a_retried_attachment_keeps_one_file_and_the_first_answer(world, clue):
     ctx = world.ctx(command_id="attach-1")
-    first, again = (commands.add_attachment(world.store, ctx, vault=world.vault, clue_id=clue, filename="a.png",
-                                     content_type=a.PNG, data=B64(s.tagged_png())) for _ in range(2))
+    first, again = (
+        commands.add_attachment(
+            world.store,
+            ctx,
+            vault=world.vault,
+            clue_id=clue,
+            filename="a.png",
+            content_type=a.PNG,
+            data=B64(s.tagged_png()),
+        )
+        for _ in range(2)
+    )
     assert first.attachment_id == again.attachment_id and len(world.vault._file_keys) == 1
 
 

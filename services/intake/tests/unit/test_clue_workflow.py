@@ -1,4 +1,5 @@
 """Every transition of a clue (问题线索) and every refusal, with the state and allowed commands named."""
+
 import pytest
 
 from watchpost.errors import IllegalTransition, Invalid, NotFound
@@ -19,9 +20,9 @@ def test_receive_records_the_clue_with_its_clocks(world):
     assert event.type == "clue.received" and event.stream_id == f"clue-{result.id}"
     assert p["real_name"] is True and p["reporter_ref"] and result.receipt_code
     assert p["received_on"] == "2026-03-02"
-    assert p["disposal_due_on"] == "2026-04-02"            # one month
-    assert p["forwarding_due_on"] == "2026-03-09"          # 5 working days, over a weekend
-    assert p["acceptance_notice_due_on"] == "2026-03-23"   # 15 working days
+    assert p["disposal_due_on"] == "2026-04-02"  # one month
+    assert p["forwarding_due_on"] == "2026-03-09"  # 5 working days, over a weekend
+    assert p["acceptance_notice_due_on"] == "2026-03-23"  # 15 working days
     assert world.status(result.id) == "received"
 
 
@@ -106,18 +107,21 @@ def test_forwarded_up_keeps_a_stub_and_erases_the_content(world, clue):
         world.vault.open(content_ref)
 
 
-@pytest.mark.parametrize("command, fields", [
-    ("register_clue", {"ledger_no": "X"}),
-    ("review_clue", {"participants": ["a", "b"], "conclusion": "c"}),
-    ("propose_disposal", {"disposal": "closed", "reason": "r"}),
-    ("approve_disposal", {}),
-    ("record_reply", {"summary": "s"}),
-    ("conclude_clue", {"outcome": "closed_cleared"}),
-    ("resume_clue", {"reason": "r"}),
-    ("give_feedback", {"feedback": "f"}),
-    ("raise_objection", {"reason": "r"}),
-    ("notify_acceptance", {}),
-])
+@pytest.mark.parametrize(
+    "command, fields",
+    [
+        ("register_clue", {"ledger_no": "X"}),
+        ("review_clue", {"participants": ["a", "b"], "conclusion": "c"}),
+        ("propose_disposal", {"disposal": "closed", "reason": "r"}),
+        ("approve_disposal", {}),
+        ("record_reply", {"summary": "s"}),
+        ("conclude_clue", {"outcome": "closed_cleared"}),
+        ("resume_clue", {"reason": "r"}),
+        ("give_feedback", {"feedback": "f"}),
+        ("raise_objection", {"reason": "r"}),
+        ("notify_acceptance", {}),
+    ],
+)
 def test_illegal_transitions_name_the_state_and_what_is_allowed(world, clue, command, fields):
     with pytest.raises(IllegalTransition) as caught:
         world.run(command, clue_id=clue, **fields)
@@ -195,8 +199,16 @@ def test_scope_refuses_another_street_and_another_community(world, clue):
     with pytest.raises(NotFound, match=f"^no clue {clue}$"):
         h.screen_clue(world.store, world.ctx(street="other-street"), clue_id=clue, outcome="accepted", reason="r")
     with pytest.raises(NotFound, match=f"^no clue {clue}$"):
-        h.screen_clue(world.store, world.ctx("community_secretary", community="fenghuang"), clue_id=clue,
-                      outcome="accepted", reason="r")
+        h.screen_clue(
+            world.store,
+            world.ctx("community_secretary", community="fenghuang"),
+            clue_id=clue,
+            outcome="accepted",
+            reason="r",
+        )
     world.run("screen_clue", clue_id=clue, outcome="accepted", reason="r", role="district_commission")
     assert world.status(clue) == "accepted"
-    assert (world.store.doc("clues", clue)["community"], world.store.doc("clues", clue)["street"]) == (COMMUNITY, STREET)
+    assert (world.store.doc("clues", clue)["community"], world.store.doc("clues", clue)["street"]) == (
+        COMMUNITY,
+        STREET,
+    )

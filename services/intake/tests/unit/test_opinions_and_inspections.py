@@ -1,4 +1,5 @@
 """民情 (opinions, problems) and 监督检查 (inspections, findings, rectifications); the seed's counts."""
+
 from datetime import date
 
 import pytest
@@ -11,8 +12,15 @@ WHERE = {"community": "lijinggang", "street": "yongquan"}
 
 
 def opinion(world, kind="problem", **kw):
-    return world.run("receive_opinion", role="supervisor", kind=kind, channel="meeting",
-                     summary="香瑞湖小区非机动车停放安全问题", **WHERE, **kw)
+    return world.run(
+        "receive_opinion",
+        role="supervisor",
+        kind=kind,
+        channel="meeting",
+        summary="香瑞湖小区非机动车停放安全问题",
+        **WHERE,
+        **kw,
+    )
 
 
 def test_problem_path_and_counts(world):
@@ -32,8 +40,7 @@ def test_opinion_refusals(world):
     oid = opinion(world).id
     with pytest.raises(IllegalTransition) as caught:
         world.run("resolve_opinion", opinion_id=oid, resolution="r")
-    assert caught.value.details == {"command": "resolve_opinion", "state": "received",
-                                    "allowed": ["assign_opinion"]}
+    assert caught.value.details == {"command": "resolve_opinion", "state": "received", "allowed": ["assign_opinion"]}
     with pytest.raises(IllegalTransition, match="allowed: give_opinion_feedback"):
         world.run("assign_opinion", opinion_id=oid, department="d")
         world.run("resolve_opinion", opinion_id=oid, resolution="r")
@@ -45,10 +52,19 @@ def test_opinion_refusals(world):
 
 
 def test_inspection_finding_rectification_path(world):
-    ins = world.run("record_inspection", held_on=date(2026, 3, 2), subject="三务公开专项检查", scope="三务公开",
-                    category="C01", inspectors=["吴波"], role="community_secretary", **WHERE)[0].payload["inspection_id"]
-    fid = world.run("record_finding", inspection_id=ins, summary="惠民政策文件公示不齐全", category="C01",
-                    item="C01.04")[0].payload["finding_id"]
+    ins = world.run(
+        "record_inspection",
+        held_on=date(2026, 3, 2),
+        subject="三务公开专项检查",
+        scope="三务公开",
+        category="C01",
+        inspectors=["吴波"],
+        role="community_secretary",
+        **WHERE,
+    )[0].payload["inspection_id"]
+    fid = world.run(
+        "record_finding", inspection_id=ins, summary="惠民政策文件公示不齐全", category="C01", item="C01.04"
+    )[0].payload["finding_id"]
     with pytest.raises(IllegalTransition, match="allowed: escalate_finding, order_rectification"):
         world.run("verify_rectification", inspection_id=ins, finding_id=fid)
     with pytest.raises(Invalid, match="deadline must be after today"):
@@ -67,12 +83,18 @@ def test_inspection_finding_rectification_path(world):
 
 
 def test_a_finding_becomes_a_clue(world):
-    ins = world.run("record_inspection", held_on="2026-03-02", subject="三资检查", scope="三资管理",
-                    **WHERE)[0].payload["inspection_id"]
-    fid = world.run("record_finding", inspection_id=ins, summary="用餐接待超标准", category="C08",
-                    item="C08.01")[0].payload["finding_id"]
-    events = world.run("escalate_finding", inspection_id=ins, finding_id=fid,
-                       accused={"name": "某某", "post": "社区书记", "rank": "community_leader"})
+    ins = world.run("record_inspection", held_on="2026-03-02", subject="三资检查", scope="三资管理", **WHERE)[
+        0
+    ].payload["inspection_id"]
+    fid = world.run("record_finding", inspection_id=ins, summary="用餐接待超标准", category="C08", item="C08.01")[
+        0
+    ].payload["finding_id"]
+    events = world.run(
+        "escalate_finding",
+        inspection_id=ins,
+        finding_id=fid,
+        accused={"name": "某某", "post": "社区书记", "rank": "community_leader"},
+    )
     assert [e.type for e in events] == ["finding.escalated", "clue.received"]
     clue = events[1].payload
     assert clue["channel"] == "inspection" and clue["source"] == {"inspection_id": ins, "finding_id": fid}

@@ -1,5 +1,6 @@
 """Hostile attachments: PDFs are parsed in a child process with a time and a memory limit (`intake.pdf_sandbox`),
 and stripping leaves no annotation author, embedded file, script, XMP, trailer /ID, or PNG iCCP / text chunk."""
+
 import io
 import sys
 from pathlib import Path
@@ -15,9 +16,28 @@ from intake.pdf_sandbox import Sandbox
 sys.path.insert(0, str(Path(__file__).parents[1]))
 import attachment_samples as s  # noqa: E402
 
-GONE = [b"/JavaScript", b"/JS", b"/OpenAction", b"/AA", b"/EmbeddedFile", b"/EF", b"/FS", b"/Metadata", b"/ID",
-        b"/T ", b"/M ", b"/CreationDate", b"/NM", b"annot-by-author", b"evidence-of-author", b"secret of",
-        b"app.alert", b"xmpmeta", b"00112233445566778899", s.NAME.encode("utf-16-be").hex().upper().encode()]
+GONE = [
+    b"/JavaScript",
+    b"/JS",
+    b"/OpenAction",
+    b"/AA",
+    b"/EmbeddedFile",
+    b"/EF",
+    b"/FS",
+    b"/Metadata",
+    b"/ID",
+    b"/T ",
+    b"/M ",
+    b"/CreationDate",
+    b"/NM",
+    b"annot-by-author",
+    b"evidence-of-author",
+    b"secret of",
+    b"app.alert",
+    b"xmpmeta",
+    b"00112233445566778899",
+    s.NAME.encode("utf-16-be").hex().upper().encode(),
+]
 
 
 def test_the_loaded_pdf_carries_each_thing_that_must_go():
@@ -32,7 +52,7 @@ def test_stripping_in_the_sandbox_removes_authors_files_scripts_xmp_and_the_id()
     stripped = Sandbox().strip(s.loaded_pdf())
     assert [marker for marker in GONE if marker in stripped] == []
     reader = PdfReader(io.BytesIO(stripped))
-    assert len(reader.pages) == 1 and len(reader.pages[0]["/Annots"]) == 2     # the annotations stay, anonymous
+    assert len(reader.pages) == 1 and len(reader.pages[0]["/Annots"]) == 2  # the annotations stay, anonymous
     assert "/ID" not in reader.trailer
 
 

@@ -1,8 +1,10 @@
 """The reference data: the supervision catalogue and the working-day calendar."""
+
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from intake.reference import calendar as cal
 from intake.reference import catalogue as cat
@@ -41,25 +43,28 @@ def test_is_item_and_versions():
         cat.catalogue(9)
 
 
-@pytest.mark.parametrize("day, working", [
-    (date(2026, 3, 2), True),      # Monday
-    (date(2026, 3, 7), False),     # Saturday
-    (date(2026, 2, 16), False),    # 春节, a Monday
-    (date(2026, 2, 14), True),     # 调休: a Saturday worked
-    (date(2026, 10, 1), False),
-    (date(2026, 10, 10), True),    # 调休 Saturday
-    (date(2025, 1, 26), True),     # 调休 Sunday
-    (date(2024, 6, 10), False),    # 端午
-])
+@pytest.mark.parametrize(
+    "day, working",
+    [
+        (date(2026, 3, 2), True),  # Monday
+        (date(2026, 3, 7), False),  # Saturday
+        (date(2026, 2, 16), False),  # 春节, a Monday
+        (date(2026, 2, 14), True),  # 调休: a Saturday worked
+        (date(2026, 10, 1), False),
+        (date(2026, 10, 10), True),  # 调休 Saturday
+        (date(2025, 1, 26), True),  # 调休 Sunday
+        (date(2024, 6, 10), False),  # 端午
+    ],
+)
 def test_is_working_day(day, working):
     assert cal.is_working_day(day) is working
 
 
 def test_add_working_days_skips_weekends_and_holidays():
-    assert cal.add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)      # Friday -> Monday
-    assert cal.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)    # Friday -> make-up Saturday
-    assert cal.add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)    # over 春节 (15-23 Feb)
-    assert cal.add_working_days(date(2026, 9, 30), 5) == date(2026, 10, 13)   # over 国庆, 10 Oct worked
+    assert cal.add_working_days(date(2026, 3, 6), 1) == date(2026, 3, 9)  # Friday -> Monday
+    assert cal.add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)  # Friday -> make-up Saturday
+    assert cal.add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)  # over 春节 (15-23 Feb)
+    assert cal.add_working_days(date(2026, 9, 30), 5) == date(2026, 10, 13)  # over 国庆, 10 Oct worked
     assert cal.add_working_days(date(2026, 3, 2), 0) == date(2026, 3, 2)
     assert cal.add_working_days(date(2026, 3, 9), -1) == date(2026, 3, 6)
 

@@ -1,8 +1,10 @@
 """书记一个人说了不算: proposer != approver; the approver's level follows the accused's rank; repeat reports."""
+
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from watchpost.domain import Actor
 from watchpost.errors import Forbidden, Invalid, NotFound
@@ -24,7 +26,7 @@ def test_the_proposer_cannot_approve_their_own_proposal(world, clue):
 
 def test_a_clue_about_a_street_committee_member_goes_to_the_district(world):
     cid = world.submit(accused={"name": "赵六", "post": "街道党工委委员", "rank": "street_committee"}).id
-    with pytest.raises(NotFound, match=f"^no clue {cid}$"):      # not the street's to know (知情范围)
+    with pytest.raises(NotFound, match=f"^no clue {cid}$"):  # not the street's to know (知情范围)
         world.drive(cid, "accepted")
     world.drive(cid, "disposal_proposed", role="district_commission")
     proposed = world.store.load(f"clue-{cid}")[-1].payload
@@ -36,29 +38,41 @@ def test_a_clue_about_a_street_committee_member_goes_to_the_district(world):
 
 def test_a_street_commission_of_another_street_cannot_approve():
     with pytest.raises(Forbidden):
-        rules.check_approver(Actor("sc-9", "street_commission", street="liucheng"), "sc-1", "community_cadre",
-                             "yongquan")
+        rules.check_approver(
+            Actor("sc-9", "street_commission", street="liucheng"), "sc-1", "community_cadre", "yongquan"
+        )
 
 
-@pytest.mark.parametrize("rank, level", [
-    ("resident_group_leader", "street_commission"), ("community_cadre", "street_commission"),
-    ("community_leader", "street_commission"), ("street_staff", "street_commission"),
-    ("street_committee", "district_commission"), ("district_staff", "district_commission"),
-    ("district_committee", "upper_level"),
-])
+@pytest.mark.parametrize(
+    "rank, level",
+    [
+        ("resident_group_leader", "street_commission"),
+        ("community_cadre", "street_commission"),
+        ("community_leader", "street_commission"),
+        ("street_staff", "street_commission"),
+        ("street_committee", "district_commission"),
+        ("district_staff", "district_commission"),
+        ("district_committee", "upper_level"),
+    ],
+)
 def test_approver_level_by_rank(rank, level):
     assert rules.approver_level(rank) == level
     assert rules.handled_here(rank) is (level != "upper_level")
 
 
-@given(rank=st.sampled_from(rules.RANKS), role=st.sampled_from(["street_commission", "district_commission",
-                                                                 "community_secretary", "informant"]),
-       same_person=st.booleans())
+@given(
+    rank=st.sampled_from(rules.RANKS),
+    role=st.sampled_from(["street_commission", "district_commission", "community_secretary", "informant"]),
+    same_person=st.booleans(),
+)
 def test_approval_is_allowed_exactly_when_level_and_person_fit(rank, role, same_person):
     actor = Actor("x", role, street="s1")
     proposer = "x" if same_person else "y"
-    fits = (not same_person and role in rules.LEVELS
-            and rules.LEVELS.index(role) >= rules.LEVELS.index(rules.approver_level(rank)))
+    fits = (
+        not same_person
+        and role in rules.LEVELS
+        and rules.LEVELS.index(role) >= rules.LEVELS.index(rules.approver_level(rank))
+    )
     try:
         rules.check_approver(actor, proposer, rank, "s1")
         assert fits
@@ -73,8 +87,11 @@ def test_unknown_rank_is_refused_with_the_allowed_ranks():
 
 def test_a_repeat_report_is_linked_and_retained_not_re_handled(world, clue):
     world.drive(clue, "accepted")
-    second = world.submit(summary="同一事项再次举报", accused={"name": " 张三 ", "post": "社区主任",
-                                                              "rank": "community_cadre"}, reporter=None)
+    second = world.submit(
+        summary="同一事项再次举报",
+        accused={"name": " 张三 ", "post": "社区主任", "rank": "community_cadre"},
+        reporter=None,
+    )
     assert second[0].payload["repeat_candidate"] == clue
     with pytest.raises(Invalid, match=f"repeats clue {clue}"):
         world.run("screen_clue", clue_id=second.id, outcome="accepted", reason="r")
@@ -92,19 +109,32 @@ def test_a_repeat_with_new_substance_may_be_accepted(world, clue):
 
 
 def test_another_accused_or_another_matter_is_no_repeat(world, clue):
-    assert world.submit(accused={"name": "王五", "post": "社区主任", "rank": "community_cadre"})[0] \
-        .payload["repeat_candidate"] is None
+    assert (
+        world.submit(accused={"name": "王五", "post": "社区主任", "rank": "community_cadre"})[0].payload[
+            "repeat_candidate"
+        ]
+        is None
+    )
     assert world.submit(item="C04.01")[0].payload["repeat_candidate"] is None
     assert world.submit(category="C03", item="C03.01")[0].payload["repeat_candidate"] is None
 
 
 def _clue(cid, day, **kw):
-    return {"clue_id": cid, "accused_key": "k", "category": "C03", "item": "C03.01",
-            "received_on": day.isoformat(), "status": "accepted", **kw}
+    return {
+        "clue_id": cid,
+        "accused_key": "k",
+        "category": "C03",
+        "item": "C03.01",
+        "received_on": day.isoformat(),
+        "status": "accepted",
+        **kw,
+    }
 
 
-@given(gap=st.integers(min_value=-30, max_value=800),
-       status=st.sampled_from(["accepted", "concluded", "out_of_scope", "forwarded_up", "duplicate_retained"]))
+@given(
+    gap=st.integers(min_value=-30, max_value=800),
+    status=st.sampled_from(["accepted", "concluded", "out_of_scope", "forwarded_up", "duplicate_retained"]),
+)
 def test_repeat_window_and_status(gap, status):
     first = _clue("a", date(2025, 1, 1), status=status)
     new = _clue("b", date(2025, 1, 1) + timedelta(days=gap))
@@ -129,7 +159,9 @@ def test_accused_key_ignores_spacing_and_case():
 def test_accused_key_resists_a_dictionary_of_the_communitys_cadres():
     """The attacker hashes every (community, post, name) of the directory: without intake's key nothing matches."""
     import hashlib
+
     from intake import settings
+
     published = rules.accused_key(settings.DEFAULT.accused_hmac_key(), "C1", "主任", "张三")
     guesses = {hashlib.sha256(f"c1|主任|{name}".encode()).hexdigest() for name in ("张三", "李四")}
     guesses |= {rules.accused_key(KEY, "C1", "主任", name) for name in ("张三", "李四")}
@@ -139,6 +171,8 @@ def test_accused_key_resists_a_dictionary_of_the_communitys_cadres():
 
 def test_the_accused_key_is_intakes_own_setting_refused_in_production():
     from watchpost import keys
+
     from intake import settings
+
     assert settings.from_mapping({"INTAKE_ACCUSED_KEY": "a2V5" * 11}).accused_key == "a2V5" * 11
     assert keys.secret_problem(settings.DEV_ACCUSED_KEY) == "is a development key, public in the source code"

@@ -1,6 +1,9 @@
 """举报人保护: per-reporter AES-GCM keys wrapped by a master key, erasure by key destruction; receipt codes."""
+
 import pytest
-from hypothesis import given, strategies as st
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap
+from hypothesis import given
+from hypothesis import strategies as st
 
 from watchpost.errors import Invalid, NotFound
 
@@ -37,7 +40,7 @@ def test_a_vault_with_another_master_key_cannot_unwrap():
     ref = vault.protect({"name": NAME})
     thief = MemoryVault()
     thief._wrapped, thief._blobs = dict(vault._wrapped), dict(vault._blobs)
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidUnwrap):
         thief.open(ref)
 
 
@@ -78,8 +81,13 @@ def test_receipt_lookup_shows_status_and_feedback_only(world):
     assert code not in str([e.payload for e in world.events()])
     citizen = world.ctx("citizen")
     seen = reads.lookup_receipt(world.store, citizen, receipt_code=code)
-    assert seen == {"kind": "clue", "status": "received", "received_on": "2026-03-02",
-                    "updated_on": "2026-03-02", "feedback": []}
+    assert seen == {
+        "kind": "clue",
+        "status": "received",
+        "received_on": "2026-03-02",
+        "updated_on": "2026-03-02",
+        "feedback": [],
+    }
     world.drive(submitted.id, "accepted")
     assert reads.lookup_receipt(world.store, citizen, receipt_code=code)["status"] == "being_handled"
     world.drive(submitted.id, "approved", disposal="closed")
@@ -101,4 +109,4 @@ def test_a_repeated_submission_command_returns_the_first_result_and_erases_its_o
     again = world.submit(ctx=ctx)
     assert [e.event_id for e in again] == [e.event_id for e in first]
     assert again.receipt_code is None and first.receipt_code
-    assert len(world.vault._wrapped) == 3             # submitter, reporter, content of the first submission only
+    assert len(world.vault._wrapped) == 3  # submitter, reporter, content of the first submission only

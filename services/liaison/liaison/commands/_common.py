@@ -1,4 +1,5 @@
 """What liaison's commands share: a stream's state, a community and its street, a person, a date or today."""
+
 from datetime import date
 
 from liaison import settings

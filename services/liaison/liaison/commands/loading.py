@@ -2,6 +2,7 @@
 dict parsed from JSON (`load_directory`) or from CSV tables (`from_tables`). Loading the same data again writes
 nothing: every registration, appointment and pairing that already stands is skipped.
 """
+
 import hashlib
 import json
 import threading
@@ -12,7 +13,8 @@ from watchpost.errors import Invalid
 from watchpost.handling import execute
 
 from liaison import access, settings
-from liaison.commands import directory, pairings, personnel as people
+from liaison.commands import directory, pairings
+from liaison.commands import personnel as people
 from liaison.commands._common import person_of, state_of
 from liaison.domain import pairing, personnel
 from liaison.schemas import DirectorySchema, load
@@ -26,14 +28,15 @@ def load_directory(store, ctx, data=None, **loaded):
     access.require("load_directory", ctx.actor)
     data = load(DirectorySchema, data) if data is not None or not loaded else loaded
     _check_references(data)
-    sub = replace(ctx, command_id=None)   # each part is idempotent by itself; the command id marks the whole
+    sub = replace(ctx, command_id=None)  # each part is idempotent by itself; the command id marks the whole
     written = []
 
     def community(c):
         done = directory.register_community(store, sub, c["community_id"], c["street"], c["name"], c["kind"])
         st = c["station"]
-        done += directory.register_station(store, sub, c["community_id"], st["station_id"], st["name"],
-                                          st.get("opened_on"))
+        done += directory.register_station(
+            store, sub, c["community_id"], st["station_id"], st["name"], st.get("opened_on")
+        )
         for g in c["groups"]:
             done += directory.register_group(store, sub, c["community_id"], g["group_id"], g["name"], g["kind"])
         return done
@@ -41,8 +44,17 @@ def load_directory(store, ctx, data=None, **loaded):
     def person(p):
         if person_of(store, p["person_id"])["status"] == "dismissed":
             return []
-        return people.appoint_person(store, sub, p["person_id"], p["name"], p["role"], p.get("street"),
-                                       p.get("community"), p.get("groups", []), p.get("appointed_on"))
+        return people.appoint_person(
+            store,
+            sub,
+            p["person_id"],
+            p["name"],
+            p["role"],
+            p.get("street"),
+            p.get("community"),
+            p.get("groups", []),
+            p.get("appointed_on"),
+        )
 
     def paired(p):
         stream = f"pairing-{pairing.pairing_id(p['member_id'], p['community'])}"
@@ -52,19 +64,31 @@ def load_directory(store, ctx, data=None, **loaded):
 
     for s in data["streets"]:
         written += directory.register_street(store, sub, s["street_id"], s["name"], s["kind"])
-    written += in_parallel(community, data["communities"])      # each community is its own stream
+    written += in_parallel(community, data["communities"])  # each community is its own stream
     for what in ("centre", "platform"):
         for v in data[what + "s"]:
-            written += getattr(directory, f"register_{what}")(store, sub, v[f"{what}_id"], v["street"], v["name"],
-                                                            v.get("community"))
+            written += getattr(directory, f"register_{what}")(
+                store, sub, v[f"{what}_id"], v["street"], v["name"], v.get("community")
+            )
     written += in_parallel(person, data["people"])
     written += in_parallel(paired, data["pairings"])
     if not written:
         return []
-    summary = {"directory_id": data["directory_id"], "digest": digest(data), "sample": data["sample"],
-               "counts": counts(data), "written": len(written), "loaded_on": settings.today_of(ctx).isoformat()}
-    return written + execute(store, f"directory-{data['directory_id']}", lambda events: None,
-                             lambda _: [Change("directory.loaded", summary)], ctx)
+    summary = {
+        "directory_id": data["directory_id"],
+        "digest": digest(data),
+        "sample": data["sample"],
+        "counts": counts(data),
+        "written": len(written),
+        "loaded_on": settings.today_of(ctx).isoformat(),
+    }
+    return written + execute(
+        store,
+        f"directory-{data['directory_id']}",
+        lambda events: None,
+        lambda _: [Change("directory.loaded", summary)],
+        ctx,
+    )
 
 
 def in_parallel(fn, items, width=8):
@@ -103,8 +127,12 @@ def counts(data):
     found = {name: len(data[name]) for name in SECTIONS}
     found["stations"] = len(data["communities"])
     found["groups"] = sum(len(c["groups"]) for c in data["communities"])
-    plural = {"informant": "informants", "supervisor": "supervisors", "community_secretary": "community_secretaries",
-              "street_commission_member": "street_commission_members"}
+    plural = {
+        "informant": "informants",
+        "supervisor": "supervisors",
+        "community_secretary": "community_secretaries",
+        "street_commission_member": "street_commission_members",
+    }
     for role in sorted(personnel.ROLES):
         found[plural[role]] = sum(1 for p in data["people"] if p["role"] == role)
     return found
@@ -115,26 +143,40 @@ def _check_references(data):
     streets = {s["street_id"] for s in data["streets"]}
     groups = {c["community_id"]: {g["group_id"] for g in c["groups"]} for c in data["communities"]}
     members = {p["person_id"] for p in data["people"] if p["role"] == "street_commission_member"}
-    problems = [f"community {c['community_id']}: street {c['street']} is not in the data"
-                for c in data["communities"] if c["street"] not in streets]
+    problems = [
+        f"community {c['community_id']}: street {c['street']} is not in the data"
+        for c in data["communities"]
+        if c["street"] not in streets
+    ]
     for what in ("centres", "platforms"):
-        problems += [f"{what[:-1]} {v[what[:-1] + '_id']}: street {v['street']} or community {v.get('community')} "
-                     f"is not in the data" for v in data[what]
-                     if v["street"] not in streets or v.get("community") not in {None, *groups}]
+        problems += [
+            f"{what[:-1]} {v[what[:-1] + '_id']}: street {v['street']} or community {v.get('community')} "
+            f"is not in the data"
+            for v in data[what]
+            if v["street"] not in streets or v.get("community") not in {None, *groups}
+        ]
     for p in data["people"]:
         if p.get("community") is not None and p["community"] not in groups:
             problems.append(f"person {p['person_id']}: community {p['community']} is not in the data")
         elif set(p.get("groups", [])) - groups.get(p.get("community"), set()):
-            problems.append(f"person {p['person_id']}: groups "
-                            f"{sorted(set(p['groups']) - groups.get(p.get('community'), set()))} "
-                            f"are not groups of community {p['community']}")
+            problems.append(
+                f"person {p['person_id']}: groups "
+                f"{sorted(set(p['groups']) - groups.get(p.get('community'), set()))} "
+                f"are not groups of community {p['community']}"
+            )
         elif p.get("community") is None and p.get("street") not in streets:
             problems.append(f"person {p['person_id']}: street {p.get('street')} is not in the data")
-    problems += [f"pairing {p['member_id']}/{p['community']}: member or community is not in the data"
-                 for p in data["pairings"] if p["member_id"] not in members or p["community"] not in groups]
+    problems += [
+        f"pairing {p['member_id']}/{p['community']}: member or community is not in the data"
+        for p in data["pairings"]
+        if p["member_id"] not in members or p["community"] not in groups
+    ]
     if problems:
-        raise Invalid(f"the directory names things it does not contain ({len(problems)} problems; first: "
-                      f"{problems[0]}); nothing was loaded", problems=problems[:50])
+        raise Invalid(
+            f"the directory names things it does not contain ({len(problems)} problems; first: "
+            f"{problems[0]}); nothing was loaded",
+            problems=problems[:50],
+        )
 
 
 def from_tables(tables, directory_id, sample=False):
@@ -145,8 +187,10 @@ def from_tables(tables, directory_id, sample=False):
     people(person_id,name,role,street,community,groups `;`-separated,appointed_on) pairings(member_id,community,
     established_on). Empty cells are absent values.
     """
+
     def clean(row):
         return {k: v for k, v in row.items() if v not in ("", None)}
+
     groups = {}
     for g in map(clean, tables.get("groups", [])):
         groups.setdefault(g.pop("community"), []).append(g)
@@ -156,9 +200,16 @@ def from_tables(tables, directory_id, sample=False):
         if "opened_on" in c:
             station["opened_on"] = c.pop("opened_on")
         communities.append({**c, "station": station, "groups": groups.get(c["community_id"], [])})
-    people = [{**p, "groups": [g for g in p.get("groups", "").split(";") if g]}
-              for p in map(clean, tables.get("people", []))]
-    return {"directory_id": directory_id, "sample": sample, "streets": [clean(r) for r in tables.get("streets", [])],
-            "communities": communities, "centres": [clean(r) for r in tables.get("centres", [])],
-            "platforms": [clean(r) for r in tables.get("platforms", [])], "people": people,
-            "pairings": [clean(r) for r in tables.get("pairings", [])]}
+    people = [
+        {**p, "groups": [g for g in p.get("groups", "").split(";") if g]} for p in map(clean, tables.get("people", []))
+    ]
+    return {
+        "directory_id": directory_id,
+        "sample": sample,
+        "streets": [clean(r) for r in tables.get("streets", [])],
+        "communities": communities,
+        "centres": [clean(r) for r in tables.get("centres", [])],
+        "platforms": [clean(r) for r in tables.get("platforms", [])],
+        "people": people,
+        "pairings": [clean(r) for r in tables.get("pairings", [])],
+    }

@@ -1,4 +1,5 @@
 """Commands on pairings (包片联系): establish, end, record a contact."""
+
 from watchpost.handling import execute
 
 from liaison import access, settings
@@ -10,12 +11,17 @@ from liaison.domain.scope import require
 def establish_pairing(store, ctx, member_id, community, established_on=None):
     access.require("establish_pairing", ctx.actor)
     member, community_state = person_of(store, member_id), community_of(store, community)
-    require(ctx.actor, street_of(community_state, member.get("street")), community,
-            directory.unknown_community(community))
+    require(
+        ctx.actor, street_of(community_state, member.get("street")), community, directory.unknown_community(community)
+    )
     day, today = day_of(established_on, "established_on", ctx), settings.today_of(ctx)
-    return execute(store, f"pairing-{pairing.pairing_id(member_id, community)}", pairing.fold_pairing,
-                   lambda s: pairing.establish(s, {"person_id": member_id, **member}, community_state, community,
-                                               day, today), ctx)
+    return execute(
+        store,
+        f"pairing-{pairing.pairing_id(member_id, community)}",
+        pairing.fold_pairing,
+        lambda s: pairing.establish(s, {"person_id": member_id, **member}, community_state, community, day, today),
+        ctx,
+    )
 
 
 def _paired(store, ctx, command, pairing_id, decide):
@@ -34,5 +40,10 @@ def end_pairing(store, ctx, pairing_id, ended_on=None, reason=""):
 
 def record_contact(store, ctx, pairing_id, kind, held_on, participants=(), notes=""):
     day, today = day_of(held_on, "held_on", ctx), settings.today_of(ctx)
-    return _paired(store, ctx, "record_contact", pairing_id, lambda s: pairing.record_contact(
-        s, pairing_id, kind, day, participants, notes, today))
+    return _paired(
+        store,
+        ctx,
+        "record_contact",
+        pairing_id,
+        lambda s: pairing.record_contact(s, pairing_id, kind, day, participants, notes, today),
+    )

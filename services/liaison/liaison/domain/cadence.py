@@ -3,11 +3,11 @@
 Submitted on time, late, or missed. A major problem (重大问题) flagged with a feedback is not part of it: it is its
 own aggregate (domain.flags), so that nothing published links the person to the flag.
 """
+
 from watchpost.domain import Change
 from watchpost.errors import IllegalTransition, Invalid
 
 from liaison.domain import periods
-from liaison.domain.common import check_name
 from liaison.domain.personnel import WATCHERS
 
 
@@ -23,7 +23,7 @@ def fold(events):
     return state
 
 
-SUBMITTED_VERSION = 2     # v2: without v1's `major_problem`
+SUBMITTED_VERSION = 2  # v2: without v1's `major_problem`
 
 
 def feedback_id(person_id, period):
@@ -37,8 +37,10 @@ def report_id(station_id, period):
 def watcher(person):
     """The payload fields naming who owes a feedback; refuses anyone but an active informant or supervisor."""
     if person.get("status") != "active" or person.get("role") not in WATCHERS:
-        raise Invalid(f"{person.get('person_id')} is not an active informant or supervisor; only they give "
-                      f"monthly feedback", field="person_id")
+        raise Invalid(
+            f"{person.get('person_id')} is not an active informant or supervisor; only they give monthly feedback",
+            field="person_id",
+        )
     return {k: person[k] for k in ("person_id", "role", "station_id", "street", "community")}
 
 
@@ -57,18 +59,20 @@ def owes(period, since):
 def _open(period, since, today, settings, command):
     when = periods.clock(period, today, settings)
     if when == "future":
-        raise Invalid(f"period {period} has not begun; {command} is possible from "
-                      f"{periods.bounds(period)[0].isoformat()}", field="period")
+        raise Invalid(
+            f"period {period} has not begun; {command} is possible from {periods.bounds(period)[0].isoformat()}",
+            field="period",
+        )
     if not owes(period, since):
-        raise Invalid(f"period {period} ended before {since}, when the duty began; nothing is owed for it",
-                      field="period")
+        raise Invalid(
+            f"period {period} ended before {since}, when the duty began; nothing is owed for it", field="period"
+        )
     due = periods.due_on(period, settings)
     late = max(0, (today - due).days)
     return {"submitted_on": today.isoformat(), "due_on": due.isoformat(), "on_time": late == 0, "days_late": late}
 
 
-def submit_feedback(state, person, period, today, settings, summary="", major_problem=False,
-                    problem_summary=None):
+def submit_feedback(state, person, period, today, settings, summary="", major_problem=False, problem_summary=None):
     """The month's feedback; a major problem flagged with it (checked here) is recorded apart, by domain.flags."""
     periods.require_kind(period, "month")
     who = watcher(person)
@@ -76,10 +80,22 @@ def submit_feedback(state, person, period, today, settings, summary="", major_pr
         raise IllegalTransition("submit_feedback", "submitted", ["report_major_problem"])
     timing = _open(period, person["appointed_on"], today, settings, "submit_feedback")
     if major_problem and not problem_summary:
-        raise Invalid("a feedback flagging a major problem must describe it in problem_summary",
-                      field="problem_summary")
-    return [Change("feedback.submitted", {"feedback_id": feedback_id(who["person_id"], period), **who,
-                                          "period": period, **timing, "summary": summary or ""}, SUBMITTED_VERSION)]
+        raise Invalid(
+            "a feedback flagging a major problem must describe it in problem_summary", field="problem_summary"
+        )
+    return [
+        Change(
+            "feedback.submitted",
+            {
+                "feedback_id": feedback_id(who["person_id"], period),
+                **who,
+                "period": period,
+                **timing,
+                "summary": summary or "",
+            },
+            SUBMITTED_VERSION,
+        )
+    ]
 
 
 def submit_report(state, community_state, period, today, settings, summary=""):
@@ -88,9 +104,18 @@ def submit_report(state, community_state, period, today, settings, summary=""):
     if state["submitted_on"]:
         raise IllegalTransition("submit_report", "submitted", [])
     timing = _open(period, station["opened_on"], today, settings, "submit_report")
-    return [Change("report.submitted", {"report_id": report_id(station["station_id"], period),
-                                        **_station_fields(station), "period": period, **timing,
-                                        "summary": summary or ""})]
+    return [
+        Change(
+            "report.submitted",
+            {
+                "report_id": report_id(station["station_id"], period),
+                **_station_fields(station),
+                "period": period,
+                **timing,
+                "summary": summary or "",
+            },
+        )
+    ]
 
 
 def _station_fields(station):
@@ -112,5 +137,9 @@ def reminder(state, kind, subject, period, today, settings):
     event, flag = ("missed", "missed") if when == "overdue" else ("due_soon", "due_soon")
     if state[flag]:
         return []
-    return [Change(f"{kind}.{event}", {f"{kind}_id": ident, **who, "period": period,
-                                       "due_on": periods.due_on(period, settings).isoformat()})]
+    return [
+        Change(
+            f"{kind}.{event}",
+            {f"{kind}_id": ident, **who, "period": period, "due_on": periods.due_on(period, settings).isoformat()},
+        )
+    ]

@@ -8,6 +8,7 @@ place no narrower than a crowd: when fewer than `DISCLOSURE["min_crowd"]` active
 work in the community, the community is withheld (the street is published); when even the street has fewer, the
 role is withheld too. Stream `flag-<uuid4>`, chosen by the caller, so the domain stays pure.
 """
+
 from watchpost.domain import Change
 from watchpost.errors import IllegalTransition
 
@@ -22,8 +23,8 @@ VERSION = 3
 DISCLOSURE = {
     "min_crowd": 3,
     "reason": "a place published with a flag must hold at least this many active people who could have raised it: "
-              "with one informant in a community, 'informant of community C' is a name; with two, the other one "
-              "knows; from three on, no member of the group can tell who it was from the event alone",
+    "with one informant in a community, 'informant of community C' is a name; with two, the other one "
+    "knows; from three on, no member of the group can tell who it was from the event alone",
 }
 
 
@@ -35,8 +36,13 @@ def hold(person, summary, category=None):
     """What is kept of a flag until its release: the place and role of `person` (an active informant or
     supervisor, 发现重大问题及时上报), the text and the category; never the person."""
     who = watcher(person)
-    return {"street": who["street"], "community": who["community"], "role": who["role"],
-            "summary": check_name(summary, "summary"), "category": category}
+    return {
+        "street": who["street"],
+        "community": who["community"],
+        "role": who["role"],
+        "summary": check_name(summary, "summary"),
+        "category": category,
+    }
 
 
 def place(held, crowd):
@@ -58,6 +64,19 @@ def release(state, flag_id, held, crowd, today):
     if state["flagged"]:
         raise IllegalTransition("release_flag", "flagged", [])
     street, community, role = place(held, crowd)
-    return [Change(FLAGGED, {"flag_id": flag_id, "street": street, "community": community, "role": role,
-                             "period": month_of(today), "summary": held["summary"], "category": held["category"],
-                             "released_on": today.isoformat()}, VERSION)]
+    return [
+        Change(
+            FLAGGED,
+            {
+                "flag_id": flag_id,
+                "street": street,
+                "community": community,
+                "role": role,
+                "period": month_of(today),
+                "summary": held["summary"],
+                "category": held["category"],
+                "released_on": today.isoformat(),
+            },
+            VERSION,
+        )
+    ]

@@ -2,6 +2,7 @@
 under it — 交流汇报 (exchange_report), 谈话述责 (duty_talk), 谈心谈话 (heart_to_heart), guidance. A pairing with
 no contact for `contact_lapse_days` has lapsed, once per silence. Stream `pairing-<member>-<community>`.
 """
+
 from datetime import date, timedelta
 
 from watchpost.domain import Change
@@ -35,18 +36,33 @@ def fold_pairing(events):
 
 def establish(state, member, community_state, community, established_on, today):
     if member["status"] != "active" or member["role"] != "street_commission_member":
-        raise Invalid(f"{member.get('person_id')} is not an active street commission member; only they are paired "
-                      f"with communities", field="member_id")
+        raise Invalid(
+            f"{member.get('person_id')} is not an active street commission member; only they are paired "
+            f"with communities",
+            field="member_id",
+        )
     found = require_community(community_state, community)
     if found["street"] != member["street"]:
-        raise Invalid(f"community {community} is in street {found['street']}, but member {member['person_id']} "
-                      f"serves street {member['street']}; pairings stay within a street", field="community")
+        raise Invalid(
+            f"community {community} is in street {found['street']}, but member {member['person_id']} "
+            f"serves street {member['street']}; pairings stay within a street",
+            field="community",
+        )
     if state["status"] == "active":
         raise IllegalTransition("establish_pairing", "active", ["record_contact", "end_pairing"])
     not_after(established_on, today, "established_on")
-    return [Change("pairing.established", {
-        "pairing_id": pairing_id(member["person_id"], community), "member_id": member["person_id"],
-        "street": found["street"], "community": community, "established_on": established_on.isoformat()})]
+    return [
+        Change(
+            "pairing.established",
+            {
+                "pairing_id": pairing_id(member["person_id"], community),
+                "member_id": member["person_id"],
+                "street": found["street"],
+                "community": community,
+                "established_on": established_on.isoformat(),
+            },
+        )
+    ]
 
 
 def unknown(pid):
@@ -75,9 +91,19 @@ def record_contact(state, pid, kind, held_on, participants, notes, today):
     _require_active(state, pid, "record_contact")
     check_choice(kind, CONTACT_KINDS, "kind")
     _within(held_on, state, "held_on", today)
-    return [Change("pairing.contact_recorded", {
-        **_fields(state), "contact_no": state["contacts"] + 1, "kind": kind, "held_on": held_on.isoformat(),
-        "participants": sorted(set(participants or ())), "notes": notes or ""})]
+    return [
+        Change(
+            "pairing.contact_recorded",
+            {
+                **_fields(state),
+                "contact_no": state["contacts"] + 1,
+                "kind": kind,
+                "held_on": held_on.isoformat(),
+                "participants": sorted(set(participants or ())),
+                "notes": notes or "",
+            },
+        )
+    ]
 
 
 def lapse(state, today, lapse_days):
@@ -87,12 +113,17 @@ def lapse(state, today, lapse_days):
     since = state["last_contact_on"] or state["established_on"]
     if today < date.fromisoformat(since) + timedelta(days=lapse_days) or state["lapsed_since"] == since:
         return []
-    return [Change("pairing.contact_lapsed", {**_fields(state), "since": since, "lapse_days": lapse_days,
-                                              "detected_on": today.isoformat()})]
+    return [
+        Change(
+            "pairing.contact_lapsed",
+            {**_fields(state), "since": since, "lapse_days": lapse_days, "detected_on": today.isoformat()},
+        )
+    ]
 
 
 def _within(day, state, field, today):
     not_after(day, today, field)
     if day.isoformat() < state["established_on"]:
-        raise Invalid(f"{field} {day.isoformat()} is before the pairing began on {state['established_on']}",
-                      field=field)
+        raise Invalid(
+            f"{field} {day.isoformat()} is before the pairing began on {state['established_on']}", field=field
+        )

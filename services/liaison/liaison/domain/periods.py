@@ -1,4 +1,5 @@
 """Periods and clocks of the cadence (月反馈季报告): months `2026-03`, quarters `2026-Q1`, due dates from settings."""
+
 import re
 from dataclasses import dataclass, fields
 from datetime import date, timedelta, timezone
@@ -12,14 +13,15 @@ QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 @dataclass(frozen=True)
 class Settings:
     """The district's cadence rules; every one is configuration, not code."""
-    feedback_due_day: int = 5        # a month's feedback is due this day of the next month
-    report_due_days: int = 10        # a quarter's report is due this many days after the quarter ends
-    due_soon_days: int = 3           # `*.due_soon` from this many days before the due date
-    contact_lapse_days: int = 60     # a pairing with no contact this long has lapsed
-    utc_offset_hours: int = 8        # the district's civil day (China Standard Time, no DST)
-    tick_lookback_days: int = 45     # the timer looks at periods due at most this long ago
-    flag_release_hour: int = 3       # held major-problem flags are released once a day at this district hour
-    flag_hold_hours: int = 6         # ... those held at least this long before the release (held later wait a day)
+
+    feedback_due_day: int = 5  # a month's feedback is due this day of the next month
+    report_due_days: int = 10  # a quarter's report is due this many days after the quarter ends
+    due_soon_days: int = 3  # `*.due_soon` from this many days before the due date
+    contact_lapse_days: int = 60  # a pairing with no contact this long has lapsed
+    utc_offset_hours: int = 8  # the district's civil day (China Standard Time, no DST)
+    tick_lookback_days: int = 45  # the timer looks at periods due at most this long ago
+    flag_release_hour: int = 3  # held major-problem flags are released once a day at this district hour
+    flag_hold_hours: int = 6  # ... those held at least this long before the release (held later wait a day)
 
     def __post_init__(self):
         if not 1 <= self.feedback_due_day <= 28:
@@ -28,8 +30,9 @@ class Settings:
             if getattr(self, name) < 0:
                 raise Invalid(f"{name} must be 0 or more", field=name)
         if not 0 <= self.flag_release_hour <= 23:
-            raise Invalid("flag_release_hour must be 0 to 23 (an hour of the district's day)",
-                          field="flag_release_hour")
+            raise Invalid(
+                "flag_release_hour must be 0 to 23 (an hour of the district's day)", field="flag_release_hour"
+            )
         if not 0 <= self.flag_hold_hours <= 24 * 7:
             raise Invalid("flag_hold_hours must be 0 to 168", field="flag_hold_hours")
         if self.contact_lapse_days < 1:
@@ -129,8 +132,11 @@ def recent(wanted, on, settings=DEFAULT):
     while day <= on:
         period = label(day)
         due = due_on(period, settings)
-        if period not in found and on - timedelta(days=settings.tick_lookback_days) <= due \
-                and due <= on + timedelta(days=settings.due_soon_days):
+        if (
+            period not in found
+            and on - timedelta(days=settings.tick_lookback_days) <= due
+            and due <= on + timedelta(days=settings.due_soon_days)
+        ):
             found.append(period)
         day = _next_month(day)
     return found

@@ -1,4 +1,5 @@
 """Who may see and act where: a street commission in its street, a community secretary in its community."""
+
 from watchpost.access import covers
 from watchpost.errors import Forbidden
 
@@ -31,11 +32,15 @@ def require(actor, street, community, hidden):
 
 def require_manager(actor, role, street, community):
     if actor.role not in MANAGERS[role]:
-        raise Forbidden(f"a {actor.role} may not appoint, reassign or dismiss people in the role {role}; allowed: "
-                        f"{', '.join(sorted(MANAGERS[role]))}", role=role)
+        raise Forbidden(
+            f"a {actor.role} may not appoint, reassign or dismiss people in the role {role}; allowed: "
+            f"{', '.join(sorted(MANAGERS[role]))}",
+            role=role,
+        )
     if not sees(actor, street, community):
-        raise Forbidden(f"a {actor.role} acts only in {_area(actor)}: it may not appoint, reassign or dismiss "
-                        f"elsewhere", role=role)
+        raise Forbidden(
+            f"a {actor.role} acts only in {_area(actor)}: it may not appoint, reassign or dismiss elsewhere", role=role
+        )
 
 
 def _area(actor):

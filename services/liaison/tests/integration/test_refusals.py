@@ -1,5 +1,6 @@
 """Each refusal class over HTTP (401, 403 by role, 404 for the missing and the out of scope alike, 409 illegal and
 conflict, 422), never a 500."""
+
 import eventlet
 import pytest
 
@@ -16,8 +17,12 @@ def refused(response, status, error):
 
 
 def test_no_token_is_401_on_commands_and_reads(small):
-    for method, path in [("GET", "/people"), ("GET", "/compliance/C1/2026-02"), ("POST", "/feedback"),
-                         ("GET", "/directory")]:
+    for method, path in [
+        ("GET", "/people"),
+        ("GET", "/compliance/C1/2026-02"),
+        ("POST", "/feedback"),
+        ("GET", "/directory"),
+    ]:
         body = refused(small.request(method, path), 401, "unauthenticated")
         assert "bearer" in body["message"]
 
@@ -36,7 +41,7 @@ def same_as_missing(client, path, key, missing_key, method="GET", body=None):
     missing = client.request(method, path.format(missing_key), json=body)
     assert got.status_code == missing.status_code == 404, got.text
     assert got.content.replace(key.encode(), b"<id>") == missing.content.replace(missing_key.encode(), b"<id>")
-    assert "S1" not in got.text and "S2" not in got.text        # no street named: nothing tells where it lives
+    assert "S1" not in got.text and "S2" not in got.text  # no street named: nothing tells where it lives
 
 
 def test_out_of_scope_answers_exactly_as_missing(small):
@@ -82,8 +87,9 @@ def test_illegal_transitions_are_409(small):
     body = refused(informant.post("/feedback", {"person_id": "INF1", "period": "2026-02"}), 409, "illegal_transition")
     assert body["details"]["allowed"] == ["report_major_problem"]
     assert admin.post("/pairings/M1-C1/end", {}).status_code == 200
-    refused(admin.post("/pairings/M1-C1/contacts", {"kind": "guidance", "held_on": "2026-03-01"}), 409,
-            "illegal_transition")
+    refused(
+        admin.post("/pairings/M1-C1/contacts", {"kind": "guidance", "held_on": "2026-03-01"}), 409, "illegal_transition"
+    )
 
 
 def test_two_writers_of_one_stream_at_once_the_second_is_409_conflict(small, container):
@@ -96,6 +102,7 @@ def test_two_writers_of_one_stream_at_once_the_second_is_409_conflict(small, con
         if stream_id == "pairing-M1-C1":
             eventlet.sleep(0.3)
         return events
+
     store.load = slow_load
     street = small.as_("street_commission", street="S1")
     body = {"kind": "guidance", "held_on": "2026-03-01"}
@@ -111,24 +118,27 @@ def test_two_writers_of_one_stream_at_once_the_second_is_409_conflict(small, con
 ADMIN = ("district_commission", None)
 
 
-@pytest.mark.parametrize("method, path, body, field, caller", [
-    ("GET", "/people?limit=abc", None, "limit", ADMIN),
-    ("GET", "/people?limit=0", None, "limit", ADMIN),
-    ("GET", "/people?colour=red", None, "colour", ADMIN),
-    ("GET", "/people?role=mayor", None, "role", ADMIN),
-    ("GET", "/pairings?status=lost", None, "status", ADMIN),
-    ("GET", "/pairings?offset=-1", None, "offset", ADMIN),
-    ("GET", "/compliance", None, "period", ADMIN),
-    ("GET", "/compliance?period=2026/02", None, "period", ADMIN),
-    ("GET", "/compliance/C1/2026-13", None, "period", ADMIN),
-    ("GET", "/directory?street=S1&depth=2", None, "depth", ADMIN),
-    ("POST", "/feedback", {"person_id": "INF1", "period": "2026-13"}, "period", ("informant", "INF1")),
-    ("POST", "/reports", {"community": "C1", "period": "2026-03"}, "period", ("community_secretary", "SEC1")),
-    ("POST", "/pairings/M1-C1/contacts", {"kind": "party", "held_on": "2026-03-01"}, "kind", ADMIN),
-    ("POST", "/people/INF1/reassign", {"groups": []}, "groups", ADMIN),
-    ("POST", "/streets", {"street_id": "S1", "name": "x", "colour": "red"}, "colour", ADMIN),
-    ("POST", "/directory", {"streets": []}, "directory_id", ADMIN),
-])
+@pytest.mark.parametrize(
+    "method, path, body, field, caller",
+    [
+        ("GET", "/people?limit=abc", None, "limit", ADMIN),
+        ("GET", "/people?limit=0", None, "limit", ADMIN),
+        ("GET", "/people?colour=red", None, "colour", ADMIN),
+        ("GET", "/people?role=mayor", None, "role", ADMIN),
+        ("GET", "/pairings?status=lost", None, "status", ADMIN),
+        ("GET", "/pairings?offset=-1", None, "offset", ADMIN),
+        ("GET", "/compliance", None, "period", ADMIN),
+        ("GET", "/compliance?period=2026/02", None, "period", ADMIN),
+        ("GET", "/compliance/C1/2026-13", None, "period", ADMIN),
+        ("GET", "/directory?street=S1&depth=2", None, "depth", ADMIN),
+        ("POST", "/feedback", {"person_id": "INF1", "period": "2026-13"}, "period", ("informant", "INF1")),
+        ("POST", "/reports", {"community": "C1", "period": "2026-03"}, "period", ("community_secretary", "SEC1")),
+        ("POST", "/pairings/M1-C1/contacts", {"kind": "party", "held_on": "2026-03-01"}, "kind", ADMIN),
+        ("POST", "/people/INF1/reassign", {"groups": []}, "groups", ADMIN),
+        ("POST", "/streets", {"street_id": "S1", "name": "x", "colour": "red"}, "colour", ADMIN),
+        ("POST", "/directory", {"streets": []}, "directory_id", ADMIN),
+    ],
+)
 def test_bad_fields_are_422_naming_them(small, method, path, body, field, caller):
     role, who = caller
     response = small.as_(role, who, community="C1").request(method, path, json=body)
@@ -137,12 +147,18 @@ def test_bad_fields_are_422_naming_them(small, method, path, body, field, caller
 
 def test_domain_rules_are_422_too(small):
     admin = small.as_("district_commission")
-    broken = {"directory_id": "bad", "streets": [], "communities": [
-        {"community_id": "C9", "street": "S9", "name": "x", "station": {"station_id": "STN-C9", "name": "x"}}]}
+    broken = {
+        "directory_id": "bad",
+        "streets": [],
+        "communities": [
+            {"community_id": "C9", "street": "S9", "name": "x", "station": {"station_id": "STN-C9", "name": "x"}}
+        ],
+    }
     body = refused(admin.post("/directory", broken), 422, "invalid")
     assert "S9" in body["message"] and "nothing was loaded" in body["message"]
     body = refused(admin.post("/streets", {"street_id": "S1", "name": "别的名字"}), 422, "invalid")
     assert "name" in body["details"]["fields"]
-    future = small.as_("informant", "INF1", community="C1").post("/feedback", {"person_id": "INF1",
-                                                                               "period": "2026-04"})
+    future = small.as_("informant", "INF1", community="C1").post(
+        "/feedback", {"person_id": "INF1", "period": "2026-04"}
+    )
     assert "has not begun" in refused(future, 422, "invalid")["message"]

@@ -1,4 +1,5 @@
 """Every liaison route once over HTTP, on its happy path (refusals: test_refusals.py)."""
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -14,12 +15,19 @@ def test_directory_commands_and_reads(api):
     made = admin.post("/communities", {"community_id": "C1", "street": "S1", "name": "鱼凫路社区"})
     assert made.status_code == 201 and types(made) == ["community.registered"]
     for path, body, kind in [
-            ("/stations", {"community": "C1", "station_id": "STN-C1", "name": "联络站", "opened_on": "2026-01-01"},
-             "station.registered"),
-            ("/groups", {"community": "C1", "group_id": "C1-G1", "name": "第一居民小组"}, "group.registered"),
-            ("/centres", {"centre_id": "NC1", "street": "S1", "name": "睦邻议事厅", "community": "C1"},
-             "centre.registered"),
-            ("/platforms", {"platform_id": "CP1", "street": "S1", "name": "棕榈会客厅"}, "platform.registered")]:
+        (
+            "/stations",
+            {"community": "C1", "station_id": "STN-C1", "name": "联络站", "opened_on": "2026-01-01"},
+            "station.registered",
+        ),
+        ("/groups", {"community": "C1", "group_id": "C1-G1", "name": "第一居民小组"}, "group.registered"),
+        (
+            "/centres",
+            {"centre_id": "NC1", "street": "S1", "name": "睦邻议事厅", "community": "C1"},
+            "centre.registered",
+        ),
+        ("/platforms", {"platform_id": "CP1", "street": "S1", "name": "棕榈会客厅"}, "platform.registered"),
+    ]:
         done = street.post(path, body)
         assert (done.status_code, types(done)) == (201, [kind]), done.text
     directory = street.get("/directory").json()["streets"]
@@ -38,8 +46,10 @@ def test_directory_file_loads_once(api, directory):
 
 def test_people_commands_and_reads(small):
     secretary = small.as_("community_secretary", "SEC1", community="C1")
-    appointed = secretary.post("/people", {"person_id": "SUP2", "name": "监督员丁", "role": "supervisor",
-                                           "community": "C1", "groups": ["C1-G2"]})
+    appointed = secretary.post(
+        "/people",
+        {"person_id": "SUP2", "name": "监督员丁", "role": "supervisor", "community": "C1", "groups": ["C1-G2"]},
+    )
     assert appointed.status_code == 201 and types(appointed) == ["person.appointed"]
     moved = secretary.post("/people/SUP2/reassign", {"groups": ["C1-G1"]})
     assert (moved.status_code, types(moved)) == (200, ["person.reassigned"])
@@ -60,8 +70,10 @@ def test_pairing_commands_and_reads(small):
     admin.post("/communities", {"community_id": "C2", "street": "S1", "name": "凤凰社区"})
     made = street.post("/pairings", {"member_id": "M1", "community": "C2", "established_on": "2026-02-01"})
     assert made.status_code == 201 and types(made) == ["pairing.established"]
-    contact = street.post("/pairings/M1-C2/contacts", {"kind": "duty_talk", "held_on": "2026-03-01",
-                                                       "participants": ["M1"], "notes": "谈话述责"})
+    contact = street.post(
+        "/pairings/M1-C2/contacts",
+        {"kind": "duty_talk", "held_on": "2026-03-01", "participants": ["M1"], "notes": "谈话述责"},
+    )
     assert contact.status_code == 201 and types(contact) == ["pairing.contact_recorded"]
     pairing = street.get("/pairings/M1-C2").json()
     assert pairing["last_contact_on"] == "2026-03-01" and [c["kind"] for c in pairing["contacts"]] == ["duty_talk"]
@@ -76,9 +88,10 @@ def test_cadence_commands_and_reads(small):
     informant = small.as_("informant", "INF1", community="C1")
     fed = informant.post("/feedback", {"person_id": "INF1", "period": "2026-02", "summary": "本月无异常"})
     assert fed.status_code == 201 and types(fed) == ["feedback.submitted"]
-    flagged = informant.post("/major-problems", {"person_id": "INF1", "summary": "集体资金使用未经公示",
-                                                 "category": "三资管理"})
-    assert flagged.status_code == 202 and types(flagged) == []          # held until the timer's daily release
+    flagged = informant.post(
+        "/major-problems", {"person_id": "INF1", "summary": "集体资金使用未经公示", "category": "三资管理"}
+    )
+    assert flagged.status_code == 202 and types(flagged) == []  # held until the timer's daily release
     secretary = small.as_("community_secretary", "SEC1", community="C1")
     reported = secretary.post("/reports", {"community": "C1", "period": "2026-Q1", "summary": "一季度工作"})
     assert reported.status_code == 201 and types(reported) == ["report.submitted"]
@@ -95,6 +108,14 @@ def test_cadence_commands_and_reads(small):
 def test_openapi_documents_the_read_queries(api):
     paths = api.get("/openapi.json").json()["paths"]
     assert {p["name"] for p in paths["/people"]["get"]["parameters"]} == {
-        "street", "community", "role", "status", "limit", "offset"}
+        "street",
+        "community",
+        "role",
+        "status",
+        "limit",
+        "offset",
+    }
     assert [(p["in"], p["name"]) for p in paths["/compliance/{community}/{period}"]["get"]["parameters"]] == [
-        ("path", "community"), ("path", "period")]
+        ("path", "community"),
+        ("path", "period"),
+    ]

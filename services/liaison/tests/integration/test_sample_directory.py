@@ -1,6 +1,7 @@
 """The bundled SAMPLE directory (9 streets, 95 communities, 12 centres, 16 platforms, 178 informants, 1,070
 supervisors) loads over HTTP in one request, within the client's 30 s timeout (about 10 s on a 2-core machine:
 ~2,760 commands, each its own transaction), and loading it again writes nothing."""
+
 import time
 
 import pytest

@@ -1,4 +1,5 @@
 """liaison as a nameko service against the real RabbitMQ and PostgreSQL."""
+
 import pytest
 
 from liaison.service import LiaisonService

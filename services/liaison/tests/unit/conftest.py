@@ -1,16 +1,19 @@
 """Fixtures: an in-memory log with liaison's projections, a small directory, and a contract check on every event."""
+
 import sys
 from pathlib import Path
 
 import pytest
+
 from watchpost.contracts import check
 from watchpost.eventlog.memory import MemoryEventStore
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from liaison_helpers import SMALL, ctx  # noqa: E402
+
 from liaison.commands import loading  # noqa: E402
 from liaison.projections import PROJECTIONS as ALL  # noqa: E402
-from liaison_helpers import SMALL, ctx  # noqa: E402
 
 
 @pytest.fixture

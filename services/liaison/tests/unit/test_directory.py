@@ -1,16 +1,23 @@
 """Directory commands: registration, idempotent repeats, conflicting repeats, refusals and scope."""
+
 import pytest
+from liaison_helpers import ctx
+
 from watchpost.errors import Forbidden, Invalid, NotFound
 
 from liaison.commands import directory
-from liaison_helpers import ctx
 
 
 def test_register_a_street_and_community_with_station_groups_and_venues(store):
     c = ctx()
     assert [e.type for e in directory.register_street(store, c, "S1", "柳城街道")] == ["street.registered"]
     assert directory.register_community(store, c, "C1", "S1", "鱼凫路社区")[0].payload == {
-        "community_id": "C1", "community": "C1", "street": "S1", "name": "鱼凫路社区", "kind": "community"}
+        "community_id": "C1",
+        "community": "C1",
+        "street": "S1",
+        "name": "鱼凫路社区",
+        "kind": "community",
+    }
     station = directory.register_station(store, c, "C1", "STN-C1", "鱼凫路社区监察联络站")[0].payload
     assert station["opened_on"] == "2026-03-02" and station["street"] == "S1"
     assert directory.register_group(store, c, "C1", "C1-G1", "第一居民小组")[0].payload["street"] == "S1"
@@ -26,7 +33,9 @@ def test_repeating_a_registration_writes_nothing(small):
     assert directory.register_street(small, ctx(), "S1", "柳城街道") == []
     assert directory.register_community(small, ctx(), "C1", "S1", "鱼凫路社区") == []
     assert directory.register_group(small, ctx(), "C1", "C1-G1", "第一居民小组") == []
-    assert directory.register_station(small, ctx(), "C1", "STN-C1", "鱼凫路社区监察联络站", opened_on="2026-01-01") == []
+    assert (
+        directory.register_station(small, ctx(), "C1", "STN-C1", "鱼凫路社区监察联络站", opened_on="2026-01-01") == []
+    )
 
 
 def test_repeating_with_other_fields_is_refused_naming_them(small):

@@ -1,15 +1,17 @@
 """The directory loader: the bundled sample, idempotent reloads, CSV tables, refusals before writing."""
+
 import copy
 import csv
 import io
 
 import pytest
+from liaison_helpers import SMALL, ctx
+
 from watchpost.errors import BadRequest, Forbidden, Invalid
 
 from liaison.commands import loading, pairings, personnel
 from liaison.commands.loading import from_tables
 from liaison.sample import generate, load
-from liaison_helpers import SMALL, ctx
 
 
 def test_the_sample_is_sized_like_the_seed_and_marked(store):
@@ -17,8 +19,15 @@ def test_the_sample_is_sized_like_the_seed_and_marked(store):
     summary = events[-1]
     assert summary.type == "directory.loaded" and summary.payload["sample"] is True
     counts = summary.payload["counts"]
-    assert (counts["streets"], counts["communities"], counts["stations"], counts["centres"], counts["platforms"],
-            counts["informants"], counts["supervisors"]) == (9, 95, 95, 12, 16, 178, 1070)
+    assert (
+        counts["streets"],
+        counts["communities"],
+        counts["stations"],
+        counts["centres"],
+        counts["platforms"],
+        counts["informants"],
+        counts["supervisors"],
+    ) == (9, 95, 95, 12, 16, 178, 1070)
     assert summary.payload["written"] == len(events) - 1
     assert "SAMPLE DATA" in load()["notice"]
     assert store.count("people", {"role": "informant", "status": "active"}) == 178
@@ -48,6 +57,7 @@ def test_the_committed_sample_is_what_the_generator_makes(tmp_path):
     target = tmp_path / "directory.json"
     generate.main(target)
     import json
+
     assert json.loads(target.read_text(encoding="utf-8")) == load()
 
 
@@ -78,12 +88,16 @@ def rows(text):
 def test_from_csv_tables(store):
     tables = {
         "streets": rows("street_id,name,kind\nS1,柳城街道,street"),
-        "communities": rows("community_id,street,name,kind,station_id,station_name,opened_on\n"
-                            "C1,S1,鱼凫路社区,community,STN-C1,鱼凫路社区监察联络站,2025-01-01"),
+        "communities": rows(
+            "community_id,street,name,kind,station_id,station_name,opened_on\n"
+            "C1,S1,鱼凫路社区,community,STN-C1,鱼凫路社区监察联络站,2025-01-01"
+        ),
         "groups": rows("group_id,community,name,kind\nC1-G1,C1,一组,residential_group\nC1-G2,C1,二组,compound"),
         "centres": rows("centre_id,street,name,community\nNC1,S1,睦邻议事厅,"),
-        "people": rows("person_id,name,role,street,community,groups,appointed_on\n"
-                       "INF1,甲,informant,,C1,C1-G1;C1-G2,2025-01-01\nM1,乙,street_commission_member,S1,,,"),
+        "people": rows(
+            "person_id,name,role,street,community,groups,appointed_on\n"
+            "INF1,甲,informant,,C1,C1-G1;C1-G2,2025-01-01\nM1,乙,street_commission_member,S1,,,"
+        ),
         "pairings": rows("member_id,community,established_on\nM1,C1,2025-02-01"),
     }
     data = from_tables(tables, "csv-test")

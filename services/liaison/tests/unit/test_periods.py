@@ -1,20 +1,31 @@
 """Periods and due dates across month, quarter and year ends; settings."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+
 from watchpost.errors import Invalid
 
 from liaison.domain import periods
 from liaison.domain.periods import Settings
 
 
-@pytest.mark.parametrize("period, due", [
-    ("2026-01", date(2026, 2, 5)), ("2026-02", date(2026, 3, 5)), ("2026-03", date(2026, 4, 5)),
-    ("2025-12", date(2026, 1, 5)), ("2024-02", date(2024, 3, 5)),
-    ("2026-Q1", date(2026, 4, 10)), ("2026-Q2", date(2026, 7, 10)), ("2026-Q3", date(2026, 10, 10)),
-    ("2025-Q4", date(2026, 1, 10)),
-])
+@pytest.mark.parametrize(
+    "period, due",
+    [
+        ("2026-01", date(2026, 2, 5)),
+        ("2026-02", date(2026, 3, 5)),
+        ("2026-03", date(2026, 4, 5)),
+        ("2025-12", date(2026, 1, 5)),
+        ("2024-02", date(2024, 3, 5)),
+        ("2026-Q1", date(2026, 4, 10)),
+        ("2026-Q2", date(2026, 7, 10)),
+        ("2026-Q3", date(2026, 10, 10)),
+        ("2025-Q4", date(2026, 1, 10)),
+    ],
+)
 def test_due_dates_default(period, due):
     assert periods.due_on(period) == due
 
@@ -43,10 +54,17 @@ def test_require_kind():
         periods.require_kind("2026-03", "quarter")
 
 
-@pytest.mark.parametrize("on, expected", [
-    (date(2026, 2, 28), "future"), (date(2026, 3, 1), "open"), (date(2026, 4, 1), "open"),
-    (date(2026, 4, 2), "due_soon"), (date(2026, 4, 5), "due_soon"), (date(2026, 4, 6), "overdue"),
-])
+@pytest.mark.parametrize(
+    "on, expected",
+    [
+        (date(2026, 2, 28), "future"),
+        (date(2026, 3, 1), "open"),
+        (date(2026, 4, 1), "open"),
+        (date(2026, 4, 2), "due_soon"),
+        (date(2026, 4, 5), "due_soon"),
+        (date(2026, 4, 6), "overdue"),
+    ],
+)
 def test_clock_of_march_feedback(on, expected):
     assert periods.clock("2026-03", on) == expected
 
@@ -60,8 +78,9 @@ def test_clock_of_q4_report_crosses_the_year():
 def test_today_is_the_district_day():
     assert periods.today(datetime(2025, 12, 31, 15, 59, tzinfo=timezone.utc)) == date(2025, 12, 31)
     assert periods.today(datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc)) == date(2026, 1, 1)
-    assert periods.today(datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc), Settings(utc_offset_hours=0)) \
-        == date(2025, 12, 31)
+    assert periods.today(datetime(2025, 12, 31, 16, 0, tzinfo=timezone.utc), Settings(utc_offset_hours=0)) == date(
+        2025, 12, 31
+    )
 
 
 def test_recent_periods_within_the_lookback():

@@ -1,11 +1,14 @@
 """Reads, scoped: a community secretary sees its community, a street commission its street."""
+
 import pytest
+from liaison_helpers import as_person, at, ctx, system
+
 from watchpost.errors import Forbidden, Invalid, NotFound
 
-from liaison import reads as r, timers
+from liaison import reads as r
+from liaison import timers
 from liaison.commands import cadence, pairings
 from liaison.schemas import READS, load
-from liaison_helpers import as_person, at, ctx, system
 
 STREET1 = ctx("street_commission", street="S1")
 SEC1 = ctx("community_secretary", community="C1", actor_id="SEC1")
@@ -37,7 +40,7 @@ def test_people_reads(small):
     assert {p["person_id"] for p in r.list_people(small, SEC1)["people"]} == {"SEC1", "INF1", "SUP1"}
     with pytest.raises(Forbidden):
         r.list_people(small, SEC1, community="C3")
-    with pytest.raises(Invalid) as refused:       # pages are bounded at the boundary (watchpost.fields)
+    with pytest.raises(Invalid) as refused:  # pages are bounded at the boundary (watchpost.fields)
         load(READS["list_people"], {"limit": "0"})
     assert "less than or equal to 500" in str(refused.value.details["fields"]["limit"])
 
@@ -84,8 +87,8 @@ def test_compliance_never_counts_a_flag_of_a_community_too_small_to_hide_its_aut
     cadence.report_major_problem(small, as_person("INF1", "informant", now=at(2026, 3, 3)), "INF1", "资金未经公示")
     cadence.submit_feedback(small, as_person("SUP1", "supervisor", now=at(2026, 3, 3)), "SUP1", "2026-02")
     [flag] = timers.release_flags(small, system(now=at(2026, 3, 4)))
-    assert flag.payload["community"] is None                 # C1 has one informant: its count would name them
+    assert flag.payload["community"] is None  # C1 has one informant: its count would name them
     month = r.get_compliance(small, ctx(now=at(2026, 3, 4)), "C1", "2026-03")
-    assert month["feedback"]["INF1"] == {"role": "informant", "status": "pending"}     # the flag names no one
+    assert month["feedback"]["INF1"] == {"role": "informant", "status": "pending"}  # the flag names no one
     assert month["flags"] == 0 and month["counts"] == {"pending": 2}
     assert "flags" not in str(r.get_person(small, ctx(), "INF1"))

@@ -1,17 +1,20 @@
 """The clocks: due_soon / missed for feedback and reports, contact lapses; each emitted exactly once."""
+
 from collections import Counter
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-from watchpost.eventlog.memory import MemoryEventStore
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from liaison_helpers import SMALL, as_person, at, ctx, system
+
 from watchpost.errors import Forbidden
+from watchpost.eventlog.memory import MemoryEventStore
 
 from liaison import timers
 from liaison.commands import cadence, loading, pairings, personnel
 from liaison.domain.periods import Settings
 from liaison.projections import PROJECTIONS as ALL
-from liaison_helpers import SMALL, as_person, at, ctx, system
 
 WATCHERS = {"INF1", "SUP1", "SUP3"}
 
@@ -21,11 +24,12 @@ def kinds(events):
 
 
 def test_feedback_due_soon_then_missed_once_each(small):
-    january = timers.tick(small, system(now=at(2026, 2, 28)))     # January's feedback was due on 5 February
+    january = timers.tick(small, system(now=at(2026, 2, 28)))  # January's feedback was due on 5 February
     assert kinds(january) == {"feedback.missed": 3} and {e.payload["period"] for e in january} == {"2026-01"}
     soon = timers.tick(small, system(now=at(2026, 3, 2)))
     assert {(e.type, e.payload["person_id"], e.payload["period"]) for e in soon} == {
-        ("feedback.due_soon", p, "2026-02") for p in WATCHERS}
+        ("feedback.due_soon", p, "2026-02") for p in WATCHERS
+    }
     assert soon[0].payload["due_on"] == "2026-03-05"
     assert timers.tick(small, system(now=at(2026, 3, 5))) == []
     missed = timers.tick(small, system(now=at(2026, 3, 6)))
@@ -45,7 +49,7 @@ def test_a_submission_stops_the_clock_and_a_late_one_follows_missed(small):
 
 def test_year_end_feedback_and_quarter_report(small):
     events = timers.tick(small, system(now=at(2026, 1, 8)))
-    assert kinds(events) == {"feedback.missed": 6, "report.due_soon": 3}   # Nov and Dec missed; Q4 report soon
+    assert kinds(events) == {"feedback.missed": 6, "report.due_soon": 3}  # Nov and Dec missed; Q4 report soon
     assert {e.payload["period"] for e in events} == {"2025-11", "2025-12", "2025-Q4"}
     cadence.submit_report(small, ctx("community_secretary", community="C1", now=at(2026, 1, 9)), "C1", "2025-Q4")
     missed = timers.tick(small, system(now=at(2026, 1, 11)))
@@ -54,7 +58,9 @@ def test_year_end_feedback_and_quarter_report(small):
 
 
 def test_nothing_is_owed_before_appointment_or_after_dismissal(small):
-    personnel.appoint_person(small, ctx(now=at(2026, 3, 2)), "SUP9", "新人", "supervisor", community="C1", groups=["C1-G3"])
+    personnel.appoint_person(
+        small, ctx(now=at(2026, 3, 2)), "SUP9", "新人", "supervisor", community="C1", groups=["C1-G3"]
+    )
     personnel.dismiss_person(small, ctx(now=at(2026, 3, 2)), "SUP3")
     events = timers.tick(small, system(now=at(2026, 3, 6)))
     assert {e.payload["person_id"] for e in events} == {"INF1", "SUP1"}
@@ -108,7 +114,10 @@ def test_any_run_of_ticks_emits_each_reminder_at_most_once(offsets):
     start = at(2025, 12, 1)
     for offset in sorted(offsets):
         timers.tick(store, system(now=start + timedelta(days=offset)))
-    said = Counter((e.type, e.stream_id, e.payload.get("since")) for e in store.replay()
-                   if e.type.endswith((".due_soon", ".missed", ".contact_lapsed")))
+    said = Counter(
+        (e.type, e.stream_id, e.payload.get("since"))
+        for e in store.replay()
+        if e.type.endswith((".due_soon", ".missed", ".contact_lapsed"))
+    )
     assert all(n == 1 for n in said.values())
     assert store.rebuild_differences() == []

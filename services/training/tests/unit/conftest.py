@@ -1,5 +1,6 @@
 """Training's unit-test fixtures. Every event a test leaves in `store` is checked against the contract at teardown,
 and the projections rebuilt from the log must equal the live ones."""
+
 import os
 import sys
 

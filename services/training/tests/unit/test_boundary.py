@@ -1,4 +1,5 @@
 """The boundary: request schemas (unknown fields raise), the access table, and the published contract."""
+
 import inspect
 import re
 from pathlib import Path
@@ -17,13 +18,24 @@ from training.schemas import SCHEMAS
 handlers = SimpleNamespace(**{**vars(commands), **vars(reads)})
 
 VALID = {
-    "schedule_session": {"kind": "monthly_lecture", "topic": "每月讲坛", "date": "2026-03-02", "hours": 2,
-                         "organiser": "区纪委", "audience": {"roles": ["supervisor"], "communities": ["C1"]}},
+    "schedule_session": {
+        "kind": "monthly_lecture",
+        "topic": "每月讲坛",
+        "date": "2026-03-02",
+        "hours": 2,
+        "organiser": "区纪委",
+        "audience": {"roles": ["supervisor"], "communities": ["C1"]},
+    },
     "reschedule_session": {"session_id": "s", "date": "2026-03-09"},
     "cancel_session": {"session_id": "s", "reason": "冲突"},
     "hold_session": {"session_id": "s"},
-    "record_attendance": {"session_id": "s", "person_id": "P1", "role": "supervisor", "street": "S1",
-                          "status": "present"},
+    "record_attendance": {
+        "session_id": "s",
+        "person_id": "P1",
+        "role": "supervisor",
+        "street": "S1",
+        "status": "present",
+    },
     "correct_attendance": {"session_id": "s", "person_id": "P1", "status": "absent", "reason": "漏记"},
     "enrol_cadre": {"person_id": "P1", "role": "supervisor", "street": "S1", "appointed_on": "2026-01-01"},
     "withdraw_cadre": {"person_id": "P1", "dismissed_on": "2026-06-30"},
@@ -57,12 +69,18 @@ def test_unknown_fields_raise(name):
     assert "surprise" in info.value.messages
 
 
-@pytest.mark.parametrize("name, bad", [
-    ("schedule_session", {"hours": 0}), ("schedule_session", {"kind": "party"}),
-    ("schedule_session", {"audience": {"roles": ["x"]}}), ("schedule_session", {"audience": {"villages": []}}),
-    ("record_attendance", {"status": "late"}), ("close_year", {"year": "2026"}),
-    ("sessions_by_period", {"period": "2026-Q5"}),
-])
+@pytest.mark.parametrize(
+    "name, bad",
+    [
+        ("schedule_session", {"hours": 0}),
+        ("schedule_session", {"kind": "party"}),
+        ("schedule_session", {"audience": {"roles": ["x"]}}),
+        ("schedule_session", {"audience": {"villages": []}}),
+        ("record_attendance", {"status": "late"}),
+        ("close_year", {"year": "2026"}),
+        ("sessions_by_period", {"period": "2026-Q5"}),
+    ],
+)
 def test_schemas_refuse_bad_values(name, bad):
     with pytest.raises(ValidationError):
         SCHEMAS[name]().load({**VALID[name], **bad})
@@ -71,7 +89,7 @@ def test_schemas_refuse_bad_values(name, bad):
 def test_the_contract_names_every_event_type_the_domain_can_emit():
     source = "".join(p.read_text() for p in Path(domain.__file__).parent.glob("*.py"))
     emitted = set(re.findall(r'Change\(\s*"([a-z_.]+)"', source))
-    emitted |= {"requirement.met", "requirement.shortfall"}           # chosen by name in record.close
+    emitted |= {"requirement.met", "requirement.shortfall"}  # chosen by name in record.close
     assert emitted == set(published("training"))
 
 

@@ -1,18 +1,33 @@
 """Onboarding: liaison's appointments enrol once (replay, redelivery), attendance progresses, completion, dismissal."""
+
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from training_support import (
+    appointed,
+    at,
+    attend,
+    contract_checked,
+    district,
+    held_session,
+    new_store,
+    secretary,
+    system,
+)
 
 from watchpost.errors import Forbidden, Invalid
 
 from training import commands
 from training.consumers import CONSUMERS, on_person_appointed, on_person_dismissed
-from training_support import (appointed, at, attend, contract_checked, district, held_session, new_store, secretary,
-                              system)
 
-PROGRAMME = {"community_secretary": [{"item": "forum", "kind": "new_cadre_forum"},
-                                     {"item": "power_list", "topic": "小微权力清单"}]}
+PROGRAMME = {
+    "community_secretary": [
+        {"item": "forum", "kind": "new_cadre_forum"},
+        {"item": "power_list", "topic": "小微权力清单"},
+    ]
+}
 
 
 def enrol(store, payload=None, programme=PROGRAMME, ctx=None):
@@ -22,10 +37,17 @@ def enrol(store, payload=None, programme=PROGRAMME, ctx=None):
 def test_an_appointment_enrols_the_cadre_in_the_programme_of_their_role(store):
     [e] = enrol(store)
     assert e.type == "onboarding.enrolled" and e.stream_id == "onboarding-P1"
-    assert e.payload == {"person_id": "P1", "role": "community_secretary", "street": "S1", "community": "C1",
-                         "appointed_on": "2026-01-10", "required": [
-                             {"item": "forum", "kind": "new_cadre_forum", "topic": None},
-                             {"item": "power_list", "kind": None, "topic": "小微权力清单"}]}
+    assert e.payload == {
+        "person_id": "P1",
+        "role": "community_secretary",
+        "street": "S1",
+        "community": "C1",
+        "appointed_on": "2026-01-10",
+        "required": [
+            {"item": "forum", "kind": "new_cadre_forum", "topic": None},
+            {"item": "power_list", "kind": None, "topic": "小微权力清单"},
+        ],
+    }
     assert "张三" not in str(store.doc("training_cadres", "P1"))
 
 
@@ -44,8 +66,11 @@ def test_appointed_twice_enrols_once(store):
 def test_redelivery_through_the_consumer_position_changes_nothing(store):
     handler = CONSUMERS["liaison"]["person.appointed"]
     for position in (1, 1, 1):
-        store.consume("liaison", position,
-                      lambda tx: handler(tx, system(), SimpleNamespace(payload=appointed()), programme=PROGRAMME))
+        store.consume(
+            "liaison",
+            position,
+            lambda tx: handler(tx, system(), SimpleNamespace(payload=appointed()), programme=PROGRAMME),
+        )
     assert len(store.load("onboarding-P1")) == 1
 
 
@@ -86,13 +111,15 @@ def test_a_correction_away_from_present_revokes_progress_and_reopens_completion(
     enrol(store, programme={"community_secretary": [{"item": "forum", "kind": "new_cadre_forum"}]})
     forum = held_session(store, kind="new_cadre_forum", topic="t", date="2026-02-01")
     attend(store, forum)
-    events = commands.correct_attendance(store, district(), session_id=forum, person_id="P1", status="absent",
-                                         reason="代签")
+    events = commands.correct_attendance(
+        store, district(), session_id=forum, person_id="P1", status="absent", reason="代签"
+    )
     assert [e.type for e in events] == ["attendance.corrected", "onboarding.progress_revoked"]
     assert events[1].payload["reopened"] is True and events[1].payload["remaining"] == ["forum"]
     assert store.doc("training_cadres", "P1")["status"] == "enrolled"
-    events = commands.correct_attendance(store, district(), session_id=forum, person_id="P1", status="present",
-                                         reason="核实确已参加")
+    events = commands.correct_attendance(
+        store, district(), session_id=forum, person_id="P1", status="present", reason="核实确已参加"
+    )
     assert [e.type for e in events] == ["attendance.corrected", "onboarding.progressed", "onboarding.completed"]
 
 
@@ -129,8 +156,9 @@ def test_dismissal_withdraws_once_and_reappointment_enrols_afresh(store):
 
 def test_enrolment_by_hand_is_for_the_district_only(store):
     with pytest.raises(Forbidden, match="enrol_cadre is not open to the role community_secretary"):
-        commands.enrol_cadre(store, secretary(), person_id="P1", role="supervisor", street="S1",
-                             appointed_on="2026-01-01")
+        commands.enrol_cadre(
+            store, secretary(), person_id="P1", role="supervisor", street="S1", appointed_on="2026-01-01"
+        )
 
 
 def test_a_retried_attendance_command_neither_repeats_nor_loses_the_onboarding_step(store):

@@ -1,12 +1,13 @@
 """Reads: a person's record, sessions by period, participation; each scoped to the reader."""
+
 import pytest
+from training_support import appointed, attend, district, held_session, secretary, street, system
 
 from watchpost.errors import Forbidden, Invalid, NotFound
 from watchpost.testing import make_ctx
 
 from training import reads
 from training.consumers import on_person_appointed
-from training_support import appointed, attend, district, held_session, secretary, street, system
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def test_person_record_is_scoped(filled):
     store, *_ = filled
     assert reads.person_record(store, secretary("C1"), person_id="P1", year=2026)["hours"] == 2.0
     assert reads.person_record(store, street("S2"), person_id="P3", year="2026")["present"] == 2
-    with pytest.raises(NotFound, match="^no training record of P3 for 2026$"):     # as if there were none
+    with pytest.raises(NotFound, match="^no training record of P3 for 2026$"):  # as if there were none
         reads.person_record(store, secretary("C1"), person_id="P3", year=2026)
     with pytest.raises(NotFound, match="^no training record of P3 for 2026$"):
         reads.person_record(store, street("S1"), person_id="P3", year=2026)
@@ -53,7 +54,7 @@ def test_sessions_by_period_month_quarter_year_and_scope(filled):
     assert ids(reads.sessions_by_period(store, secretary("C3", "S2"), period="2026")) == [open_, s2]
     with pytest.raises(Invalid, match="period must be a year"):
         reads.sessions_by_period(store, district(), period="2026-13")
-    with pytest.raises(NotFound, match="^session .* does not exist$"):              # as if there were none
+    with pytest.raises(NotFound, match="^session .* does not exist$"):  # as if there were none
         reads.get_session(store, street("S1"), session_id=s2)
     assert reads.get_session(store, street("S2"), session_id=s2)["status"] == "held"
 

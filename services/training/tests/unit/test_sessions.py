@@ -1,15 +1,18 @@
 """Sessions: scheduling, the legal transitions only, refusals that say what is allowed, scope."""
+
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from training_support import at, contract_checked, district, new_store, secretary, street
 
 from watchpost.errors import Forbidden, IllegalTransition, Invalid, NotFound
 from watchpost.testing import make_ctx
 
 from training import commands as handlers
-from training_support import at, contract_checked, district, new_store, secretary, street
 
-FIELDS = dict(kind="campaign", topic="抓反思 查风险 严纪律 铸铁军", date="2026-03-10", hours=3,
-              organiser="温江区纪委监委")
+FIELDS = dict(
+    kind="campaign", topic="抓反思 查风险 严纪律 铸铁军", date="2026-03-10", hours=3, organiser="温江区纪委监委"
+)
 
 
 def schedule(store, ctx=None, **over):
@@ -29,17 +32,20 @@ def test_a_client_chosen_session_id_is_scheduled_once(store):
         schedule(store, session_id="11111111-1111-1111-1111-111111111111")
 
 
-@pytest.mark.parametrize("over, words", [
-    ({"kind": "party"}, "kind 'party' is unknown; allowed: campaign"),
-    ({"topic": "  "}, "topic must be 1 to 200"),
-    ({"organiser": ""}, "organiser must be"),
-    ({"hours": 0}, "above 0 and at most 24"),
-    ({"hours": 25}, "above 0 and at most 24"),
-    ({"hours": "two"}, "above 0 and at most 24"),
-    ({"date": "10/03/2026"}, "date must be an ISO date"),
-    ({"audience": {"roles": ["mayor"]}}, r"audience.roles \['mayor'\] unknown"),
-    ({"audience": {"villages": ["V1"]}}, "audience takes roles, streets and communities, not villages"),
-])
+@pytest.mark.parametrize(
+    "over, words",
+    [
+        ({"kind": "party"}, "kind 'party' is unknown; allowed: campaign"),
+        ({"topic": "  "}, "topic must be 1 to 200"),
+        ({"organiser": ""}, "organiser must be"),
+        ({"hours": 0}, "above 0 and at most 24"),
+        ({"hours": 25}, "above 0 and at most 24"),
+        ({"hours": "two"}, "above 0 and at most 24"),
+        ({"date": "10/03/2026"}, "date must be an ISO date"),
+        ({"audience": {"roles": ["mayor"]}}, r"audience.roles \['mayor'\] unknown"),
+        ({"audience": {"villages": ["V1"]}}, "audience takes roles, streets and communities, not villages"),
+    ],
+)
 def test_schedule_refuses_bad_fields(store, over, words):
     with pytest.raises(Invalid, match=words):
         schedule(store, **over)
@@ -60,8 +66,11 @@ def test_cancel_needs_a_reason_and_is_final(store):
     with pytest.raises(Invalid, match="needs a reason"):
         handlers.cancel_session(store, district(), session_id=sid, reason=" ")
     handlers.cancel_session(store, district(), session_id=sid, reason="疫情防控")
-    for command, fields in [("reschedule_session", {"date": "2026-04-01"}), ("cancel_session", {"reason": "x"}),
-                            ("hold_session", {})]:
+    for command, fields in [
+        ("reschedule_session", {"date": "2026-04-01"}),
+        ("cancel_session", {"reason": "x"}),
+        ("hold_session", {}),
+    ]:
         with pytest.raises(IllegalTransition, match="state is 'cancelled'; allowed: none"):
             getattr(handlers, command)(store, district(), session_id=sid, **fields)
 
@@ -71,8 +80,13 @@ def test_hold_defaults_to_the_planned_date_and_hours_and_refuses_a_future_date(s
     with pytest.raises(Invalid, match="after today"):
         handlers.hold_session(store, district(), session_id=sid)
     [e] = handlers.hold_session(store, district(now=at(2026, 3, 10)), session_id=sid)
-    assert e.payload == {"session_id": sid, "held_on": "2026-03-10", "hours": 3.0, "kind": "campaign",
-                         "topic": FIELDS["topic"]}
+    assert e.payload == {
+        "session_id": sid,
+        "held_on": "2026-03-10",
+        "hours": 3.0,
+        "kind": "campaign",
+        "topic": FIELDS["topic"],
+    }
     with pytest.raises(IllegalTransition, match="state is 'held'; allowed: correct_attendance, record_attendance"):
         handlers.hold_session(store, district(now=at(2026, 3, 10)), session_id=sid)
 
@@ -97,7 +111,7 @@ def test_a_street_commission_manages_sessions_for_its_own_street_only(store):
     with pytest.raises(Forbidden, match=r"audience.streets must be \['S1'\]"):
         schedule(store, ctx=street("S1"))
     sid = schedule(store, ctx=street("S1"), audience={"streets": ["S1"]})[0].payload["session_id"]
-    with pytest.raises(NotFound, match="does not exist"):                      # not its to see: as if none
+    with pytest.raises(NotFound, match="does not exist"):  # not its to see: as if none
         handlers.cancel_session(store, street("S2"), session_id=sid, reason="x")
     handlers.cancel_session(store, district(), session_id=sid, reason="区里统一安排")
 

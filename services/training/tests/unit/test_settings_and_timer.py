@@ -1,15 +1,16 @@
 """Deployment settings from the environment (TRAINING_YEARLY_HOURS, TRAINING_PROGRAMME) and the year-end timer."""
+
 import json
 from dataclasses import replace
 
 import pytest
+from training_support import appointed, at, attend, held_session, system
 
 from watchpost.errors import Invalid
 
 from training import settings, timers
 from training.consumers import on_person_appointed
 from training.domain.rules import DEFAULT_PROGRAMME, DEFAULT_YEARLY_HOURS
-from training_support import appointed, at, attend, held_session, system
 
 
 def test_absent_or_blank_variables_keep_the_defaults():
@@ -19,25 +20,31 @@ def test_absent_or_blank_variables_keep_the_defaults():
 
 
 def test_json_settings_are_read_and_normalised():
-    found = settings.from_mapping({
-        "TRAINING_YEARLY_HOURS": json.dumps({"informant": 6, "community_secretary": 30.5}),
-        "TRAINING_PROGRAMME": json.dumps({"informant": [{"item": "forum", "kind": "new_cadre_forum"}]})})
+    found = settings.from_mapping(
+        {
+            "TRAINING_YEARLY_HOURS": json.dumps({"informant": 6, "community_secretary": 30.5}),
+            "TRAINING_PROGRAMME": json.dumps({"informant": [{"item": "forum", "kind": "new_cadre_forum"}]}),
+        }
+    )
     assert found.yearly_hours == {"informant": 6, "community_secretary": 30.5}
     assert found.programme == {"informant": [{"item": "forum", "kind": "new_cadre_forum", "topic": None}]}
 
 
-@pytest.mark.parametrize("name, raw, says", [
-    ("TRAINING_YEARLY_HOURS", "{nope", "must be JSON"),
-    ("TRAINING_YEARLY_HOURS", "[8]", "JSON object keyed by role"),
-    ("TRAINING_YEARLY_HOURS", '{"mayor": 8}', "unknown roles ['mayor']"),
-    ("TRAINING_YEARLY_HOURS", '{"informant": -1}', "0 or more"),
-    ("TRAINING_YEARLY_HOURS", '{"informant": true}', "0 or more"),
-    ("TRAINING_PROGRAMME", '{"informant": {"item": "x"}}', "list of items"),
-    ("TRAINING_PROGRAMME", '{"informant": [{"kind": "other"}]}', "non-empty item name"),
-    ("TRAINING_PROGRAMME", '{"informant": [{"item": "x", "kind": "party"}]}', "kind 'party' is unknown"),
-    ("TRAINING_PROGRAMME", '{"informant": [{"item": "x"}]}', "needs a kind or a topic"),
-    ("TRAINING_PROGRAMME", '{"informant": [{"item": "x", "kind": "other", "when": 1}]}', "item, kind and topic"),
-])
+@pytest.mark.parametrize(
+    "name, raw, says",
+    [
+        ("TRAINING_YEARLY_HOURS", "{nope", "must be JSON"),
+        ("TRAINING_YEARLY_HOURS", "[8]", "JSON object keyed by role"),
+        ("TRAINING_YEARLY_HOURS", '{"mayor": 8}', "unknown roles ['mayor']"),
+        ("TRAINING_YEARLY_HOURS", '{"informant": -1}', "0 or more"),
+        ("TRAINING_YEARLY_HOURS", '{"informant": true}', "0 or more"),
+        ("TRAINING_PROGRAMME", '{"informant": {"item": "x"}}', "list of items"),
+        ("TRAINING_PROGRAMME", '{"informant": [{"kind": "other"}]}', "non-empty item name"),
+        ("TRAINING_PROGRAMME", '{"informant": [{"item": "x", "kind": "party"}]}', "kind 'party' is unknown"),
+        ("TRAINING_PROGRAMME", '{"informant": [{"item": "x"}]}', "needs a kind or a topic"),
+        ("TRAINING_PROGRAMME", '{"informant": [{"item": "x", "kind": "other", "when": 1}]}', "item, kind and topic"),
+    ],
+)
 def test_a_bad_setting_is_refused_naming_the_variable(name, raw, says):
     with pytest.raises(Invalid, match=None) as refused:
         settings.from_mapping({name: raw})
@@ -47,7 +54,7 @@ def test_a_bad_setting_is_refused_naming_the_variable(name, raw, says):
 def test_the_timer_waits_for_the_year_to_end_then_settles_it_once(store):
     attend(store, held_session(store, date="2026-05-04", hours=8), "P1", role="informant")
     on_person_appointed(store, system(), appointed("P2", on="2026-02-01"))
-    assert timers.close_previous_year(store, system(now=at(2026, 12, 31))) == []   # closes 2025: nobody
+    assert timers.close_previous_year(store, system(now=at(2026, 12, 31))) == []  # closes 2025: nobody
     settled = timers.close_previous_year(store, system(now=at(2027, 1, 1)))
     assert sorted(e.type for e in settled) == ["requirement.met", "requirement.shortfall"]
     assert timers.close_previous_year(store, system(now=at(2027, 1, 1))) == []
@@ -59,7 +66,7 @@ def test_the_timer_settles_a_cadre_whose_appointment_arrived_after_the_close(sto
     scans = []
     monkeypatch.setattr(timers, "close_year", lambda *a, **kw: scans.append(1) or [])
     timers.close_previous_year(store, system(now=at(2027, 1, 1)))
-    assert scans == []                                   # nothing changed: no scan
+    assert scans == []  # nothing changed: no scan
     monkeypatch.undo()
     on_person_appointed(store, system(now=at(2027, 1, 2)), appointed("P3", on="2026-12-20"))
     [late] = timers.close_previous_year(store, system(now=at(2027, 1, 2)))

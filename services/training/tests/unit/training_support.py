@@ -2,6 +2,7 @@
 
 `contract_checked` validates every event in a store against the published contract and the projection rebuild.
 """
+
 from datetime import datetime, timezone
 
 from watchpost.contracts import check
@@ -44,22 +45,40 @@ def new_store():
     return MemoryEventStore(projections=PROJECTIONS)
 
 
-def held_session(store, date="2026-02-20", hours=2.0, kind="monthly_lecture", topic="每月讲坛: 小微权力清单",
-                 audience=None, ctx=None):
+def held_session(
+    store, date="2026-02-20", hours=2.0, kind="monthly_lecture", topic="每月讲坛: 小微权力清单", audience=None, ctx=None
+):
     """Schedule and hold a session; returns its id."""
     ctx = ctx or district(now=max(NOW, at(*map(int, date.split("-")))))
-    sid = commands.schedule_session(store, ctx, kind=kind, topic=topic, date=date, hours=hours,
-                                    organiser="温江区纪委监委", audience=audience)[0].payload["session_id"]
+    sid = commands.schedule_session(
+        store, ctx, kind=kind, topic=topic, date=date, hours=hours, organiser="温江区纪委监委", audience=audience
+    )[0].payload["session_id"]
     commands.hold_session(store, ctx, session_id=sid)
     return sid
 
 
-def attend(store, sid, person="P1", status="present", role="community_secretary", street_id="S1", community="C1",
-           ctx=None):
-    return commands.record_attendance(store, ctx or district(now=at(2027, 6, 1)), session_id=sid, person_id=person,
-                                      role=role, street=street_id, community=community, status=status)
+def attend(
+    store, sid, person="P1", status="present", role="community_secretary", street_id="S1", community="C1", ctx=None
+):
+    return commands.record_attendance(
+        store,
+        ctx or district(now=at(2027, 6, 1)),
+        session_id=sid,
+        person_id=person,
+        role=role,
+        street=street_id,
+        community=community,
+        status=status,
+    )
 
 
 def appointed(person="P1", role="community_secretary", street_id="S1", community="C1", on="2026-01-10"):
-    return {"person_id": person, "name": "张三", "role": role, "street": street_id, "community": community,
-            "groups": [], "appointed_on": on}
+    return {
+        "person_id": person,
+        "name": "张三",
+        "role": role,
+        "street": street_id,
+        "community": community,
+        "groups": [],
+        "appointed_on": on,
+    }

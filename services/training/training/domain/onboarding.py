@@ -2,6 +2,7 @@
 they attend matching sessions, completed when nothing remains. Stream `onboarding-<person>`; also the roster of
 cadres training knows (appointed_on, dismissed_on) for the year end.
 """
+
 from dataclasses import dataclass, field
 
 from watchpost.domain import Change
@@ -13,14 +14,14 @@ from training.domain.rules import CADRE_ROLES, as_date, matches
 @dataclass
 class Onboarding:
     person_id: str | None = None
-    status: str = "none"                                 # none | enrolled | completed | withdrawn
+    status: str = "none"  # none | enrolled | completed | withdrawn
     role: str | None = None
     street: str | None = None
     community: str | None = None
     appointed_on: str | None = None
     dismissed_on: str | None = None
     required: list = field(default_factory=list)
-    done: dict = field(default_factory=dict)             # item -> session_id that satisfied it
+    done: dict = field(default_factory=dict)  # item -> session_id that satisfied it
 
     @property
     def remaining(self):
@@ -32,8 +33,15 @@ def fold(events):
     for e in events:
         p = e.payload
         if e.type == "onboarding.enrolled":
-            o = Onboarding(p["person_id"], "enrolled", p["role"], p["street"], p["community"], p["appointed_on"],
-                           required=p["required"])
+            o = Onboarding(
+                p["person_id"],
+                "enrolled",
+                p["role"],
+                p["street"],
+                p["community"],
+                p["appointed_on"],
+                required=p["required"],
+            )
         elif e.type == "onboarding.progressed":
             o.done.update({i: p["session_id"] for i in p["items"]})
         elif e.type == "onboarding.progress_revoked":
@@ -56,11 +64,26 @@ def enrol(o, person_id, role, street, community, appointed_on, programme):
     if role not in CADRE_ROLES:
         raise Invalid(f"role {role!r} is unknown; allowed: {', '.join(CADRE_ROLES)}", fields={"role": role})
     required = [{"item": i["item"], "kind": i.get("kind"), "topic": i.get("topic")} for i in programme.get(role, [])]
-    changes = [Change("onboarding.enrolled", {"person_id": person_id, "role": role, "street": street,
-                                              "community": community, "appointed_on": day, "required": required})]
+    changes = [
+        Change(
+            "onboarding.enrolled",
+            {
+                "person_id": person_id,
+                "role": role,
+                "street": street,
+                "community": community,
+                "appointed_on": day,
+                "required": required,
+            },
+        )
+    ]
     if not required:
-        changes.append(Change("onboarding.completed", {"person_id": person_id, "street": street,
-                                                       "community": community, "completed_on": day}))
+        changes.append(
+            Change(
+                "onboarding.completed",
+                {"person_id": person_id, "street": street, "community": community, "completed_on": day},
+            )
+        )
     return changes
 
 
@@ -73,19 +96,28 @@ def on_attendance(o, a):
         items = [i for i, s in o.done.items() if s == a["session_id"]]
         if not items:
             return []
-        return [Change("onboarding.progress_revoked", {
-            **where, "items": items, "remaining": o.remaining + items, "reopened": o.status == "completed"})]
+        return [
+            Change(
+                "onboarding.progress_revoked",
+                {**where, "items": items, "remaining": o.remaining + items, "reopened": o.status == "completed"},
+            )
+        ]
     if o.status != "enrolled":
         return []
     items = [i["item"] for i in o.required if i["item"] not in o.done and matches(i, a["kind"], a["topic"])]
     if not items:
         return []
     remaining = [i for i in o.remaining if i not in items]
-    changes = [Change("onboarding.progressed", {**where, "items": items, "held_on": a["held_on"],
-                                                "remaining": remaining})]
+    changes = [
+        Change("onboarding.progressed", {**where, "items": items, "held_on": a["held_on"], "remaining": remaining})
+    ]
     if not remaining:
-        changes.append(Change("onboarding.completed", {"person_id": o.person_id, "street": o.street,
-                                                       "community": o.community, "completed_on": a["held_on"]}))
+        changes.append(
+            Change(
+                "onboarding.completed",
+                {"person_id": o.person_id, "street": o.street, "community": o.community, "completed_on": a["held_on"]},
+            )
+        )
     return changes
 
 
@@ -94,5 +126,15 @@ def withdraw(o, dismissed_on):
     if o.status not in ("enrolled", "completed"):
         return []
     day = as_date(dismissed_on, "dismissed_on").isoformat()
-    return [Change("onboarding.withdrawn", {"person_id": o.person_id, "street": o.street, "community": o.community,
-                                            "dismissed_on": day, "completed": o.status == "completed"})]
+    return [
+        Change(
+            "onboarding.withdrawn",
+            {
+                "person_id": o.person_id,
+                "street": o.street,
+                "community": o.community,
+                "dismissed_on": day,
+                "completed": o.status == "completed",
+            },
+        )
+    ]

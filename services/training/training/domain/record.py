@@ -2,6 +2,7 @@
 
 Stream `record-<person>-<year>`; the year is the year the session was held (Dec 31 counts for that year).
 """
+
 from dataclasses import dataclass, field
 
 from watchpost.domain import Change
@@ -14,9 +15,9 @@ from training.domain.rules import CADRE_ROLES, STATUSES
 class Record:
     person_id: str | None = None
     year: int | None = None
-    attendance: dict = field(default_factory=dict)     # session_id -> the latest attendance payload
-    outcome: str | None = None                         # met | shortfall once the year is closed
-    latest: dict | None = None                          # latest attendance payload: role, street, community
+    attendance: dict = field(default_factory=dict)  # session_id -> the latest attendance payload
+    outcome: str | None = None  # met | shortfall once the year is closed
+    latest: dict | None = None  # latest attendance payload: role, street, community
 
     @property
     def hours(self):
@@ -53,10 +54,23 @@ def record(rec, session, person_id, role, street, community, status):
         raise Invalid(f"role {role!r} is unknown; allowed: {', '.join(CADRE_ROLES)}", fields={"role": role})
     if not person_id or not street:
         raise Invalid("person_id and street are required", fields={"person_id": person_id, "street": street})
-    return [Change("attendance.recorded", {
-        "session_id": session.session_id, "person_id": person_id, "role": role, "status": status,
-        "hours": session.hours if status == "present" else 0.0, "street": street, "community": community,
-        "held_on": session.held_on, "kind": session.kind, "topic": session.topic})]
+    return [
+        Change(
+            "attendance.recorded",
+            {
+                "session_id": session.session_id,
+                "person_id": person_id,
+                "role": role,
+                "status": status,
+                "hours": session.hours if status == "present" else 0.0,
+                "street": street,
+                "community": community,
+                "held_on": session.held_on,
+                "kind": session.kind,
+                "topic": session.topic,
+            },
+        )
+    ]
 
 
 def correct(rec, session, person_id, status, reason):
@@ -69,13 +83,25 @@ def correct(rec, session, person_id, status, reason):
     if status not in STATUSES:
         raise Invalid(f"status {status!r} is unknown; allowed: {', '.join(STATUSES)}", fields={"status": status})
     if status == before["status"]:
-        raise Invalid(f"{person_id} is already recorded as {status}; a correction must change the status",
-                      fields={"status": status})
+        raise Invalid(
+            f"{person_id} is already recorded as {status}; a correction must change the status",
+            fields={"status": status},
+        )
     if not (reason or "").strip():
         raise Invalid("a correction needs a reason", fields={"reason": reason})
-    return [Change("attendance.corrected", {
-        **before, "status": status, "hours": session.hours if status == "present" else 0.0,
-        "previous_status": before["status"], "previous_hours": before["hours"], "reason": reason.strip()})]
+    return [
+        Change(
+            "attendance.corrected",
+            {
+                **before,
+                "status": status,
+                "hours": session.hours if status == "present" else 0.0,
+                "previous_status": before["status"],
+                "previous_hours": before["hours"],
+                "reason": reason.strip(),
+            },
+        )
+    ]
 
 
 def close(rec, person_id, year, role, street, community, required):
@@ -85,5 +111,18 @@ def close(rec, person_id, year, role, street, community, required):
     hours = rec.hours
     kind = "requirement.met" if hours >= required else "requirement.shortfall"
     present = sum(1 for a in rec.attendance.values() if a["status"] == "present")
-    return [Change(kind, {"person_id": person_id, "year": year, "hours": hours, "required": required,
-                          "role": role, "street": street, "community": community, "sessions": present})]
+    return [
+        Change(
+            kind,
+            {
+                "person_id": person_id,
+                "year": year,
+                "hours": hours,
+                "required": required,
+                "role": role,
+                "street": street,
+                "community": community,
+                "sessions": present,
+            },
+        )
+    ]

@@ -2,14 +2,18 @@
 
 Defaults only: a deployment passes its own `yearly_hours` and `programme` (from its settings) to the commands.
 """
+
 from datetime import date, datetime
 
-from watchpost.contracts.training import KINDS, STATUSES, ROLES as CADRE_ROLES  # noqa: F401 (the published words)
+from watchpost.contracts.training import KINDS, STATUSES  # noqa: F401 (the published words)
 from watchpost.errors import Invalid
 
 # Yearly required hours per cadre role (年度学时). A role missing here is not assessed at year end.
 DEFAULT_YEARLY_HOURS = {
-    "informant": 8, "supervisor": 8, "community_secretary": 24, "street_commission_member": 24,
+    "informant": 8,
+    "supervisor": 8,
+    "community_secretary": 24,
+    "street_commission_member": 24,
 }
 
 # Onboarding programme per role: items a new cadre must attend; an item matches a session by kind and/or topic.
@@ -18,7 +22,8 @@ _CORE = [
     {"item": "monthly_lecture", "kind": "monthly_lecture", "topic": None},
 ]
 DEFAULT_PROGRAMME = {
-    "informant": _CORE, "supervisor": _CORE,
+    "informant": _CORE,
+    "supervisor": _CORE,
     "community_secretary": _CORE + [{"item": "power_list", "kind": None, "topic": "小微权力清单"}],
     "street_commission_member": _CORE + [{"item": "power_list", "kind": None, "topic": "小微权力清单"}],
 }
@@ -49,8 +54,11 @@ def as_hours(value, field="hours"):
 
 def periods(day):
     """The month, quarter and year a date falls in: {'month': '2026-03', 'quarter': '2026-Q1', 'year': 2026}."""
-    return {"month": f"{day.year}-{day.month:02d}", "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
-            "year": day.year}
+    return {
+        "month": f"{day.year}-{day.month:02d}",
+        "quarter": f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        "year": day.year,
+    }
 
 
 def period_filter(period):
@@ -63,8 +71,9 @@ def period_filter(period):
             return {"quarter": text}
         if text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
             return {"month": text}
-    raise Invalid(f"period must be a year (2026), a month (2026-03) or a quarter (2026-Q1), not {text!r}",
-                  fields={"period": text})
+    raise Invalid(
+        f"period must be a year (2026), a month (2026-03) or a quarter (2026-Q1), not {text!r}", fields={"period": text}
+    )
 
 
 def required_hours(role, year, appointed_on=None, yearly_hours=None):

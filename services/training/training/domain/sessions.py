@@ -1,4 +1,5 @@
 """A training session (培训场次): scheduled, maybe rescheduled, then cancelled or held. Held and cancelled are final."""
+
 from dataclasses import dataclass, field
 
 from watchpost.domain import Change
@@ -52,13 +53,16 @@ def audience(value):
     value = dict(value or {})
     unknown = set(value) - {"roles", "streets", "communities"}
     if unknown:
-        raise Invalid(f"audience takes roles, streets and communities, not {', '.join(sorted(unknown))}",
-                      fields={"audience": sorted(unknown)})
+        raise Invalid(
+            f"audience takes roles, streets and communities, not {', '.join(sorted(unknown))}",
+            fields={"audience": sorted(unknown)},
+        )
     out = {k: sorted(set(value.get(k) or [])) for k in ("roles", "streets", "communities")}
     bad = [r for r in out["roles"] if r not in CADRE_ROLES]
     if bad:
-        raise Invalid(f"audience.roles {bad} unknown; allowed: {', '.join(CADRE_ROLES)}",
-                      fields={"audience.roles": bad})
+        raise Invalid(
+            f"audience.roles {bad} unknown; allowed: {', '.join(CADRE_ROLES)}", fields={"audience.roles": bad}
+        )
     return out
 
 
@@ -71,9 +75,20 @@ def schedule(session, session_id, kind, topic, date, hours, organiser, audience_
         raise Invalid("topic must be 1 to 200 characters", fields={"topic": topic})
     if not organiser or len(organiser) > 200:
         raise Invalid("organiser must be 1 to 200 characters", fields={"organiser": organiser})
-    return [Change("session.scheduled", {
-        "session_id": session_id, "kind": kind, "topic": topic, "date": as_date(date, "date").isoformat(),
-        "hours": as_hours(hours), "audience": audience(audience_), "organiser": organiser})]
+    return [
+        Change(
+            "session.scheduled",
+            {
+                "session_id": session_id,
+                "kind": kind,
+                "topic": topic,
+                "date": as_date(date, "date").isoformat(),
+                "hours": as_hours(hours),
+                "audience": audience(audience_),
+                "organiser": organiser,
+            },
+        )
+    ]
 
 
 def reschedule(session, date, reason=None):
@@ -81,24 +96,40 @@ def reschedule(session, date, reason=None):
     new = as_date(date, "date").isoformat()
     if new == session.date:
         raise Invalid(f"the session is already on {new}; give a different date", fields={"date": new})
-    return [Change("session.rescheduled", {"session_id": session.session_id, "date": new,
-                                           "previous_date": session.date, "reason": reason})]
+    return [
+        Change(
+            "session.rescheduled",
+            {"session_id": session.session_id, "date": new, "previous_date": session.date, "reason": reason},
+        )
+    ]
 
 
 def cancel(session, reason):
     require(session, "cancel_session")
     if not (reason or "").strip():
         raise Invalid("a cancellation needs a reason", fields={"reason": reason})
-    return [Change("session.cancelled", {"session_id": session.session_id, "date": session.date,
-                                         "reason": reason.strip()})]
+    return [
+        Change("session.cancelled", {"session_id": session.session_id, "date": session.date, "reason": reason.strip()})
+    ]
 
 
 def hold(session, today, held_on=None, hours=None):
     require(session, "hold_session")
     day = as_date(held_on or session.date, "held_on")
     if day > today:
-        raise Invalid(f"held_on {day} is after today ({today}): a session is marked held once it has taken place",
-                      fields={"held_on": day.isoformat()})
-    return [Change("session.held", {"session_id": session.session_id, "held_on": day.isoformat(),
-                                    "hours": as_hours(session.hours if hours is None else hours),
-                                    "kind": session.kind, "topic": session.topic})]
+        raise Invalid(
+            f"held_on {day} is after today ({today}): a session is marked held once it has taken place",
+            fields={"held_on": day.isoformat()},
+        )
+    return [
+        Change(
+            "session.held",
+            {
+                "session_id": session.session_id,
+                "held_on": day.isoformat(),
+                "hours": as_hours(session.hours if hours is None else hours),
+                "kind": session.kind,
+                "topic": session.topic,
+            },
+        )
+    ]

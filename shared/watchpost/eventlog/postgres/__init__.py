@@ -5,6 +5,7 @@ The store (`store.py`) is made of one module per job: `reads`, `writing` (a batc
 `consuming` (a consumer's transaction), `lease` (the relay's lease and progress), `pages` (the page streamer),
 `verify`; `rows` turns stored rows into events.
 """
+
 from watchpost.eventlog.postgres.consuming import Transaction
 from watchpost.eventlog.postgres.store import PostgresEventStore
 

@@ -1,4 +1,5 @@
 """Consuming another service's events: one transaction per event with the consumer's recorded position."""
+
 import contextlib
 
 from watchpost.eventlog.batch import AppendRequest, Gap, OutOfChain, validate
@@ -35,8 +36,10 @@ class _Consuming:
                 raise OutOfChain(source, position, last_hash, chain[0])
             tx = Transaction(self, cur)
             apply(tx)
-            cur.execute("UPDATE consumer_positions SET position = %s, hash = %s WHERE source = %s",
-                        (position, chain[1] if chain else None, source))
+            cur.execute(
+                "UPDATE consumer_positions SET position = %s, hash = %s WHERE source = %s",
+                (position, chain[1] if chain else None, source),
+            )
         if tx.written:
             self._notify(tx.written)
         return True
@@ -63,14 +66,34 @@ class Transaction(_Reads):
 
     _cursor = cursor
 
-    def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None, claim=None):
-        request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at, claim)
+    def append(
+        self,
+        stream_id,
+        expected_version,
+        changes,
+        *,
+        actor,
+        correlation_id,
+        causation_id=None,
+        command_id=None,
+        occurred_at=None,
+        claim=None,
+    ):
+        request = AppendRequest(
+            stream_id,
+            expected_version,
+            list(changes),
+            actor,
+            correlation_id,
+            causation_id,
+            command_id,
+            occurred_at,
+            claim,
+        )
         validate(request)
         result = write(self._cur, [request], self._store.projections, self._store._clock())[0][0]
         self._head_locked = True
-        self._store._known_head = None   # the head moves: the store's next batch must not guess
+        self._store._known_head = None  # the head moves: the store's next batch must not guess
         if isinstance(result, Exception):
             raise result
         self.written.extend(result)

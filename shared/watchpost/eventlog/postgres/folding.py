@@ -1,4 +1,5 @@
 """Folding events into the projection documents they touch, in the transaction that records them."""
+
 from watchpost.eventlog.postgres.rows import _dumps
 from watchpost.eventlog.upcasting import upcast
 
@@ -19,8 +20,14 @@ def projection_writes(cur, projections, events, lead=()):
     if not touched:
         return list(lead)
     pairs = tuple({(p.name, key) for p, key, _ in touched})
-    cur.execute(b";".join([*lead, cur.mogrify("SELECT projection, key, doc FROM projection_docs "
-                                              "WHERE (projection, key) IN %s", (pairs,))]))
+    cur.execute(
+        b";".join(
+            [
+                *lead,
+                cur.mogrify("SELECT projection, key, doc FROM projection_docs WHERE (projection, key) IN %s", (pairs,)),
+            ]
+        )
+    )
     docs = {(name, key): doc for name, key, doc in cur}
     for p, key, event in touched:
         docs[(p.name, key)] = p.apply(docs.get((p.name, key)), event)
@@ -28,10 +35,14 @@ def projection_writes(cur, projections, events, lead=()):
     deletes = tuple(pair for pair in pairs if docs.get(pair) is None)
     sql = []
     if upserts:
-        sql.append(cur.mogrify("INSERT INTO projection_docs (projection, key, doc) VALUES "
-                               + ",".join(["(%s, %s, %s::jsonb)"] * len(upserts))
-                               + " ON CONFLICT (projection, key) DO UPDATE SET doc = EXCLUDED.doc",
-                               [v for row in upserts for v in row]))
+        sql.append(
+            cur.mogrify(
+                "INSERT INTO projection_docs (projection, key, doc) VALUES "
+                + ",".join(["(%s, %s, %s::jsonb)"] * len(upserts))
+                + " ON CONFLICT (projection, key) DO UPDATE SET doc = EXCLUDED.doc",
+                [v for row in upserts for v in row],
+            )
+        )
     if deletes:
         sql.append(cur.mogrify("DELETE FROM projection_docs WHERE (projection, key) IN %s", (deletes,)))
     return sql

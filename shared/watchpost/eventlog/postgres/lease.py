@@ -1,4 +1,5 @@
 """The relay's lease (one relay per schema, by a session advisory lock) and its recorded progress."""
+
 import psycopg2
 
 
@@ -38,6 +39,8 @@ class _RelayLog:
 
     def save_relay_position(self, exchange, position):
         with self._cursor() as cur:
-            cur.execute("INSERT INTO relay_progress VALUES (%s, %s) ON CONFLICT (exchange) "
-                        "DO UPDATE SET position = GREATEST(relay_progress.position, EXCLUDED.position)",
-                        (exchange, position))
+            cur.execute(
+                "INSERT INTO relay_progress VALUES (%s, %s) ON CONFLICT (exchange) "
+                "DO UPDATE SET position = GREATEST(relay_progress.position, EXCLUDED.position)",
+                (exchange, position),
+            )

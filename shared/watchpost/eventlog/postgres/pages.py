@@ -1,4 +1,5 @@
 """Streaming the log in pages from a server-side cursor, fetched a page ahead by a thread of its own."""
+
 import contextlib
 import queue
 import threading
@@ -53,7 +54,7 @@ class _Pages:
                 if not page:
                     return
                 yield page
-        finally:   # also when the reader stops early: let the fetcher see `stop`, then wait for it
+        finally:  # also when the reader stops early: let the fetcher see `stop`, then wait for it
             stop.set()
             while fetcher.is_alive():
                 try:
@@ -63,5 +64,11 @@ class _Pages:
 
     def replay(self, after=0, page_size=1000):
         """Every event after `after`, streamed through a server-side cursor, fetched a page ahead."""
-        yield from events_from_rows(self._pages(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position", (after,), page_size, raw=True))
+        yield from events_from_rows(
+            self._pages(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position",
+                (after,),
+                page_size,
+                raw=True,
+            )
+        )

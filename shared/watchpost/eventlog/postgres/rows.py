@@ -1,4 +1,5 @@
 """Rows of the events table as `Event`s, and the cursor that opens a transaction on its first statement."""
+
 import orjson
 import psycopg2
 import psycopg2.extensions
@@ -24,9 +25,25 @@ def events_from_rows(pages):
             if f["recorded_at"] != last_recorded:
                 last_recorded = f["recorded_at"]
                 recorded = parse_iso(last_recorded)
-            yield new(Event, (f["event_id"], f["type"], f["schema_version"], f["stream_id"], f["stream_version"],
-                              f["position"], occurred, recorded, f["actor"], f["correlation_id"], f["causation_id"],
-                              f["payload"], prev_hash.decode(), hash_.decode()))
+            yield new(
+                Event,
+                (
+                    f["event_id"],
+                    f["type"],
+                    f["schema_version"],
+                    f["stream_id"],
+                    f["stream_version"],
+                    f["position"],
+                    occurred,
+                    recorded,
+                    f["actor"],
+                    f["correlation_id"],
+                    f["causation_id"],
+                    f["payload"],
+                    prev_hash.decode(),
+                    hash_.decode(),
+                ),
+            )
 
 
 def row_to_event(row):
@@ -42,6 +59,7 @@ def _dumps(doc):
 
 class BeginningCursor(psycopg2.extensions.cursor):
     """On an autocommit connection: the first statement opens the transaction in the same round trip."""
+
     begun = committed = False
 
     def execute(self, query, vars=None):
@@ -49,4 +67,3 @@ class BeginningCursor(psycopg2.extensions.cursor):
             self.begun = True
             query = (b"BEGIN;" if isinstance(query, bytes) else "BEGIN;") + query
         return super().execute(query, vars)
-

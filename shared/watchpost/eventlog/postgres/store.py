@@ -1,4 +1,5 @@
 """The PostgreSQL event store: appends group-committed on one connection pool, reads, the parts it is made of."""
+
 import contextlib
 
 import psycopg2
@@ -29,7 +30,7 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
         self.pool = Pool(url, pool_size, setup, autocommit=True)
         self._clock = clock
         self._committer = GroupCommit(self._flush, max_weight=200, weight=lambda request: len(request.changes) or 1)
-        self._last_written = self._known_head = None   # the head after this process's last batch; the guess
+        self._last_written = self._known_head = None  # the head after this process's last batch; the guess
         self.listeners = []
 
     @contextlib.contextmanager
@@ -39,8 +40,9 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
             with self.pool.connection() as conn, conn.cursor() as cur:
                 yield cur
         except DB_DOWN as exc:
-            raise Unavailable("the database is unreachable; nothing was written, try again",
-                              reason=type(exc).__name__) from None
+            raise Unavailable(
+                "the database is unreachable; nothing was written, try again", reason=type(exc).__name__
+            ) from None
 
     @contextlib.contextmanager
     def _transaction(self):
@@ -51,17 +53,38 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
                 if cur.begun and not cur.committed:
                     cur.execute("COMMIT")
         except DB_DOWN as exc:
-            raise Unavailable("the database is unreachable; nothing was written, try again",
-                              reason=type(exc).__name__) from None
+            raise Unavailable(
+                "the database is unreachable; nothing was written, try again", reason=type(exc).__name__
+            ) from None
 
     def close(self):
         self.pool.close()
 
     # -- writing -------------------------------------------------------------------------------------------
-    def append(self, stream_id, expected_version, changes, *, actor, correlation_id, causation_id=None,
-               command_id=None, occurred_at=None, claim=None):
-        request = AppendRequest(stream_id, expected_version, list(changes), actor, correlation_id, causation_id,
-                                command_id, occurred_at, claim)
+    def append(
+        self,
+        stream_id,
+        expected_version,
+        changes,
+        *,
+        actor,
+        correlation_id,
+        causation_id=None,
+        command_id=None,
+        occurred_at=None,
+        claim=None,
+    ):
+        request = AppendRequest(
+            stream_id,
+            expected_version,
+            list(changes),
+            actor,
+            correlation_id,
+            causation_id,
+            command_id,
+            occurred_at,
+            claim,
+        )
         validate(request)
         return self._committer.submit(request)
 
@@ -73,7 +96,7 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
         if guess and all(r.expected_version is not None for r in requests):
             try:
                 return self._commit(requests, guess, release)
-            except psycopg2.Error:   # WP409 (someone else wrote) or any refusal: the long way decides and names it
+            except psycopg2.Error:  # WP409 (someone else wrote) or any refusal: the long way decides and names it
                 self._known_head = None
         try:
             return self._commit(requests)
@@ -92,17 +115,20 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
     def _commit(self, requests, head=None, release=None):
         last_written = self._last_written
 
-        def sealed(new_head):   # the next batch may be sealed on this one while it commits
+        def sealed(new_head):  # the next batch may be sealed on this one while it commits
             self._known_head = new_head
             release()
+
         with self._transaction() as cur:
-            results, chained_to, new_head = write(cur, requests, self.projections, self._clock(), True, head,
-                                                  sealed if head else None)
-        if not head:   # guess next time only if nobody else wrote between our last batch and this one
+            results, chained_to, new_head = write(
+                cur, requests, self.projections, self._clock(), True, head, sealed if head else None
+            )
+        if not head:  # guess next time only if nobody else wrote between our last batch and this one
             self._known_head = new_head if chained_to == last_written else None
         self._last_written = new_head
-        self._notify([e for result in results if isinstance(result, list) for e in result
-                      if e.position > chained_to[0]])    # new ones only, not the first results of repeats
+        self._notify(
+            [e for result in results if isinstance(result, list) for e in result if e.position > chained_to[0]]
+        )  # new ones only, not the first results of repeats
         return results
 
     def _notify(self, events):
@@ -113,8 +139,9 @@ class PostgresEventStore(_Reads, _Consuming, _RelayLog, _Pages, _Verify, EventSt
     # -- reading ------------------------------------------------------------------------------------------
     def read_after(self, position, limit=1000):
         with self._cursor() as cur:
-            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s",
-                        (position, limit))
+            cur.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE position > %s ORDER BY position LIMIT %s", (position, limit)
+            )
             return [row_to_event(r) for r in cur]
 
     def head(self):

@@ -1,4 +1,5 @@
 """Verifying the whole log in PostgreSQL: positions gap-free, every hash over the stored bytes."""
+
 from watchpost.eventlog.model import verify_rows
 
 

@@ -1,10 +1,13 @@
 """Writing a batch of appends inside the caller's transaction: the prelude, the inserts, the head."""
+
 from watchpost.eventlog.batch import plan
 from watchpost.eventlog.model import iso
 from watchpost.eventlog.postgres.folding import projection_writes
 from watchpost.eventlog.postgres.rows import EVENT_COLUMNS, row_to_event
 
 EVENT_INSERT = "position, event_id, type, stream_id, stream_version, recorded_at, data, prev_hash, hash"
+
+
 def _literal(text):
     """A string literal. Only `'` is special: every pooled connection sets standard_conforming_strings, and no
     text here holds a NUL (JSON escapes it; `validate` refuses it in ids). psycopg2's own quoting of the same
@@ -15,8 +18,10 @@ def _literal(text):
 def _values(e, body):
     """One row of the insert. The event id is a uuid the log made itself and the hashes are hex digests: neither
     can hold a quote."""
-    return (f"({e.position:d},'{e.event_id}',{_literal(e.type)},{_literal(e.stream_id)},"
-            f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},'{e.prev_hash}','{e.hash}')")
+    return (
+        f"({e.position:d},'{e.event_id}',{_literal(e.type)},{_literal(e.stream_id)},"
+        f"{e.stream_version:d},'{iso(e.recorded_at)}',{_literal(body.decode())},'{e.prev_hash}','{e.hash}')"
+    )
 
 
 def write(cur, requests, projections, recorded_at, commit=False, head=None, sealed=None):
@@ -37,17 +42,25 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
         versions, known = {}, {}
         for r in requests:
             versions.setdefault(r.stream_id, r.expected_version)
-        lead = [cur.mogrify("SELECT append_expect(%s, %s, %s::text[], %s::int[], %s::text[])",
-                            (*head, list(versions), list(versions.values()),
-                             [r.command_id for r in requests if r.command_id]))]
+        lead = [
+            cur.mogrify(
+                "SELECT append_expect(%s, %s, %s::text[], %s::int[], %s::text[])",
+                (*head, list(versions), list(versions.values()), [r.command_id for r in requests if r.command_id]),
+            )
+        ]
     claims = {command_id: claim for command_id, (_, _, claim) in known.items()}
     outcomes, events, new_head, command_rows, bodies = plan(requests, *head, versions, claims, recorded_at)
     sql = projection_writes(cur, projections, events, lead)
     if events:
         sql.append(f"INSERT INTO events ({EVENT_INSERT}) VALUES {','.join(map(_values, events, bodies))}".encode())
         if command_rows:
-            sql.append(cur.mogrify("INSERT INTO commands (command_id, first_position, last_position, claim) VALUES "
-                                   + ",".join(["%s"] * len(command_rows)), command_rows))
+            sql.append(
+                cur.mogrify(
+                    "INSERT INTO commands (command_id, first_position, last_position, claim) VALUES "
+                    + ",".join(["%s"] * len(command_rows)),
+                    command_rows,
+                )
+            )
         sql.append(cur.mogrify("UPDATE log_head SET position = %s, hash = %s", new_head))
     if commit:
         sql.append(b"COMMIT")
@@ -66,8 +79,10 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
             first, last = new_commands[outcome.duplicate_of]
             results.append([by_position[p] for p in range(first, last + 1)])
         elif outcome.duplicate_of:
-            cur.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
-                        known[outcome.duplicate_of][:2])
+            cur.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE position BETWEEN %s AND %s ORDER BY position",
+                known[outcome.duplicate_of][:2],
+            )
             results.append([row_to_event(r) for r in cur])
         else:
             results.append(outcome.events)
@@ -77,8 +92,10 @@ def write(cur, requests, projections, recorded_at, commit=False, head=None, seal
 def _prelude(cur, requests):
     """The head (locked), the current version of every stream named, and the command ids already logged (with the
     positions they cover and their claim)."""
-    cur.execute("SELECT kind, key, a, b, c FROM append_prelude(%s::text[], %s::text[])",
-                (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]))
+    cur.execute(
+        "SELECT kind, key, a, b, c FROM append_prelude(%s::text[], %s::text[])",
+        (list({r.stream_id for r in requests}), [r.command_id for r in requests if r.command_id]),
+    )
     versions, known = {}, {}
     for kind, key, a, b, c in cur.fetchall():
         if kind == "h":
