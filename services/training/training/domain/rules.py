@@ -6,6 +6,7 @@ Defaults only: a deployment passes its own `yearly_hours` and `programme` (from 
 from datetime import date, datetime
 
 from watchpost.contracts.training import KINDS, STATUSES  # noqa: F401 (the published words)
+from watchpost.contracts.training import ROLES as CADRE_ROLES  # noqa: F401 (the published words)
 from watchpost.errors import Invalid
 
 # Yearly required hours per cadre role (年度学时). A role missing here is not assessed at year end.
