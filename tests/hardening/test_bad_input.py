@@ -153,16 +153,16 @@ def test_edge_strings_in_valid_commands_are_stored_intact_or_refused_by_field(st
 
         @SETTINGS
         @given(field=st.sampled_from(fields), value=st.sampled_from(EDGE_STRINGS) | st.text(max_size=20))
-        def check(field, value, valid=valid, path=path):  # bound now: hypothesis runs it in this iteration
+        def check(field, value):  # run below, in this iteration: the loop's `valid` and `path` are its own
             before = running.store.head()
-            payload = {**valid, field: value}
+            payload = {**valid, field: value}  # noqa: B023
             response = requests.post(
-                running.base_url + path,
+                running.base_url + path,  # noqa: B023
                 data=_json(payload),
                 headers={**headers_for("district_commission"), "Content-Type": "application/json"},
                 timeout=30,
             )
-            where = f"POST {path} {field}={value[:40]!r} -> {response.status_code}: {response.text[:300]}"
+            where = f"POST {path} {field}={value[:40]!r} -> {response.status_code}: {response.text[:300]}"  # noqa: B023
             assert response.status_code < 500, where
             after = running.store.head()
             if response.status_code >= 400:
