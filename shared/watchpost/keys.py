@@ -18,6 +18,7 @@ import datetime
 import os
 import pathlib
 import sys
+import urllib.parse
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -93,9 +94,15 @@ def needs(service):
     return found
 
 
-def problems(service):
-    """Every reason `service` may not start in production, naming the variable; [] when none."""
+def problems(service, amqp_uri=None):
+    """Every reason `service` may not start in production, naming the variable; [] when none. `amqp_uri`: the
+    broker login the service was given (its container's), which must not be RabbitMQ's well-known guest."""
     found = []
+    if amqp_uri is not None and urllib.parse.urlsplit(amqp_uri).username in (None, "", "guest"):
+        found.append(
+            "WATCHPOST_AMQP_URI logs in to RabbitMQ as guest, whose password everyone knows: give the service its "
+            "own broker user (deploy/rabbitmq/definitions.json; docs/operations.md, RabbitMQ users)"
+        )
     for variable, problem in needs(service):
         value = config.env(variable, None)
         if value is None:
@@ -115,7 +122,7 @@ def problems(service):
     return found
 
 
-def check(service, log=None):
+def check(service, log=None, amqp_uri=None):
     """At start-up: say which mode the service runs in; in production raise KeysRefused naming every problem."""
     if config.development():
         if log is not None:
@@ -125,7 +132,7 @@ def check(service, log=None):
                 mode=config.DEVELOPMENT,
             )
         return config.DEVELOPMENT
-    found = problems(service)
+    found = problems(service, amqp_uri)
     if found:
         said = (
             f"WATCHPOST_ENV={os.environ['WATCHPOST_ENV']!r}"

@@ -53,6 +53,17 @@ def production(monkeypatch):
     return made
 
 
+@pytest.fixture
+def broker_user(rabbit_manager, rabbit_config):
+    """The AMQP URI of a broker user of the test's own (never guest, which production refuses), allowed everything in
+    the test's vhost; deleted afterwards."""
+    name, password, vhost = f"watchpost-test-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, rabbit_config["vhost"]
+    rabbit_manager._put("users", name, json={"password": password, "tags": ""})
+    rabbit_manager.set_vhost_permissions(vhost, name, ".*", ".*", ".*")
+    yield f"amqp://{name}:{password}@127.0.0.1:5672/{vhost}"
+    rabbit_manager._delete("users", name)
+
+
 def mint(private, **changes):
     """Sign claims as the issuer would (or as an attacker would, with another key)."""
     now = int(time.time())
@@ -96,8 +107,8 @@ def migrated(monkeypatch):
         drop_schema(TEST_DATABASE_URL, schema)
 
 
-def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start, production, migrated):
-    liaison = start("liaison", DB_SCHEMA=migrated("liaison"))
+def test_a_production_service_accepts_the_issuer_s_tokens_and_nothing_else(start, production, migrated, broker_user):
+    liaison = start("liaison", DB_SCHEMA=migrated("liaison"), AMQP_URI=broker_user)
     health = requests.get(liaison.base_url + "/health", timeout=30).json()
     assert health["mode"] == "production"
     private = production["WATCHPOST_JWT_PRIVATE_KEY"]
@@ -178,3 +189,14 @@ def test_nameko_run_in_production_without_keys_exits_naming_the_variables(tmp_pa
     said = done.stdout + done.stderr
     assert "training refuses to start in production mode (WATCHPOST_ENV unset)" in said
     assert "TRAINING_CHECKPOINT_KEY is missing" in said and "WATCHPOST_JWT_PUBLIC_KEYS is missing" in said
+
+
+def test_a_production_service_logging_in_to_the_broker_as_guest_refuses_to_start(
+    container_factory, service_config, production
+):
+    from liaison.service import LiaisonService
+
+    container = container_factory(LiaisonService, service_config(DB_POOL=4))  # the test broker's guest login
+    with pytest.raises(keys.KeysRefused) as refused:
+        container.start()
+    assert "logs in to RabbitMQ as guest" in str(refused.value) and "guest:guest" not in str(refused.value)

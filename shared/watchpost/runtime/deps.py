@@ -44,7 +44,11 @@ class EventLog(DependencyProvider):
 
     def setup(self):
         logs.configure_structlog()
-        keys.check(self.container.service_name, structlog.get_logger("watchpost.keys"))  # before any I/O
+        keys.check(  # before any I/O
+            self.container.service_name,
+            structlog.get_logger("watchpost.keys"),
+            amqp_uri=self.container.config.get("AMQP_URI"),
+        )
         cfg = self.container.config
         url, schema = database_login(cfg, self.container.service_name)
         if config.development():
