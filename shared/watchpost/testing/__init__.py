@@ -204,6 +204,27 @@ def wait_for(check, timeout=30.0, what="condition"):
 SENTINEL = "test.sentinel"
 
 
+def sentinel_after(event):
+    """A sealed sentinel event of the same source, next after `event` in position and chain (for `settle`)."""
+    from watchpost.eventlog.model import seal
+
+    now = datetime.now(timezone.utc)
+    return seal(
+        event.hash,
+        type=SENTINEL,
+        payload={},
+        schema_version=1,
+        stream_id="sentinel",
+        stream_version=1,
+        position=event.position + 1,
+        occurred_at=now,
+        recorded_at=now,
+        actor={"id": "test", "role": "system"},
+        correlation_id="sentinel",
+        causation_id=None,
+    )
+
+
 def settle(publish, sentinel, recorded, what="the sentinel"):
     """Instead of sleeping to "let late duplicates land": publish `sentinel` (a new event of the source, next in
     its positions, of a type the consumer ignores) after the messages a test must see the end of, then wait until

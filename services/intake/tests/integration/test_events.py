@@ -9,7 +9,7 @@ from intake_it_helpers import COMMUNITY, STREET
 
 from watchpost.contracts import check
 from watchpost.eventlog.model import GENESIS, seal
-from watchpost.testing import SENTINEL, eventually, publish_as_relay, settle
+from watchpost.testing import eventually, publish_as_relay, sentinel_after, settle
 
 pytestmark = pytest.mark.integration
 
@@ -121,21 +121,7 @@ def test_a_major_problem_flagged_in_liaison_becomes_one_clue(intake, intake_conf
     old = liaison_v1_event(4, third.hash)
     publish(intake_config["AMQP_URI"], old)
     assert eventually(lambda: district.get("/clues").json()["total"] == 4)
-    now = datetime.now(timezone.utc)  # the redelivered first flag has landed:
-    sentinel = seal(
-        old.hash,
-        type=SENTINEL,
-        payload={},
-        schema_version=1,
-        stream_id="sentinel",
-        stream_version=1,
-        position=5,
-        occurred_at=now,
-        recorded_at=now,
-        actor={"id": "test", "role": "system"},
-        correlation_id="sentinel",
-        causation_id=None,
-    )
+    sentinel = sentinel_after(old)
     settle(
         lambda events: publish(intake_config["AMQP_URI"], *events),
         sentinel,

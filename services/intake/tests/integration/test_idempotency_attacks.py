@@ -4,14 +4,12 @@ request; any other use is 409 `idempotency_key_reused` with nothing written, not
 
 import base64
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from intake_it_helpers import CLUE, NAME, OTHER, PHONE
 
-from watchpost.eventlog.model import seal
-from watchpost.testing import SENTINEL, eventually, settle
+from watchpost.testing import eventually, sentinel_after, settle
 
 from intake.consumers import clue_id_for
 
@@ -151,21 +149,7 @@ def test_an_anonymous_caller_claiming_a_consumers_key_cannot_stop_the_major_prob
     publish(intake_config["AMQP_URI"], flag)
     clue_id = clue_id_for(intake.vault, flag.payload["flag_id"])
     assert eventually(lambda: types(intake, clue_id) == ["clue.received"])
-    now = datetime.now(timezone.utc)
-    sentinel = seal(
-        flag.hash,
-        type=SENTINEL,
-        payload={},
-        schema_version=1,
-        stream_id="sentinel",
-        stream_version=1,
-        position=2,
-        occurred_at=now,
-        recorded_at=now,
-        actor={"id": "test", "role": "system"},
-        correlation_id="sentinel",
-        causation_id=None,
-    )
+    sentinel = sentinel_after(flag)
     settle(
         lambda events: publish(intake_config["AMQP_URI"], *events),
         sentinel,
