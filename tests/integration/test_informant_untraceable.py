@@ -7,6 +7,7 @@ Real services: liaison and intake in nameko containers on the real PostgreSQL an
 C2 and C3 have one informant each (and S2 only two watchers)."""
 
 import hashlib
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 
@@ -193,9 +194,12 @@ def test_no_one_is_named_by_what_is_published(district, clock):
     clues = [e for s, e in published if e["type"] == "clue.received"]
 
     def naming(event):
-        """The people an event names outright (id or name anywhere in it)."""
+        """The people an event names outright: an id as a whole word anywhere in it (not inside a random vault
+        reference such as `con_…hD1Yw…`), or a name anywhere."""
         text = str(event)
-        return {pid for pid in people if pid in text or names[pid] in text}
+        return {
+            pid for pid in people if re.search(rf"(?<![A-Za-z0-9]){pid}(?![A-Za-z0-9])", text) or names[pid] in text
+        }
 
     by_position = {(s, e["position"]): e for s, e in published}
     correlated = {}
